@@ -1,0 +1,93 @@
+package io.warmpool.agent.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Starts Chromium through a process-group wrapper so that nothing outlives the agent:
+ * {@code setsid sh -c '"$0" "$@" </dev/null & read _ ; kill -9 0' chromium <flags>}. The shell waits on its
+ * stdin (held by the agent) and kills its whole group when that closes, including when the agent is
+ * killed with SIGKILL. Each browser gets a fresh user-data-dir under {@code profilesRoot}.
+ * Thread-safe: launches may run in parallel.
+ */
+public final class ChromiumLauncher {
+    private static final Logger log = LoggerFactory.getLogger(ChromiumLauncher.class);
+    private static final String WRAPPER_SCRIPT = "\"$0\" \"$@\" </dev/null & read _ ; kill -9 0";
+    private static final List<String> FLAGS = List.of(
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio", "--remote-debugging-port=0");
+
+    private final Path chromium;
+    private final Path profilesRoot;
+    private final Duration startTimeout;
+    private final AtomicLong sequence = new AtomicLong();
+
+    /**
+     * @param chromium     the Chromium executable
+     * @param profilesRoot where user-data-dirs are created (must exist)
+     * @param startTimeout how long to wait for Chromium to print its DevTools endpoint
+     */
+    public ChromiumLauncher(Path chromium, Path profilesRoot, Duration startTimeout) {
+        this.chromium = chromium;
+        this.profilesRoot = profilesRoot;
+        this.startTimeout = startTimeout;
+    }
+
+    /**
+     * Starts one Chromium and waits until it reports its DevTools endpoint.
+     *
+     * @throws AgentException {@code start_failed} (502) with the reason; nothing is left running then
+     */
+    public ChromiumProcess launch(String instanceId) {
+        Path dir = profilesRoot.resolve(instanceId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sequence.incrementAndGet());
+        List<String> command = new ArrayList<>(List.of("setsid", "-w", "sh", "-c", WRAPPER_SCRIPT, chromium.toString()));
+        command.addAll(FLAGS);
+        command.add("--user-data-dir=" + dir);
+        command.add("about:blank");
+        Process wrapper;
+        try {
+            Files.createDirectories(dir);
+            wrapper = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            ChromiumProcess.deleteTree(dir);
+            throw new AgentException("start_failed", 502, "cannot start " + chromium + ": " + e.getMessage(), e);
+        }
+        StderrDrain stderr = StderrDrain.start(instanceId, wrapper.getErrorStream());
+        String failure;
+        try {
+            URI cdpUrl = stderr.devtoolsUrl().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            ProcessHandle main = wrapper.toHandle().children().findFirst().orElse(null);
+            if (main != null) {
+                return new ChromiumProcess(wrapper, main, dir, cdpUrl, stderr);
+            }
+            failure = "Chromium reported " + cdpUrl + " but its process is gone";
+        } catch (TimeoutException e) {
+            failure = "Chromium did not report its DevTools endpoint within " + startTimeout.toMillis()
+                    + " ms; last stderr: " + String.join(" | ", stderr.tail());
+        } catch (ExecutionException e) {
+            failure = e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted while starting Chromium";
+        }
+        ChromiumProcess.killGroup(wrapper, null, Duration.ofSeconds(5));
+        ChromiumProcess.deleteTree(dir);
+        log.debug("start of {} failed: {}", instanceId, failure);
+        throw new AgentException("start_failed", 502, failure);
+    }
+}

@@ -1,0 +1,85 @@
+package io.warmpool.spi;
+
+import io.warmpool.ClaimRequest;
+import io.warmpool.HeartbeatReport;
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.PoolCounts;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The source of truth for one region's instances and who holds them (one shard per region).
+ * Every method is one transaction. Implementations are thread-safe. Times are passed in, never read
+ * from a clock, so that callers decide what "now" is.
+ */
+public interface InstanceStore extends AutoCloseable {
+
+    /** Records a new instance (normally in {@code STARTING}). Fails if the id exists. */
+    void insert(Instance instance);
+
+    /**
+     * Flips a {@code STARTING} instance to {@code WARM} with its endpoints.
+     *
+     * @return false when the instance is no longer STARTING (it was lost or stopped meanwhile)
+     */
+    boolean markWarm(String instanceId, String cdpUrl, String agentUrl, Instant now);
+
+    /**
+     * Atomically claims one warm, fresh instance for {@code request.sessionId()}: chooses randomly among
+     * the best {@code candidates} and flips it to CLAIMED in one conditional statement. Two callers can
+     * never get the same instance.
+     *
+     * @return the claimed instance, or empty when no candidate was warm
+     */
+    Optional<Instance> claim(ClaimRequest request);
+
+    /** The instance bound to {@code sessionId}, in whatever state (CLAIMED or LOST). */
+    Optional<Instance> findBySession(String sessionId);
+
+    Optional<Instance> find(String instanceId);
+
+    /** Pushes a session's idle expiry forward; false when the session is not CLAIMED any more. */
+    boolean touchSession(String sessionId, Instant expiresAt);
+
+    /**
+     * Unbinds {@code sessionId} and moves its instance to {@code next} (STARTING while it is reset,
+     * WARM when it can be reused as is, STOPPING when it is recycled, GONE to delete a LOST one).
+     *
+     * @return the instance as it was before the release, or empty when no such session
+     */
+    Optional<Instance> release(String sessionId, InstanceState next);
+
+    /**
+     * Moves an instance from {@code from} to {@code to}; {@code to == GONE} deletes its row.
+     *
+     * @return false when it was not in {@code from}
+     */
+    boolean transition(String instanceId, InstanceState from, InstanceState to);
+
+    /**
+     * Writes a batch of heartbeats in one transaction: each refreshes its instance's heartbeat time;
+     * a report with {@code alive=false} marks a live instance LOST. Reports for unknown or gone instances
+     * are ignored.
+     *
+     * @return how many rows changed
+     */
+    int applyHeartbeats(Collection<HeartbeatReport> reports);
+
+    /** Marks LOST every STARTING/WARM/CLAIMED instance whose last heartbeat is before {@code staleBefore}. */
+    List<Instance> markLost(String pool, Instant staleBefore);
+
+    /** CLAIMED instances whose session expires before {@code now}. */
+    List<Instance> expiredSessions(String pool, Instant now);
+
+    /** Every instance of {@code pool} (any state but GONE); {@code pool == null} means all pools. */
+    List<Instance> list(String pool);
+
+    PoolCounts counts(String pool);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,166 @@
+package io.warmpool.core;
+
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.spi.InstanceProvider;
+import io.warmpool.spi.InstanceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Starts instances of one pool in one region: at most {@code startParallelism} at once, each recorded as STARTING
+ * before the provider is asked, flipped to WARM when ready. After a failed start, further starts wait an
+ * exponential back-off (250 ms doubling up to {@code startBackoffMax}); a success resets it. Thread-safe.
+ */
+final class InstanceStarter {
+    private static final Logger log = LoggerFactory.getLogger(InstanceStarter.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final double LIFETIME_JITTER = 0.025;
+
+    private final String region;
+    private final PoolSettings settings;
+    private final InstanceStore store;
+    private final InstanceProvider provider;
+    private final InstantSource clock;
+    private final Executor executor;
+    private final Runnable onWarm;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private Duration backoff = Duration.ZERO; // guarded by lock
+    private Instant notBefore = Instant.MIN; // guarded by lock
+
+    InstanceStarter(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
+                    InstantSource clock, Executor executor, Runnable onWarm) {
+        this.region = region;
+        this.settings = settings;
+        this.store = store;
+        this.provider = provider;
+        this.clock = clock;
+        this.executor = executor;
+        this.onWarm = onWarm;
+    }
+
+    /** Launches up to {@code wanted} starts, bounded by parallelism and back-off; returns how many it launched. */
+    int startUpTo(int wanted) {
+        int launched = 0;
+        while (launched < wanted && inBackoffUntil() == null) {
+            int current = inFlight.get();
+            if (current >= settings.startParallelism()) {
+                break;
+            }
+            if (!inFlight.compareAndSet(current, current + 1)) {
+                continue;
+            }
+            Instance instance = newInstance();
+            try {
+                store.insert(instance);
+            } catch (RuntimeException e) {
+                inFlight.decrementAndGet();
+                throw e;
+            }
+            launched++;
+            executor.execute(() -> start(instance));
+        }
+        return launched;
+    }
+
+    private Instance newInstance() {
+        Instant now = clock.instant();
+        InstanceProvider.Placement placement = provider.place(region, settings.name());
+        long lifetime = settings.maxLifetime().toMillis();
+        long jitter = (long) (lifetime * LIFETIME_JITTER * ThreadLocalRandom.current().nextDouble());
+        String id = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return Instance.starting(id, region, settings.name(), placement.zone(), placement.agentId(),
+                settings.version(), now, now.plusMillis(lifetime - jitter));
+    }
+
+    private void start(Instance instance) {
+        try {
+            InstanceProvider.Started ready = provider.start(instance);
+            if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
+                started.incrementAndGet();
+                resetBackoff();
+                log.debug("{}/{} - {} is warm", settings.name(), region, instance.id());
+                onWarm.run();
+            } else {
+                log.info("{}/{} - {} left STARTING while it started; stopping it", settings.name(), region, instance.id());
+                provider.stop(instance);
+            }
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            Duration wait = growBackoff();
+            log.warn("{}/{} - start of {} failed, next start in {} ms: {}", settings.name(), region, instance.id(),
+                    wait.toMillis(), e.getMessage());
+            quietly(() -> provider.stop(instance));
+            quietly(() -> store.transition(instance.id(), InstanceState.STARTING, InstanceState.GONE));
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.debug("{}/{} - cleanup after failed start: {}", settings.name(), region, e.getMessage());
+        }
+    }
+
+    /** The instant starts may resume, or null when they may go ahead now. */
+    Instant inBackoffUntil() {
+        lock.lock();
+        try {
+            return clock.instant().isBefore(notBefore) ? notBefore : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Duration growBackoff() {
+        lock.lock();
+        try {
+            backoff = backoff.isZero() ? FIRST_BACKOFF : backoff.multipliedBy(2);
+            if (backoff.compareTo(settings.startBackoffMax()) > 0) {
+                backoff = settings.startBackoffMax();
+            }
+            notBefore = clock.instant().plus(backoff);
+            return backoff;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void resetBackoff() {
+        lock.lock();
+        try {
+            backoff = Duration.ZERO;
+            notBefore = Instant.MIN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    long started() {
+        return started.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+}

@@ -1,0 +1,111 @@
+package io.warmpool.core;
+
+import io.warmpool.ConfigException;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of one pool in one region. Immutable; build with {@link #builder(String)}; validated once in
+ * {@link Builder#build()}, which names the field, the rule and the value of the first thing wrong.
+ *
+ * @param minIdle          warm instances kept ready (the warm target)
+ * @param maxSize          instances that may exist at once (starting, warm, claimed, stopping)
+ * @param acquireTimeout   how long an acquire waits for an instance before it fails with 503
+ * @param maxUses          sessions or quick actions an instance serves before it is recycled
+ * @param maxLifetime      age after which an idle instance is recycled (2.5% jitter applied per instance)
+ * @param keepAlive        default idle timeout of a session
+ * @param maxKeepAlive     the longest idle timeout a caller may ask for
+ * @param staleAfter       an instance without a heartbeat for this long is LOST
+ * @param startParallelism instances started at once per region and pool
+ * @param startBackoffMax  cap of the exponential back-off after failed starts
+ * @param candidates       how many best candidates a claim chooses randomly among
+ */
+public record PoolSettings(String name, String version, int minIdle, int maxSize, Duration acquireTimeout,
+                           int maxUses, Duration maxLifetime, Duration keepAlive, Duration maxKeepAlive,
+                           Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates) {
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(name).version(version).minIdle(minIdle).maxSize(maxSize).acquireTimeout(acquireTimeout)
+                .maxUses(maxUses).maxLifetime(maxLifetime).keepAlive(keepAlive).maxKeepAlive(maxKeepAlive)
+                .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
+                .candidates(candidates);
+    }
+
+    /** Builder with the defaults an operator would expect of a browser pool. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private String version = "1";
+        private int minIdle = 2;
+        private int maxSize = 8;
+        private Duration acquireTimeout = Duration.ofSeconds(10);
+        private int maxUses = 100;
+        private Duration maxLifetime = Duration.ofMinutes(30);
+        private Duration keepAlive = Duration.ofSeconds(60);
+        private Duration maxKeepAlive = Duration.ofHours(1);
+        private Duration staleAfter = Duration.ofSeconds(15);
+        private int startParallelism = 4;
+        private Duration startBackoffMax = Duration.ofSeconds(30);
+        private int candidates = 5;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder version(String v) { this.version = v; return this; }
+        public Builder minIdle(int v) { this.minIdle = v; return this; }
+        public Builder maxSize(int v) { this.maxSize = v; return this; }
+        public Builder acquireTimeout(Duration v) { this.acquireTimeout = v; return this; }
+        public Builder maxUses(int v) { this.maxUses = v; return this; }
+        public Builder maxLifetime(Duration v) { this.maxLifetime = v; return this; }
+        public Builder keepAlive(Duration v) { this.keepAlive = v; return this; }
+        public Builder maxKeepAlive(Duration v) { this.maxKeepAlive = v; return this; }
+        public Builder staleAfter(Duration v) { this.staleAfter = v; return this; }
+        public Builder startParallelism(int v) { this.startParallelism = v; return this; }
+        public Builder startBackoffMax(Duration v) { this.startBackoffMax = v; return this; }
+        public Builder candidates(int v) { this.candidates = v; return this; }
+
+        public PoolSettings build() {
+            if (name == null || !name.matches("[a-z][a-z0-9-]{0,62}")) {
+                throw new ConfigException("pool name must match [a-z][a-z0-9-]{0,62} (name=" + name + ")");
+            }
+            Objects.requireNonNull(version, "version");
+            atLeast("minIdle", minIdle, 0);
+            atLeast("maxSize", maxSize, 1);
+            if (minIdle > maxSize) {
+                throw new ConfigException("minIdle must be <= maxSize (minIdle=" + minIdle + ", maxSize=" + maxSize + ")");
+            }
+            atLeast("maxUses", maxUses, 1);
+            atLeast("startParallelism", startParallelism, 1);
+            atLeast("candidates", candidates, 1);
+            positive("acquireTimeout", acquireTimeout);
+            positive("maxLifetime", maxLifetime);
+            positive("keepAlive", keepAlive);
+            positive("maxKeepAlive", maxKeepAlive);
+            positive("staleAfter", staleAfter);
+            positive("startBackoffMax", startBackoffMax);
+            if (keepAlive.compareTo(maxKeepAlive) > 0) {
+                throw new ConfigException("keepAlive must be <= maxKeepAlive (keepAlive=" + keepAlive
+                        + ", maxKeepAlive=" + maxKeepAlive + ")");
+            }
+            return new PoolSettings(name, version, minIdle, maxSize, acquireTimeout, maxUses, maxLifetime, keepAlive,
+                    maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates);
+        }
+
+        private void atLeast(String field, int value, int min) {
+            if (value < min) {
+                throw new ConfigException(name + "." + field + " must be >= " + min + " (" + field + "=" + value + ")");
+            }
+        }
+
+        private void positive(String field, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new ConfigException(name + "." + field + " must be a positive duration (" + field + "=" + value + ")");
+            }
+        }
+    }
+}

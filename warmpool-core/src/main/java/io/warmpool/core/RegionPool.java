@@ -1,0 +1,269 @@
+package io.warmpool.core;
+
+import io.warmpool.ClaimRequest;
+import io.warmpool.Instance;
+import io.warmpool.InstanceLostException;
+import io.warmpool.InstanceState;
+import io.warmpool.PoolCounts;
+import io.warmpool.PoolExhaustedException;
+import io.warmpool.spi.InstanceProvider;
+import io.warmpool.spi.InstanceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * One pool in one region: hands out instances to sessions (atomically, through the store's claim), takes them
+ * back, and owns the {@link Housekeeper} that keeps it warm. Thread-safe; acquire blocks up to
+ * {@code acquireTimeout} and is meant for virtual threads.
+ */
+public final class RegionPool {
+    private static final Logger log = LoggerFactory.getLogger(RegionPool.class);
+    private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final String region;
+    private final PoolSettings settings;
+    private final InstanceStore store;
+    private final InstanceProvider provider;
+    private final InstantSource clock;
+    private final LongSupplier ticker;
+    private final Executor executor;
+    private final WarmSignal signal = new WarmSignal();
+    private final InstanceStarter starter;
+    private final Housekeeper housekeeper;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong warmHits = new AtomicLong();
+    private final AtomicLong coldHits = new AtomicLong();
+    private final AtomicLong exhausted = new AtomicLong();
+
+    /**
+     * @param ticker   a nanosecond ticker ({@code System::nanoTime}) for acquire deadlines
+     * @param executor runs starts, resets and stops (a virtual-thread executor in production)
+     */
+    public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
+                      InstantSource clock, LongSupplier ticker, Executor executor) {
+        this.region = region;
+        this.settings = settings;
+        this.store = store;
+        this.provider = provider;
+        this.clock = clock;
+        this.ticker = ticker;
+        this.executor = executor;
+        this.starter = new InstanceStarter(region, settings, store, provider, clock, executor, signal::signalAll);
+        this.housekeeper = new Housekeeper(this);
+    }
+
+    /**
+     * Binds {@code sessionId} to an instance: the one it already holds (sticky), or a warm one claimed atomically,
+     * waiting for a start when none is warm.
+     *
+     * @throws InstanceLostException  when the session's instance has died
+     * @throws PoolExhaustedException when nothing could be had within {@code acquireTimeout}
+     */
+    public Lease acquire(String sessionId, Duration keepAlive) {
+        Optional<Lease> existing = sticky(sessionId, keepAlive);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        long deadline = ticker.getAsLong() + settings.acquireTimeout().toNanos();
+        boolean first = true;
+        waiting.incrementAndGet();
+        try {
+            while (true) {
+                long seen = signal.generation();
+                Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive));
+                if (claimed.isPresent()) {
+                    (first ? warmHits : coldHits).incrementAndGet();
+                    log.debug("{}/{} - {} claimed {} (warm={})", settings.name(), region, sessionId,
+                            claimed.get().id(), first);
+                    return new Lease(claimed.get(), first, true, false);
+                }
+                Optional<Lease> raced = sticky(sessionId, keepAlive);
+                if (raced.isPresent()) {
+                    return raced.get();
+                }
+                if (first) {
+                    housekeeper.refill();
+                    first = false;
+                }
+                long left = deadline - ticker.getAsLong();
+                if (left <= 0) {
+                    exhausted.incrementAndGet();
+                    throw exhaustedError();
+                }
+                signal.awaitAfter(seen, Math.min(left, MAX_WAIT_SLICE_NANOS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw exhaustedError();
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** Tries only the warm set, never waits; empty when nothing is warm right now. */
+    public Optional<Lease> tryAcquireWarm(String sessionId, Duration keepAlive) {
+        Optional<Lease> existing = sticky(sessionId, keepAlive);
+        if (existing.isPresent()) {
+            return existing;
+        }
+        Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive));
+        claimed.ifPresent(i -> warmHits.incrementAndGet());
+        return claimed.map(i -> new Lease(i, true, true, false));
+    }
+
+    private ClaimRequest claimRequest(String sessionId, Duration keepAlive) {
+        Instant now = clock.instant();
+        return new ClaimRequest(settings.name(), settings.version(), sessionId, now, keepAlive,
+                now.minus(settings.staleAfter()), settings.candidates());
+    }
+
+    private Optional<Lease> sticky(String sessionId, Duration keepAlive) {
+        Optional<Instance> bound = store.findBySession(sessionId);
+        if (bound.isEmpty()) {
+            return Optional.empty();
+        }
+        Instance instance = bound.get();
+        if (instance.state() != InstanceState.CLAIMED
+                || !store.touchSession(sessionId, clock.instant().plus(keepAlive))) {
+            throw new InstanceLostException(sessionId, instance.id());
+        }
+        return Optional.of(new Lease(instance, true, false, false));
+    }
+
+    private PoolExhaustedException exhaustedError() {
+        PoolCounts c = store.counts(settings.name());
+        String message = settings.name() + "/" + region + " - no instance after " + settings.acquireTimeout().toMillis()
+                + "ms (" + c + ", maxSize=" + settings.maxSize() + ", waiting=" + waiting.get() + ")";
+        return new PoolExhaustedException(message, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Ends a session and returns its instance to the pool: reset then warm again, or recycled when it reached
+     * {@code maxUses} or {@code maxLifetime}. {@code clean} means the session left nothing behind (a quick action
+     * disposed its own context), so no reset is needed.
+     *
+     * @return false when no such session was live (releasing twice is not an error)
+     */
+    public boolean release(String sessionId, boolean clean) {
+        Optional<Instance> bound = store.findBySession(sessionId);
+        if (bound.isEmpty()) {
+            return false;
+        }
+        Instance instance = bound.get();
+        if (instance.state() == InstanceState.LOST) {
+            return store.release(sessionId, InstanceState.GONE).isPresent();
+        }
+        if (dueForRecycle(instance, clock.instant())) {
+            if (store.release(sessionId, InstanceState.STOPPING).isEmpty()) {
+                return false;
+            }
+            executor.execute(() -> stop(instance, InstanceState.STOPPING));
+            return true;
+        }
+        if (clean) {
+            boolean released = store.release(sessionId, InstanceState.WARM).isPresent();
+            if (released) {
+                signal.signalAll();
+            }
+            return released;
+        }
+        if (store.release(sessionId, InstanceState.STARTING).isEmpty()) {
+            return false;
+        }
+        executor.execute(() -> reset(instance));
+        return true;
+    }
+
+    boolean dueForRecycle(Instance instance, Instant now) {
+        return instance.uses() >= settings.maxUses() || !now.isBefore(instance.retireAt());
+    }
+
+    private void reset(Instance instance) {
+        boolean ok;
+        try {
+            ok = provider.reset(instance);
+        } catch (RuntimeException e) {
+            log.warn("{}/{} - reset of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
+            ok = false;
+        }
+        if (ok && store.markWarm(instance.id(), instance.cdpUrl(), instance.agentUrl(), clock.instant())) {
+            signal.signalAll();
+            return;
+        }
+        if (store.transition(instance.id(), InstanceState.STARTING, InstanceState.STOPPING)) {
+            stop(instance, InstanceState.STOPPING);
+        }
+    }
+
+    /** Stops an instance through the provider and deletes its row if it is still in {@code from}. */
+    void stop(Instance instance, InstanceState from) {
+        try {
+            provider.stop(instance);
+        } catch (RuntimeException e) {
+            log.warn("{}/{} - stop of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
+        }
+        store.transition(instance.id(), from, InstanceState.GONE);
+    }
+
+    public Optional<Instance> find(String sessionId) {
+        return store.findBySession(sessionId);
+    }
+
+    public PoolCounts counts() {
+        return store.counts(settings.name());
+    }
+
+    public Housekeeper housekeeper() {
+        return housekeeper;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    public int waiting() {
+        return waiting.get();
+    }
+
+    public long warmHits() {
+        return warmHits.get();
+    }
+
+    public long coldHits() {
+        return coldHits.get();
+    }
+
+    public long exhaustedCount() {
+        return exhausted.get();
+    }
+
+    InstanceStore store() {
+        return store;
+    }
+
+    InstanceStarter starter() {
+        return starter;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+}

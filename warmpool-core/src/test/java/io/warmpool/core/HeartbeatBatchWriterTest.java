@@ -1,0 +1,120 @@
+package io.warmpool.core;
+
+import io.warmpool.HeartbeatReport;
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.testkit.InMemoryInstanceStore;
+import io.warmpool.testkit.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HeartbeatBatchWriterTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+    private HeartbeatReport report(String id, boolean alive, int secondsLater) {
+        Instant at = clock.instant().plusSeconds(secondsLater);
+        return new HeartbeatReport(id, "agent-1", alive, at, clock.instant());
+    }
+
+    @Test
+    void reportsAreCoalescedByInstanceLatestWinsAndADeathIsNeverUndone() {
+        List<HeartbeatReport> batch = List.of(report("a", true, 1), report("b", true, 1), report("a", true, 5),
+                report("b", false, 2), report("b", true, 9));
+
+        List<HeartbeatReport> out = new ArrayList<>(HeartbeatBatchWriter.coalesce(batch));
+
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).at()).isEqualTo(clock.instant().plusSeconds(5));
+        assertThat(out.get(1).alive()).isFalse();
+    }
+
+    @Test
+    void eachBatchIsAtMostBatchSizeAndIsWrittenInOneCall() throws Exception {
+        List<Integer> calls = new ArrayList<>();
+        InMemoryInstanceStore store = new InMemoryInstanceStore() {
+            @Override
+            public int applyHeartbeats(Collection<HeartbeatReport> reports) {
+                calls.add(reports.size());
+                return super.applyHeartbeats(reports);
+            }
+        };
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(1000, System::nanoTime);
+        for (int i = 0; i < 250; i++) {
+            queue.offer(report("i" + i, true, 0));
+        }
+        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(10), 1);
+
+        writer.runOnce();
+        writer.runOnce();
+        writer.runOnce();
+
+        assertThat(calls).containsExactly(100, 100, 50);
+        assertThat(writer.reportsWritten()).isEqualTo(250);
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
+    void heartbeatsRefreshTheirInstancesInTheStore() throws Exception {
+        InMemoryInstanceStore store = new InMemoryInstanceStore();
+        Instant start = clock.instant();
+        store.insert(Instance.starting("i1", "weur", "browser", "weur-a", "agent-1", "1", start, start.plusSeconds(600)));
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10, System::nanoTime);
+        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(5), 1);
+
+        queue.offer(report("i1", true, 7));
+        writer.runOnce();
+
+        assertThat(store.find("i1").orElseThrow().heartbeatAt()).isEqualTo(start.plusSeconds(7));
+        queue.offer(report("i1", false, 8));
+        writer.runOnce();
+        assertThat(store.find("i1").orElseThrow().state()).isEqualTo(InstanceState.LOST);
+    }
+
+    @Test
+    void aFailingStoreIsRetriedOnceThenTheBatchIsDroppedAndCounted() throws Exception {
+        List<Integer> attempts = new ArrayList<>();
+        InMemoryInstanceStore store = new InMemoryInstanceStore() {
+            @Override
+            public int applyHeartbeats(Collection<HeartbeatReport> reports) {
+                attempts.add(reports.size());
+                throw new io.warmpool.StoreException("disk full", "SQLITE_FULL", null);
+            }
+        };
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10, System::nanoTime);
+        queue.offer(report("a", true, 0));
+        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(5), 1);
+
+        writer.runOnce();
+
+        assertThat(attempts).hasSize(2);
+        assertThat(writer.reportsDropped()).isEqualTo(1);
+        assertThat(queue.lag(clock.instant().plusSeconds(3))).as("nothing left in flight").isZero();
+    }
+
+    @Test
+    void lagIsTheAgeOfTheOldestReportNotYetWritten() {
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10, System::nanoTime);
+        assertThat(queue.lag(clock.instant())).isZero();
+
+        queue.offer(report("a", true, 0));
+        clock.advance(Duration.ofMillis(1500));
+        queue.offer(report("b", true, 0));
+
+        assertThat(queue.lag(clock.instant())).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aFullQueueRefusesReports() {
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(2, System::nanoTime);
+        assertThat(queue.offer(report("a", true, 0))).isTrue();
+        assertThat(queue.offer(report("b", true, 0))).isTrue();
+        assertThat(queue.offer(report("c", true, 0))).isFalse();
+    }
+}

@@ -1,0 +1,119 @@
+package io.warmpool.server;
+
+import io.warmpool.ConfigException;
+import io.warmpool.WarmPoolException;
+import io.warmpool.server.config.ConfigReader;
+import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.local.LocalAgentProvider;
+import io.warmpool.store.jdbc.SqliteInstanceStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code warmpool up [--port N] [--config FILE] [--chromium PATH] [--data-dir DIR]}: runs the gateway with local
+ * agents and SQLite shards until SIGTERM / Ctrl-C, then stops every process it started.
+ * Exit codes: 0 stopped normally, 1 failed while running, 2 bad usage or setup (no Chromium, bad config).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args) {
+        CommandLine cli;
+        try {
+            cli = CommandLine.parse(args);
+        } catch (ConfigException e) {
+            System.err.println("warmpool: " + e.getMessage());
+            System.err.println(CommandLine.USAGE);
+            return 2;
+        }
+        if (cli.help()) {
+            System.out.println(CommandLine.USAGE);
+            return 0;
+        }
+        Optional<Path> chromium = findChromium(cli.chromium());
+        if (chromium.isEmpty()) {
+            System.err.println("warmpool: Chromium not found" + (cli.chromium() == null ? " on PATH" : " at " + cli.chromium())
+                    + "; install it with `sudo apt-get install -y chromium` or pass --chromium /path/to/chromium");
+            return 2;
+        }
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.demo(cli.dataDir(), chromium.get(), cli.port() == null ? 8080 : cli.port());
+            if (cli.config() != null) {
+                config = ConfigReader.read(cli.config(), config);
+                if (cli.port() != null) {
+                    config = config.withPort(cli.port());
+                }
+            }
+        } catch (ConfigException e) {
+            System.err.println("warmpool: " + e.getMessage());
+            return 2;
+        }
+        return serve(config);
+    }
+
+    private static int serve(GatewayConfig config) {
+        AgentClient agentClient = new AgentClient();
+        Gateway gateway;
+        try {
+            gateway = start(config, agentClient);
+        } catch (WarmPoolException e) {
+            System.err.println("warmpool: " + e.getMessage());
+            agentClient.close();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            agentClient.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.out.println("warmpool: gateway up at " + gateway.url() + " (regions " + config.regions().keySet()
+                + "); Ctrl-C stops it");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The gateway with SQLite shards under the data dir and one local agent per region. */
+    public static Gateway start(GatewayConfig config, AgentClient agentClient) {
+        return Gateway.start(config,
+                region -> SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")),
+                (region, onAgentLost, url) -> new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
+                        region.zones().get(0), config.chromium(), config.dataDir().resolve("agents"), url,
+                        config.heartbeat().interval(), LocalAgentProvider.Settings.currentJava(),
+                        System.getProperty("java.class.path")), agentClient, onAgentLost));
+    }
+
+    static Optional<Path> findChromium(Path explicit) {
+        if (explicit != null) {
+            return Files.isExecutable(explicit) ? Optional.of(explicit) : Optional.empty();
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser")) {
+                Path p = Path.of(dir).resolve(name);
+                if (Files.isExecutable(p)) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,179 @@
+package io.warmpool.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warmpool.ConfigException;
+import io.warmpool.core.PoolSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Reads a gateway config from JSON. Keys not listed here are errors; durations are ISO-8601 ({@code PT5S}).
+ * Missing keys take the demo's values. Stateless.
+ */
+public final class ConfigReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConfigReader() {
+    }
+
+    public static GatewayConfig read(Path file, GatewayConfig defaults) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, defaults);
+    }
+
+    public static GatewayConfig parse(String json, GatewayConfig defaults) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config is not valid JSON: " + e.getOriginalMessage());
+        }
+        ObjectNode top = object("config", root);
+        known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes"));
+        Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
+                : defaults.regions();
+        Map<String, String> locations = new LinkedHashMap<>();
+        if (top.has("locations")) {
+            object("locations", top.get("locations")).fields()
+                    .forEachRemaining(e -> locations.put(e.getKey(), text("locations." + e.getKey(), e.getValue())));
+        }
+        Map<String, PoolSettings> pools = top.has("pools") ? pools(object("pools", top.get("pools"))) : defaults.pools();
+        return new GatewayConfig(
+                top.has("bind") ? text("bind", top.get("bind")) : defaults.bind(),
+                top.has("port") ? integer("port", top.get("port")) : defaults.port(),
+                top.has("dataDir") ? Path.of(text("dataDir", top.get("dataDir"))) : defaults.dataDir(),
+                top.has("chromium") ? Path.of(text("chromium", top.get("chromium"))) : defaults.chromium(),
+                top.has("defaultRegion") ? text("defaultRegion", top.get("defaultRegion")) : defaults.defaultRegion(),
+                regions,
+                locations.isEmpty() ? defaults.locations() : LocationMap.withOverrides(locations),
+                pools,
+                top.has("heartbeat") ? heartbeat(object("heartbeat", top.get("heartbeat")), defaults.heartbeat())
+                        : defaults.heartbeat(),
+                top.has("housekeepingInterval") ? duration("housekeepingInterval", top.get("housekeepingInterval"))
+                        : defaults.housekeepingInterval(),
+                top.has("maxBodyBytes") ? integer("maxBodyBytes", top.get("maxBodyBytes")) : defaults.maxBodyBytes());
+    }
+
+    private static Map<String, RegionConfig> regions(ObjectNode node) {
+        Map<String, RegionConfig> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            String path = "regions." + e.getKey();
+            ObjectNode r = object(path, e.getValue());
+            known(path, r, Set.of("backups", "zones"));
+            List<String> backups = r.has("backups") ? strings(path + ".backups", r.get("backups")) : List.of();
+            List<String> zones = r.has("zones") ? strings(path + ".zones", r.get("zones")) : List.of(e.getKey() + "-a");
+            out.put(e.getKey(), new RegionConfig(e.getKey(), backups, zones));
+        });
+        return out;
+    }
+
+    private static Map<String, PoolSettings> pools(ObjectNode node) {
+        Map<String, PoolSettings> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            String path = "pools." + e.getKey();
+            ObjectNode p = object(path, e.getValue());
+            known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
+                    "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates"));
+            PoolSettings.Builder b = PoolSettings.builder(e.getKey());
+            with(p, "version", v -> b.version(text(path + ".version", v)));
+            with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
+            with(p, "maxSize", v -> b.maxSize(integer(path + ".maxSize", v)));
+            with(p, "acquireTimeout", v -> b.acquireTimeout(duration(path + ".acquireTimeout", v)));
+            with(p, "maxUses", v -> b.maxUses(integer(path + ".maxUses", v)));
+            with(p, "maxLifetime", v -> b.maxLifetime(duration(path + ".maxLifetime", v)));
+            with(p, "keepAlive", v -> b.keepAlive(duration(path + ".keepAlive", v)));
+            with(p, "maxKeepAlive", v -> b.maxKeepAlive(duration(path + ".maxKeepAlive", v)));
+            with(p, "staleAfter", v -> b.staleAfter(duration(path + ".staleAfter", v)));
+            with(p, "startParallelism", v -> b.startParallelism(integer(path + ".startParallelism", v)));
+            with(p, "startBackoffMax", v -> b.startBackoffMax(duration(path + ".startBackoffMax", v)));
+            with(p, "candidates", v -> b.candidates(integer(path + ".candidates", v)));
+            out.put(e.getKey(), b.build());
+        });
+        return out;
+    }
+
+    private static HeartbeatSettings heartbeat(ObjectNode h, HeartbeatSettings d) {
+        known("heartbeat", h, Set.of("interval", "batchSize", "flushAfter", "retries", "queueCapacity"));
+        return new HeartbeatSettings(
+                h.has("interval") ? duration("heartbeat.interval", h.get("interval")) : d.interval(),
+                h.has("batchSize") ? integer("heartbeat.batchSize", h.get("batchSize")) : d.batchSize(),
+                h.has("flushAfter") ? duration("heartbeat.flushAfter", h.get("flushAfter")) : d.flushAfter(),
+                h.has("retries") ? integer("heartbeat.retries", h.get("retries")) : d.retries(),
+                h.has("queueCapacity") ? integer("heartbeat.queueCapacity", h.get("queueCapacity")) : d.queueCapacity());
+    }
+
+    private static void with(ObjectNode node, String key, Consumer<JsonNode> apply) {
+        if (node.has(key)) {
+            apply.accept(node.get(key));
+        }
+    }
+
+    private static void known(String path, ObjectNode node, Set<String> allowed) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                throw new ConfigException("unknown config key " + path + "." + key + " (known: "
+                        + allowed.stream().sorted().toList() + ")");
+            }
+        }
+    }
+
+    private static ObjectNode object(String path, JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            return o;
+        }
+        throw new ConfigException(path + " must be a JSON object (got " + node.getNodeType() + ")");
+    }
+
+    private static String text(String path, JsonNode node) {
+        if (!node.isTextual()) {
+            throw new ConfigException(path + " must be a string (got " + node + ")");
+        }
+        return node.asText();
+    }
+
+    private static int integer(String path, JsonNode node) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new ConfigException(path + " must be an integer (got " + node + ")");
+        }
+        return node.asInt();
+    }
+
+    private static Duration duration(String path, JsonNode node) {
+        String t = text(path, node);
+        try {
+            return Duration.parse(t);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(path + " must be an ISO-8601 duration such as PT5S (got '" + t + "')");
+        }
+    }
+
+    private static List<String> strings(String path, JsonNode node) {
+        if (!node.isArray()) {
+            throw new ConfigException(path + " must be an array of strings (got " + node + ")");
+        }
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> out.add(text(path + "[]", n)));
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package io.warmpool.server.config;
+
+import io.warmpool.ConfigException;
+import io.warmpool.core.PoolSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a gateway needs to run. Immutable; validated once, on construction, naming the field and value.
+ *
+ * @param bind                 address the HTTP server binds to
+ * @param port                 HTTP port (0 = any free port)
+ * @param dataDir              where each region's SQLite shard and the browsers' profiles live
+ * @param chromium             the Chromium executable the local agents start
+ * @param defaultRegion        region for callers that name no location
+ * @param housekeepingInterval delay between two housekeeping runs of each pool
+ * @param maxBodyBytes         largest request body accepted (413 beyond)
+ */
+public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, String defaultRegion,
+                            Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
+                            HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes) {
+
+    public GatewayConfig {
+        regions = Map.copyOf(regions);
+        pools = Map.copyOf(pools);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("port must be between 0 and 65535 (port=" + port + ")");
+        }
+        if (regions.isEmpty()) {
+            throw new ConfigException("regions must name at least one region");
+        }
+        if (pools.isEmpty()) {
+            throw new ConfigException("pools must name at least one pool");
+        }
+        if (!regions.containsKey(defaultRegion)) {
+            throw new ConfigException("defaultRegion must be one of " + regions.keySet() + " (defaultRegion=" + defaultRegion + ")");
+        }
+        for (RegionConfig r : regions.values()) {
+            for (String b : r.backups()) {
+                if (b.equals(r.name()) || !regions.containsKey(b)) {
+                    throw new ConfigException("regions." + r.name() + ".backups must name other configured regions (backups="
+                            + r.backups() + ")");
+                }
+            }
+            if (r.backups().stream().distinct().count() != r.backups().size()) {
+                throw new ConfigException("regions." + r.name() + ".backups has a duplicate (backups=" + r.backups() + ")");
+            }
+            if (r.zones().isEmpty()) {
+                throw new ConfigException("regions." + r.name() + ".zones must name at least one zone");
+            }
+        }
+        if (housekeepingInterval == null || housekeepingInterval.isNegative() || housekeepingInterval.isZero()) {
+            throw new ConfigException("housekeepingInterval must be a positive duration (housekeepingInterval="
+                    + housekeepingInterval + ")");
+        }
+        if (maxBodyBytes < 1024) {
+            throw new ConfigException("maxBodyBytes must be >= 1024 (maxBodyBytes=" + maxBodyBytes + ")");
+        }
+    }
+
+    /** The demo that {@code ./warmpool up} runs: weur and enam, each other's backup, pool browser with minIdle 2. */
+    public static GatewayConfig demo(Path dataDir, Path chromium, int port) {
+        Map<String, RegionConfig> regions = new LinkedHashMap<>();
+        regions.put("weur", new RegionConfig("weur", List.of("enam"), List.of("weur-a")));
+        regions.put("enam", new RegionConfig("enam", List.of("weur"), List.of("enam-a")));
+        PoolSettings browser = PoolSettings.builder("browser").minIdle(2).maxSize(6).build();
+        return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
+                Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576);
+    }
+
+    public GatewayConfig withPort(int newPort) {
+        return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes);
+    }
+
+    public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
+                housekeepingInterval, maxBodyBytes);
+    }
+
+    public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
+                housekeepingInterval, maxBodyBytes);
+    }
+}

@@ -1,0 +1,169 @@
+package io.warmpool.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.SessionNotFoundException;
+import io.warmpool.server.RegionRuntime;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code ws://gateway/v1/sessions/{id}/devtools/browser} (and {@code /devtools/page/{target}}): a transparent CDP
+ * proxy to the session's browser. Unknown, released or lost sessions are refused before the upgrade. Messages from
+ * the client that arrive before the upstream is open are buffered up to {@value #MAX_PENDING} (then close 1009);
+ * an upstream failure closes with 1011. CDP traffic keeps the session alive. Releasing a session closes every
+ * connection to it. Thread-safe.
+ */
+final class DevtoolsProxy {
+    private static final Logger log = LoggerFactory.getLogger(DevtoolsProxy.class);
+    static final int MAX_PENDING = 128;
+    static final int CLOSE_RELEASED = 4000;
+    private static final String PATH = "/v1/sessions/{id}/devtools/<target>";
+
+    private final RegionResolver resolver;
+    private final InstantSource clock;
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
+    private final Map<String, ProxyConnection> byContext = new ConcurrentHashMap<>();
+
+    DevtoolsProxy(RegionResolver resolver, InstantSource clock) {
+        this.resolver = resolver;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.wsBeforeUpgrade(PATH, ctx -> target(ctx.pathParam("id"), ctx.pathParam("target")));
+        app.ws(PATH, this::configure);
+    }
+
+    private void configure(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            ctx.session.setIdleTimeout(Duration.ofHours(1));
+            String sessionId = ctx.pathParam("id");
+            Target target = target(sessionId, ctx.pathParam("target"));
+            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING);
+            byContext.put(ctx.sessionId(), conn);
+            bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(conn);
+            CdpUpstream.open(http, target.url(), conn).whenComplete((up, error) -> {
+                if (error != null) {
+                    log.warn("{} - upstream {} failed to open: {}", sessionId, target.url(), error.toString());
+                    conn.closeClient(1011, "browser endpoint unreachable");
+                } else {
+                    conn.upstreamOpen(up);
+                }
+            });
+        });
+        ws.onMessage(ctx -> withConnection(ctx, c -> c.fromClient(ctx.message())));
+        ws.onBinaryMessage(ctx -> withConnection(ctx, c -> {
+            byte[] copy = java.util.Arrays.copyOfRange(ctx.data(), ctx.offset(), ctx.offset() + ctx.length());
+            c.fromClient(ByteBuffer.wrap(copy));
+        }));
+        ws.onClose(ctx -> forget(ctx));
+        ws.onError(ctx -> forget(ctx));
+    }
+
+    private void withConnection(WsContext ctx, java.util.function.Consumer<ProxyConnection> action) {
+        ProxyConnection c = byContext.get(ctx.sessionId());
+        if (c != null) {
+            action.accept(c);
+            touch(c.target());
+        }
+    }
+
+    private void forget(WsContext ctx) {
+        ProxyConnection c = byContext.remove(ctx.sessionId());
+        if (c != null) {
+            c.closeUpstream();
+            Set<ProxyConnection> set = bySession.get(c.target().sessionId());
+            if (set != null) {
+                set.remove(c);
+            }
+        }
+    }
+
+    /** Closes every connection to {@code sessionId} with {@value #CLOSE_RELEASED} and {@code reason}. */
+    void closeAll(String sessionId, String reason) {
+        Set<ProxyConnection> set = bySession.remove(sessionId);
+        if (set != null) {
+            set.forEach(c -> c.closeClient(CLOSE_RELEASED, reason));
+        }
+    }
+
+    private void touch(Target t) {
+        Instant now = clock.instant();
+        if (t.touchedAt() == null || Duration.between(t.touchedAt(), now).toMillis() >= 1000) {
+            t.region().store().touchSession(t.sessionId(), now.plus(t.keepAlive()));
+            t.touched(now);
+        }
+    }
+
+    /** Finds the live session and the browser URL a client path maps to; throws before any upgrade. */
+    private Target target(String sessionId, String path) {
+        for (RegionRuntime r : resolver.all().values()) {
+            Optional<Instance> i = r.store().findBySession(sessionId);
+            if (i.isPresent() && i.get().state() == InstanceState.CLAIMED && i.get().cdpUrl() != null) {
+                return new Target(sessionId, r, Duration.ofMillis(Math.max(1000, i.get().keepAliveMillis())),
+                        upstreamUrl(i.get().cdpUrl(), path));
+            }
+            if (i.isPresent()) {
+                throw new io.warmpool.InstanceLostException(sessionId, i.get().id());
+            }
+        }
+        throw new SessionNotFoundException(sessionId);
+    }
+
+    static String upstreamUrl(String browserUrl, String path) {
+        int at = browserUrl.indexOf("/devtools/");
+        String base = at < 0 ? browserUrl : browserUrl.substring(0, at);
+        if (path.equals("browser") || path.startsWith("browser/")) {
+            return browserUrl;
+        }
+        if (!path.matches("page/[A-Za-z0-9]{1,64}")) {
+            throw new io.warmpool.InvalidRequestException("invalid_target", "target",
+                    "devtools target must be 'browser' or 'page/<id>' (got '" + path + "')");
+        }
+        return base + "/devtools/" + path;
+    }
+
+    /** A proxied client's session and where its browser is. */
+    static final class Target {
+        private final String sessionId;
+        private final RegionRuntime region;
+        private final Duration keepAlive;
+        private final String url;
+        private volatile Instant touchedAt;
+
+        Target(String sessionId, RegionRuntime region, Duration keepAlive, String url) {
+            this.sessionId = sessionId;
+            this.region = region;
+            this.keepAlive = keepAlive;
+            this.url = url;
+        }
+
+        String sessionId() { return sessionId; }
+        RegionRuntime region() { return region; }
+        Duration keepAlive() { return keepAlive; }
+        String url() { return url; }
+        Instant touchedAt() { return touchedAt; }
+        void touched(Instant at) { touchedAt = at; }
+    }
+
+    static Session jetty(WsContext ctx) {
+        return ctx.session;
+    }
+}

@@ -1,0 +1,50 @@
+package io.warmpool.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.warmpool.server.RegionRuntime;
+import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.local.AgentClient;
+
+import java.time.InstantSource;
+import java.util.Map;
+
+/** Builds the gateway's HTTP server: routes, error mapping, limits. */
+public final class GatewayHttp {
+    /** Largest CDP message proxied (a full-page screenshot of a long page is several MB). */
+    static final long MAX_CDP_MESSAGE = 256L * 1024 * 1024;
+    private final GatewayConfig config;
+    private final RegionResolver resolver;
+    private final InstantSource clock;
+    private final AgentClient agents = new AgentClient();
+
+    public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock) {
+        this.config = config;
+        this.resolver = new RegionResolver(config, regions);
+        this.clock = clock;
+    }
+
+    /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
+    public Javalin start() {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.useVirtualThreads = true;
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            cfg.jetty.modifyWebSocketServletFactory(ws -> {
+                ws.setMaxTextMessageSize(MAX_CDP_MESSAGE);
+                ws.setMaxBinaryMessageSize(MAX_CDP_MESSAGE);
+                ws.setIdleTimeout(java.time.Duration.ofHours(1));
+            });
+        });
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, clock);
+        ErrorResponses.register(app);
+        new SessionRoutes(resolver, proxy).register(app);
+        proxy.register(app);
+        new QuickRoutes(resolver, agents).register(app);
+        new PoolRoutes(resolver).register(app);
+        new HeartbeatRoutes(resolver, clock).register(app);
+        app.events(e -> e.serverStopped(agents::close));
+        return app.start(config.bind(), config.port());
+    }
+}

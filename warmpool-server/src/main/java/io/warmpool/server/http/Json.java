@@ -1,0 +1,65 @@
+package io.warmpool.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.warmpool.InvalidRequestException;
+
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/** The gateway's JSON: strict on input (unknown fields, wrong types and trailing tokens are 400s). Thread-safe. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+
+    private Json() {
+    }
+
+    /** Parses a request body; an empty body is read as {@code {}}. */
+    static <T> T read(byte[] body, Class<T> type) {
+        try {
+            if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+                return MAPPER.readValue("{}", type);
+            }
+            return MAPPER.readValue(body, type);
+        } catch (UnrecognizedPropertyException e) {
+            String field = path(e);
+            throw new InvalidRequestException("unknown_field", field, "unknown field '" + field + "'");
+        } catch (InvalidFormatException | MismatchedInputException e) {
+            String field = path((JsonMappingException) e);
+            if (field.isEmpty()) {
+                throw new InvalidRequestException("malformed_json", null, "request body must be a JSON object");
+            }
+            throw new InvalidRequestException("invalid_field", field, "field '" + field + "' has the wrong type: "
+                    + e.getOriginalMessage().split("\n")[0]);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("malformed_json", null, "request body is not valid JSON: "
+                    + e.getOriginalMessage().split("\n")[0]);
+        } catch (IOException e) {
+            throw new InvalidRequestException("malformed_json", null, "request body could not be read");
+        }
+    }
+
+    static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

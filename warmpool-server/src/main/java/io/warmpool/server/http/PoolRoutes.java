@@ -1,0 +1,55 @@
+package io.warmpool.server.http;
+
+import io.javalin.Javalin;
+import io.warmpool.PoolCounts;
+import io.warmpool.core.RegionPool;
+import io.warmpool.server.RegionRuntime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /v1/pools} and {@code GET /healthz}. Stateless. */
+final class PoolRoutes {
+    private final RegionResolver resolver;
+
+    PoolRoutes(RegionResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    void register(Javalin app) {
+        app.get("/v1/pools", ctx -> ctx.json(Map.of("success", true, "result", pools())));
+        app.get("/healthz", ctx -> ctx.json(Map.of("ok", true, "regions", resolver.all().keySet())));
+    }
+
+    private List<Map<String, Object>> pools() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (RegionRuntime r : resolver.all().values()) {
+            long lag = r.heartbeatLag().toMillis();
+            for (RegionPool p : r.pools().values()) {
+                PoolCounts c = p.counts();
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("region", r.name());
+                m.put("pool", p.settings().name());
+                m.put("warm", c.warm());
+                m.put("claimed", c.claimed());
+                m.put("starting", c.starting());
+                m.put("stopping", c.stopping());
+                m.put("lost", c.lost());
+                m.put("total", c.total());
+                m.put("minIdle", p.settings().minIdle());
+                m.put("maxSize", p.settings().maxSize());
+                m.put("waiting", p.waiting());
+                m.put("warmHits", p.warmHits());
+                m.put("coldHits", p.coldHits());
+                m.put("exhausted", p.exhaustedCount());
+                m.put("heartbeatLagMs", lag);
+                m.put("heartbeatQueue", r.queue().size());
+                m.put("heartbeatsWritten", r.writer().reportsWritten());
+                out.add(m);
+            }
+        }
+        return out;
+    }
+}

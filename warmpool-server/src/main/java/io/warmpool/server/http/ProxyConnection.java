@@ -1,0 +1,135 @@
+package io.warmpool.server.http;
+
+import io.javalin.websocket.WsContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One client connection of the CDP proxy and its upstream. Client messages that arrive before the upstream is open
+ * wait in a bounded buffer. Thread-safe.
+ */
+final class ProxyConnection implements CdpUpstream.Downstream {
+    private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
+
+    private final WsContext client;
+    private final DevtoolsProxy.Target target;
+    private final int maxPending;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(); // guarded by lock
+    private CdpUpstream upstream; // guarded by lock
+    private boolean closed; // guarded by lock
+
+    ProxyConnection(WsContext client, DevtoolsProxy.Target target, int maxPending) {
+        this.client = client;
+        this.target = target;
+        this.maxPending = maxPending;
+    }
+
+    DevtoolsProxy.Target target() {
+        return target;
+    }
+
+    void fromClient(Object message) {
+        CdpUpstream up;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            up = upstream;
+            if (up == null) {
+                if (pending.size() >= maxPending) {
+                    closed = true;
+                    pending.clear();
+                } else {
+                    pending.add(message);
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (up == null) {
+            closeClient(1009, "more than " + maxPending + " messages before the browser connection opened");
+            return;
+        }
+        send(up, message);
+    }
+
+    void upstreamOpen(CdpUpstream up) {
+        lock.lock();
+        try {
+            if (closed) {
+                up.close();
+                return;
+            }
+            Object m;
+            while ((m = pending.poll()) != null) {
+                send(up, m);
+            }
+            upstream = up;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void send(CdpUpstream up, Object message) {
+        if (message instanceof String s) {
+            up.sendText(s);
+        } else {
+            up.sendBinary((ByteBuffer) message);
+        }
+    }
+
+    @Override
+    public void text(String message) {
+        try {
+            client.session.getRemote().sendString(message);
+        } catch (IOException e) {
+            log.debug("{} - client send failed: {}", target.sessionId(), e.toString());
+            closeUpstream();
+        }
+    }
+
+    @Override
+    public void binary(ByteBuffer message) {
+        try {
+            client.session.getRemote().sendBytes(message);
+        } catch (IOException e) {
+            log.debug("{} - client send failed: {}", target.sessionId(), e.toString());
+            closeUpstream();
+        }
+    }
+
+    @Override
+    public void closed(int code, String reason) {
+        closeClient(code == 1000 || code == 1011 ? code : 1011, reason == null || reason.isEmpty() ? "browser closed" : reason);
+    }
+
+    void closeClient(int code, String reason) {
+        closeUpstream();
+        if (client.session.isOpen()) {
+            client.closeSession(code, reason);
+        }
+    }
+
+    void closeUpstream() {
+        CdpUpstream up;
+        lock.lock();
+        try {
+            closed = true;
+            up = upstream;
+            upstream = null;
+        } finally {
+            lock.unlock();
+        }
+        if (up != null) {
+            up.close();
+        }
+    }
+}

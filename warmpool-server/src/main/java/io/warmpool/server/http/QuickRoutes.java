@@ -1,0 +1,94 @@
+package io.warmpool.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.warmpool.Instance;
+import io.warmpool.InvalidRequestException;
+import io.warmpool.ProviderException;
+import io.warmpool.core.Lease;
+import io.warmpool.core.RegionPool;
+import io.warmpool.quick.QuickAction;
+import io.warmpool.quick.QuickActionRequest;
+import io.warmpool.server.RegionRuntime;
+import io.warmpool.server.local.AgentClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * {@code POST /v1/quick/{screenshot|pdf|content}}: one HTTP request in, one to the agent next to a claimed warm
+ * browser, one answer out. The instance goes back to the pool at once (its context was disposed by the agent).
+ * Stateless.
+ */
+final class QuickRoutes {
+    private static final Logger log = LoggerFactory.getLogger(QuickRoutes.class);
+    static final String SESSION_PREFIX = "quick-";
+    private static final int DEAD = 410;
+
+    private final RegionResolver resolver;
+    private final AgentClient agents;
+
+    QuickRoutes(RegionResolver resolver, AgentClient agents) {
+        this.resolver = resolver;
+        this.agents = agents;
+    }
+
+    void register(Javalin app) {
+        app.post("/v1/quick/{action}", this::run);
+    }
+
+    private void run(Context ctx) {
+        QuickAction action = QuickAction.fromPath(ctx.pathParam("action")).orElseThrow(() ->
+                new InvalidRequestException("unknown_action", "action", "unknown quick action '"
+                        + ctx.pathParam("action") + "' (known: screenshot, pdf, content)"));
+        QuickActionRequest request = Json.read(ctx.bodyAsBytes(), QuickActionRequest.class).validated(action);
+        String location = ctx.header(SessionRoutes.LOCATION_HEADER);
+        if (location == null) {
+            location = ctx.queryParam("location");
+        }
+        RegionRuntime region = resolver.region(location);
+        RegionPool pool = resolver.pool(region, ctx.queryParam("pool"));
+        byte[] body = Json.write(request);
+        Duration budget = Duration.ofMillis(request.budgetMillis());
+        HttpResponse<byte[]> answer = null;
+        Lease lease = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            lease = pool.acquire(SESSION_PREFIX + UUID.randomUUID(), budget);
+            answer = call(pool, lease, action, body, budget);
+            if (answer.statusCode() != DEAD) {
+                break;
+            }
+            log.warn("{}/{} - {} was dead at the agent; retrying on another instance", pool.settings().name(),
+                    region.name(), lease.instance().id());
+        }
+        relay(ctx, lease.instance(), answer);
+    }
+
+    private HttpResponse<byte[]> call(RegionPool pool, Lease lease, QuickAction action, byte[] body, Duration budget) {
+        Instance instance = lease.instance();
+        boolean clean = false;
+        try {
+            HttpResponse<byte[]> answer = agents.post(instance.agentUrl() + "/instances/" + instance.id() + "/quick/"
+                    + action.path(), body, budget);
+            clean = answer.statusCode() < 500 && answer.statusCode() != DEAD;
+            return answer;
+        } catch (ProviderException e) {
+            throw new ProviderException(pool.settings().name() + "/" + pool.region() + " - the agent of "
+                    + instance.id() + " did not answer: " + e.getMessage(), e);
+        } finally {
+            pool.release(instance.sessionId(), clean);
+        }
+    }
+
+    private static void relay(Context ctx, Instance instance, HttpResponse<byte[]> answer) {
+        ctx.header("X-Warmpool-Region", instance.region());
+        ctx.header("X-Warmpool-Instance", instance.id());
+        ctx.header("X-Browser-Ms-Used", answer.headers().firstValue("X-Browser-Ms-Used").orElse("0"));
+        ctx.status(answer.statusCode());
+        ctx.contentType(answer.headers().firstValue("Content-Type").orElse("application/octet-stream"));
+        ctx.result(answer.body());
+    }
+}

@@ -1,0 +1,149 @@
+package io.warmpool.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.InvalidRequestException;
+import io.warmpool.SessionNotFoundException;
+import io.warmpool.core.Lease;
+import io.warmpool.core.RegionPool;
+import io.warmpool.server.RegionRuntime;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@code /v1/sessions}: acquire (sticky by session id), list, show and release sessions. Stateless. */
+final class SessionRoutes {
+    static final String LOCATION_HEADER = "X-Warmpool-Location";
+    private static final String SESSION_ID = "[A-Za-z0-9._-]{1,128}";
+
+    record SessionRequest(String pool, String location, String sessionId, String keepAlive) {
+    }
+
+    private final RegionResolver resolver;
+    private final DevtoolsProxy proxy;
+
+    SessionRoutes(RegionResolver resolver, DevtoolsProxy proxy) {
+        this.resolver = resolver;
+        this.proxy = proxy;
+    }
+
+    void register(Javalin app) {
+        app.post("/v1/sessions", this::acquire);
+        app.get("/v1/sessions", this::list);
+        app.get("/v1/sessions/{id}", ctx -> ctx.json(view(ctx, find(ctx.pathParam("id")))));
+        app.delete("/v1/sessions/{id}", this::release);
+    }
+
+    private void acquire(Context ctx) {
+        SessionRequest req = Json.read(ctx.bodyAsBytes(), SessionRequest.class);
+        String location = req.location() != null ? req.location() : ctx.header(LOCATION_HEADER);
+        RegionRuntime region = resolver.region(location);
+        RegionPool pool = resolver.pool(region, req.pool());
+        String sessionId = req.sessionId() == null ? UUID.randomUUID().toString() : req.sessionId();
+        if (!sessionId.matches(SESSION_ID)) {
+            throw new InvalidRequestException("invalid_field", "sessionId",
+                    "sessionId must match " + SESSION_ID + " (got '" + sessionId + "')");
+        }
+        Duration keepAlive = keepAlive(req.keepAlive(), pool);
+        Lease lease = acquireSticky(sessionId, pool, keepAlive);
+        ctx.status(lease.created() ? 201 : 200);
+        ctx.header("X-Warmpool-Region", lease.instance().region());
+        ctx.header("X-Warmpool-Instance", lease.instance().id());
+        Instance fresh = region.store().findBySession(sessionId).orElse(lease.instance());
+        Map<String, Object> body = view(ctx, fresh);
+        body.put("warm", lease.warm());
+        body.put("fallback", lease.fallback());
+        ctx.json(body);
+    }
+
+    /** A session id already bound in another region stays there (sticky beats location). */
+    private Lease acquireSticky(String sessionId, RegionPool pool, Duration keepAlive) {
+        for (RegionRuntime r : resolver.all().values()) {
+            Optional<Instance> bound = r.store().findBySession(sessionId);
+            if (bound.isPresent()) {
+                RegionPool owner = r.pool(bound.get().pool());
+                return owner.acquire(sessionId, keepAlive);
+            }
+        }
+        return pool.acquire(sessionId, keepAlive);
+    }
+
+    static Duration keepAlive(String text, RegionPool pool) {
+        if (text == null) {
+            return pool.settings().keepAlive();
+        }
+        Duration d;
+        try {
+            d = Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("invalid_field", "keepAlive",
+                    "keepAlive must be an ISO-8601 duration such as PT60S (got '" + text + "')");
+        }
+        if (d.isNegative() || d.isZero() || d.compareTo(pool.settings().maxKeepAlive()) > 0) {
+            throw new InvalidRequestException("invalid_field", "keepAlive", "keepAlive must be between PT0S (exclusive) and "
+                    + pool.settings().maxKeepAlive() + " (got " + text + ")");
+        }
+        return d;
+    }
+
+    private void list(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (RegionRuntime r : resolver.all().values()) {
+            for (Instance i : r.store().list(null)) {
+                if (i.sessionId() != null && !i.sessionId().startsWith(QuickRoutes.SESSION_PREFIX)) {
+                    out.add(view(ctx, i));
+                }
+            }
+        }
+        ctx.json(Map.of("success", true, "result", out));
+    }
+
+    private Instance find(String sessionId) {
+        for (RegionRuntime r : resolver.all().values()) {
+            Optional<Instance> i = r.store().findBySession(sessionId);
+            if (i.isPresent()) {
+                return i.get();
+            }
+        }
+        throw new SessionNotFoundException(sessionId);
+    }
+
+    private void release(Context ctx) {
+        String sessionId = ctx.pathParam("id");
+        for (RegionRuntime r : resolver.all().values()) {
+            Optional<Instance> i = r.store().findBySession(sessionId);
+            if (i.isPresent()) {
+                proxy.closeAll(sessionId, "session released");
+                r.pool(i.get().pool()).release(sessionId, false);
+                break;
+            }
+        }
+        ctx.status(204);
+    }
+
+    static Map<String, Object> view(Context ctx, Instance i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sessionId", i.sessionId());
+        m.put("instanceId", i.id());
+        m.put("region", i.region());
+        m.put("pool", i.pool());
+        m.put("zone", i.zone());
+        m.put("state", i.state() == InstanceState.CLAIMED ? "active" : "lost");
+        m.put("webSocketDebuggerUrl", devtoolsUrl(ctx, i.sessionId()));
+        m.put("expiresAt", i.sessionExpiresAt() == null ? null : i.sessionExpiresAt().toString());
+        return m;
+    }
+
+    static String devtoolsUrl(Context ctx, String sessionId) {
+        String host = ctx.header("Host") == null ? "127.0.0.1" : ctx.header("Host");
+        return "ws://" + host + "/v1/sessions/" + sessionId + "/devtools/browser";
+    }
+}

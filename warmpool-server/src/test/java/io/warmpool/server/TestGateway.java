@@ -1,0 +1,115 @@
+package io.warmpool.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warmpool.core.PoolSettings;
+import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.config.HeartbeatSettings;
+import io.warmpool.server.local.AgentClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** A real gateway with real agents and Chromium on an ephemeral port, and a small HTTP client for tests. */
+final class TestGateway implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path CHROMIUM = Main.findChromium(null)
+            .orElseThrow(() -> new IllegalStateException("tests need Chromium: apt-get install -y chromium"));
+
+    final Gateway gateway;
+    final Path dataDir;
+    private final AgentClient agents = new AgentClient();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    TestGateway(Path dataDir, PoolSettings browser) {
+        this.dataDir = dataDir;
+        GatewayConfig config = GatewayConfig.demo(dataDir, CHROMIUM, 0)
+                .withPools(Map.of("browser", browser))
+                .withHeartbeat(new HeartbeatSettings(Duration.ofMillis(500), 100, Duration.ofMillis(200), 1, 10_000));
+        this.gateway = Main.start(config, agents);
+    }
+
+    HttpResponse<byte[]> send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.url() + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<byte[]> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + new String(r.body()), e);
+        }
+    }
+
+    JsonNode pool(String region) {
+        for (JsonNode p : json(send("GET", "/v1/pools", null)).get("result")) {
+            if (p.get("region").asText().equals(region)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no pool in " + region);
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes; returns whether it held. */
+    static boolean await(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** Chromium processes (any process) whose command line mentions this gateway's data dir. */
+    long browserProcesses() {
+        String marker = dataDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("chromium")).orElse(false))
+                .count();
+    }
+
+    /** Agent JVMs started by this gateway. */
+    long agentProcesses() {
+        String marker = dataDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("AgentMain")).orElse(false))
+                .count();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        agents.close();
+        http.close();
+    }
+}

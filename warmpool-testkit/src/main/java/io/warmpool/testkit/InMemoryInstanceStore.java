@@ -1,0 +1,343 @@
+package io.warmpool.testkit;
+
+import io.warmpool.ClaimRequest;
+import io.warmpool.HeartbeatReport;
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.PoolCounts;
+import io.warmpool.StoreException;
+import io.warmpool.spi.InstanceStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An {@link InstanceStore} in memory, for unit tests of the logic around a store. Same semantics as the JDBC
+ * store, and passes the same {@link InstanceStoreContract}: times are kept to the millisecond, candidates are
+ * ordered by a per-instance random {@code pick} key (re-drawn on every return to WARM) and the claim chooses
+ * randomly among the first {@code candidates}. O(n) per claim; not meant for large pools.
+ * Thread-safe: every method runs under one lock.
+ */
+public final class InMemoryInstanceStore implements InstanceStore {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Row> rows = new TreeMap<>(); // guarded by lock; by id, so list() is ordered
+    private final Map<String, String> sessions = new HashMap<>(); // guarded by lock; sessionId -> instance id
+    private final Random random; // guarded by lock
+
+    public InMemoryInstanceStore() {
+        this(new Random());
+    }
+
+    /** A store whose random choices repeat for the same {@code seed}. */
+    public InMemoryInstanceStore(long seed) {
+        this(new Random(seed));
+    }
+
+    private InMemoryInstanceStore(Random random) {
+        this.random = random;
+    }
+
+    @Override
+    public void insert(Instance instance) {
+        Objects.requireNonNull(instance, "instance");
+        if (instance.state() == InstanceState.GONE) {
+            throw new IllegalArgumentException("cannot insert an instance in state GONE (id=" + instance.id() + ")");
+        }
+        locked(() -> {
+            if (rows.containsKey(instance.id())) {
+                throw new StoreException("insert: instance '" + instance.id() + "' already exists", "23505", null);
+            }
+            if (instance.sessionId() != null && sessions.containsKey(instance.sessionId())) {
+                throw new StoreException("insert: session '" + instance.sessionId() + "' is already bound", "23505", null);
+            }
+            Row row = new Row(instance, random.nextLong());
+            rows.put(row.id, row);
+            if (row.sessionId != null) {
+                sessions.put(row.sessionId, row.id);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean markWarm(String instanceId, String cdpUrl, String agentUrl, Instant now) {
+        return locked(() -> {
+            Row row = rows.get(instanceId);
+            if (row == null || row.state != InstanceState.STARTING) {
+                return false;
+            }
+            row.cdpUrl = cdpUrl;
+            row.agentUrl = agentUrl;
+            row.heartbeatAt = millis(now);
+            moveTo(row, InstanceState.WARM);
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Instance> claim(ClaimRequest request) {
+        return locked(() -> {
+            String bound = sessions.get(request.sessionId());
+            if (bound != null) {
+                Row row = rows.get(bound);
+                return row.state == InstanceState.CLAIMED ? Optional.of(row.toInstance()) : Optional.empty();
+            }
+            Instant freshAfter = millis(request.freshAfter());
+            List<Row> best = rows.values().stream()
+                    .filter(r -> r.state == InstanceState.WARM && r.pool.equals(request.pool())
+                            && request.version().equals(r.version) && !r.heartbeatAt.isBefore(freshAfter))
+                    .sorted(Comparator.comparingLong(r -> r.pick))
+                    .limit(request.candidates())
+                    .toList();
+            if (best.isEmpty()) {
+                return Optional.empty();
+            }
+            Row row = best.get(random.nextInt(best.size()));
+            Instant now = millis(request.now());
+            row.state = InstanceState.CLAIMED;
+            row.sessionId = request.sessionId();
+            row.claimedAt = now;
+            row.keepAliveMillis = request.keepAlive().toMillis();
+            row.sessionExpiresAt = now.plusMillis(row.keepAliveMillis);
+            row.uses++;
+            sessions.put(row.sessionId, row.id);
+            return Optional.of(row.toInstance());
+        });
+    }
+
+    @Override
+    public Optional<Instance> findBySession(String sessionId) {
+        return locked(() -> Optional.ofNullable(sessions.get(sessionId)).map(id -> rows.get(id).toInstance()));
+    }
+
+    @Override
+    public Optional<Instance> find(String instanceId) {
+        return locked(() -> Optional.ofNullable(rows.get(instanceId)).map(Row::toInstance));
+    }
+
+    @Override
+    public boolean touchSession(String sessionId, Instant expiresAt) {
+        return locked(() -> {
+            String id = sessions.get(sessionId);
+            Row row = id == null ? null : rows.get(id);
+            if (row == null || row.state != InstanceState.CLAIMED) {
+                return false;
+            }
+            Instant at = millis(expiresAt);
+            if (at.isAfter(row.sessionExpiresAt)) {
+                row.sessionExpiresAt = at;
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Instance> release(String sessionId, InstanceState next) {
+        Objects.requireNonNull(next, "next");
+        if (next == InstanceState.CLAIMED) {
+            throw new IllegalArgumentException("release cannot move an instance to CLAIMED (session=" + sessionId + ")");
+        }
+        return locked(() -> {
+            String id = sessions.get(sessionId);
+            if (id == null) {
+                return Optional.empty();
+            }
+            Row row = rows.get(id);
+            Instance before = row.toInstance();
+            // a LOST instance is dead: releasing it may delete or stop it, never bring it back
+            boolean revive = next == InstanceState.WARM || next == InstanceState.STARTING;
+            moveTo(row, row.state == InstanceState.LOST && revive ? InstanceState.LOST : next);
+            row.clearSession();
+            return Optional.of(before);
+        });
+    }
+
+    @Override
+    public boolean transition(String instanceId, InstanceState from, InstanceState to) {
+        JdbcRules.checkTransition(instanceId, from, to);
+        return locked(() -> {
+            Row row = rows.get(instanceId);
+            if (row == null || row.state != from) {
+                return false;
+            }
+            moveTo(row, to);
+            if (to != InstanceState.LOST) {
+                row.clearSession();
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public int applyHeartbeats(Collection<HeartbeatReport> reports) {
+        return locked(() -> {
+            int changed = 0;
+            for (HeartbeatReport report : reports) {
+                Row row = rows.get(report.instanceId());
+                if (row == null) {
+                    continue;
+                }
+                Instant at = millis(report.at());
+                if (report.alive()) {
+                    row.heartbeatAt = at.isAfter(row.heartbeatAt) ? at : row.heartbeatAt;
+                    changed++;
+                } else if (row.state.compareTo(InstanceState.CLAIMED) <= 0) {
+                    row.heartbeatAt = at.isAfter(row.heartbeatAt) ? at : row.heartbeatAt;
+                    row.state = InstanceState.LOST;
+                    changed++;
+                }
+            }
+            return changed;
+        });
+    }
+
+    @Override
+    public List<Instance> markLost(String pool, Instant staleBefore) {
+        Instant before = millis(staleBefore);
+        return locked(() -> {
+            List<Instance> lost = new ArrayList<>();
+            for (Row row : rows.values()) {
+                if (inPool(row, pool) && row.state.compareTo(InstanceState.CLAIMED) <= 0
+                        && row.heartbeatAt.isBefore(before)) {
+                    row.state = InstanceState.LOST;
+                    lost.add(row.toInstance());
+                }
+            }
+            return lost;
+        });
+    }
+
+    @Override
+    public List<Instance> expiredSessions(String pool, Instant now) {
+        Instant at = millis(now);
+        return locked(() -> rows.values().stream()
+                .filter(r -> inPool(r, pool) && r.state == InstanceState.CLAIMED && r.sessionExpiresAt.isBefore(at))
+                .map(Row::toInstance)
+                .toList());
+    }
+
+    @Override
+    public List<Instance> list(String pool) {
+        return locked(() -> rows.values().stream().filter(r -> inPool(r, pool)).map(Row::toInstance).toList());
+    }
+
+    @Override
+    public PoolCounts counts(String pool) {
+        return locked(() -> {
+            int[] n = new int[InstanceState.values().length];
+            rows.values().stream().filter(r -> inPool(r, pool)).forEach(r -> n[r.state.ordinal()]++);
+            return new PoolCounts(n[InstanceState.STARTING.ordinal()], n[InstanceState.WARM.ordinal()],
+                    n[InstanceState.CLAIMED.ordinal()], n[InstanceState.STOPPING.ordinal()],
+                    n[InstanceState.LOST.ordinal()]);
+        });
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+
+    private void moveTo(Row row, InstanceState to) { // called with lock held
+        if (to == InstanceState.GONE) {
+            rows.remove(row.id);
+            if (row.sessionId != null) {
+                sessions.remove(row.sessionId);
+            }
+            return;
+        }
+        if (to == InstanceState.WARM && row.state != InstanceState.WARM) {
+            row.pick = random.nextLong();
+        }
+        row.state = to;
+    }
+
+    private void forget(Row row) { // called with lock held
+        if (row.sessionId != null) {
+            sessions.remove(row.sessionId);
+        }
+    }
+
+    private static boolean inPool(Row row, String pool) {
+        return pool == null || pool.equals(row.pool);
+    }
+
+    private static Instant millis(Instant t) {
+        return t == null ? null : Instant.ofEpochMilli(t.toEpochMilli());
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> body) {
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One instance's mutable state; only touched with the store's lock held. */
+    private final class Row {
+        final String id;
+        final String region;
+        final String pool;
+        final String zone;
+        final String agentId;
+        final String version;
+        final Instant startedAt;
+        final Instant retireAt;
+        InstanceState state;
+        String sessionId;
+        String cdpUrl;
+        String agentUrl;
+        int uses;
+        Instant heartbeatAt;
+        Instant claimedAt;
+        Instant sessionExpiresAt;
+        long keepAliveMillis;
+        long pick;
+
+        Row(Instance i, long pick) {
+            id = i.id();
+            region = i.region();
+            pool = i.pool();
+            zone = i.zone();
+            agentId = i.agentId();
+            version = i.version();
+            state = i.state();
+            sessionId = i.sessionId();
+            cdpUrl = i.cdpUrl();
+            agentUrl = i.agentUrl();
+            uses = i.uses();
+            startedAt = millis(i.startedAt());
+            heartbeatAt = millis(i.heartbeatAt());
+            claimedAt = millis(i.claimedAt());
+            sessionExpiresAt = millis(i.sessionExpiresAt());
+            keepAliveMillis = i.keepAliveMillis();
+            retireAt = millis(i.retireAt());
+            this.pick = pick;
+        }
+
+        void clearSession() {
+            forget(this);
+            sessionId = null;
+            claimedAt = null;
+            sessionExpiresAt = null;
+            keepAliveMillis = 0;
+        }
+
+        Instance toInstance() {
+            return new Instance(id, region, pool, zone, agentId, version, state, sessionId, cdpUrl, agentUrl, uses,
+                    startedAt, heartbeatAt, claimedAt, sessionExpiresAt, keepAliveMillis, retireAt);
+        }
+    }
+}

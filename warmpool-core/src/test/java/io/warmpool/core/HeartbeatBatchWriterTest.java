@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
+import java.lang.reflect.Proxy;
+import io.warmpool.spi.InstanceStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +24,22 @@ class HeartbeatBatchWriterTest {
     private HeartbeatReport report(String id, boolean alive, int secondsLater) {
         Instant at = clock.instant().plusSeconds(secondsLater);
         return new HeartbeatReport(id, "agent-1", alive, at, clock.instant());
+    }
+
+    /** A store whose applyHeartbeats first runs {@code hook} (which may throw), then the real one. */
+    @SuppressWarnings("unchecked")
+    private static InstanceStore intercepting(InstanceStore real, Function<Collection<HeartbeatReport>, Void> hook) {
+        return (InstanceStore) Proxy.newProxyInstance(InstanceStore.class.getClassLoader(),
+                new Class<?>[]{InstanceStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("applyHeartbeats")) {
+                        hook.apply((Collection<HeartbeatReport>) args[0]);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
@@ -38,13 +57,10 @@ class HeartbeatBatchWriterTest {
     @Test
     void eachBatchIsAtMostBatchSizeAndIsWrittenInOneCall() throws Exception {
         List<Integer> calls = new ArrayList<>();
-        InMemoryInstanceStore store = new InMemoryInstanceStore() {
-            @Override
-            public int applyHeartbeats(Collection<HeartbeatReport> reports) {
-                calls.add(reports.size());
-                return super.applyHeartbeats(reports);
-            }
-        };
+        InstanceStore store = intercepting(new InMemoryInstanceStore(), reports -> {
+            calls.add(reports.size());
+            return null;
+        });
         BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(1000, System::nanoTime);
         for (int i = 0; i < 250; i++) {
             queue.offer(report("i" + i, true, 0));
@@ -80,13 +96,10 @@ class HeartbeatBatchWriterTest {
     @Test
     void aFailingStoreIsRetriedOnceThenTheBatchIsDroppedAndCounted() throws Exception {
         List<Integer> attempts = new ArrayList<>();
-        InMemoryInstanceStore store = new InMemoryInstanceStore() {
-            @Override
-            public int applyHeartbeats(Collection<HeartbeatReport> reports) {
-                attempts.add(reports.size());
-                throw new io.warmpool.StoreException("disk full", "SQLITE_FULL", null);
-            }
-        };
+        InstanceStore store = intercepting(new InMemoryInstanceStore(), reports -> {
+            attempts.add(reports.size());
+            throw new io.warmpool.StoreException("disk full", "SQLITE_FULL", null);
+        });
         BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10, System::nanoTime);
         queue.offer(report("a", true, 0));
         HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(5), 1);

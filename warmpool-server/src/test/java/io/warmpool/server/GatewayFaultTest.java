@@ -31,12 +31,10 @@ class GatewayFaultTest {
         try {
             assertThat(await(Duration.ofSeconds(60), () -> gw.pool("weur").get("warm").asInt() == 2)).isTrue();
             Set<String> before = instanceIds(gw, "weur");
-            ProcessHandle victim = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(gw.dataDir.toString())
-                            && c.contains("--remote-debugging-port") && !c.contains("--type=")).orElse(false))
-                    .findFirst().orElseThrow();
+            long victim = Processes.mentioning(gw.dataDir.toString()).stream()
+                    .filter(p -> p.isChromium() && !p.line().contains("--type=")).findFirst().orElseThrow().pid();
 
-            victim.destroyForcibly();
+            ProcessHandle.of(victim).orElseThrow().destroyForcibly();
 
             assertThat(await(Duration.ofSeconds(30), () -> {
                 Set<String> now = instanceIds(gw, "weur");
@@ -56,12 +54,10 @@ class GatewayFaultTest {
         try {
             assertThat(await(Duration.ofSeconds(60), () -> gw.pool("enam").get("warm").asInt() == 2)).isTrue();
             Set<String> before = instanceIds(gw, "enam");
-            ProcessHandle agent = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(gw.dataDir.toString())
-                            && c.contains("AgentMain") && c.contains("--region enam")).orElse(false))
-                    .findFirst().orElseThrow();
+            long agent = ((io.warmpool.server.local.LocalAgentProvider) gw.gateway.regions().get("enam").provider())
+                    .currentView().pid();
 
-            agent.destroyForcibly();
+            ProcessHandle.of(agent).orElseThrow().destroyForcibly();
 
             assertThat(await(Duration.ofSeconds(45), () -> {
                 Set<String> now = instanceIds(gw, "enam");

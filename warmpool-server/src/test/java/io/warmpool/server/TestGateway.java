@@ -92,18 +92,12 @@ final class TestGateway implements AutoCloseable {
 
     /** Chromium processes (any process) whose command line mentions this gateway's data dir. */
     long browserProcesses() {
-        String marker = dataDir.toString();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("chromium")).orElse(false))
-                .count();
+        return Processes.mentioning(dataDir.toString()).stream().filter(p -> p.line().contains("chromium")).count();
     }
 
     /** Agent JVMs started by this gateway. */
     long agentProcesses() {
-        String marker = dataDir.toString();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("AgentMain")).orElse(false))
-                .count();
+        return Processes.mentioning(dataDir.toString()).stream().filter(p -> p.line().contains("AgentMain")).count();
     }
 
     @Override

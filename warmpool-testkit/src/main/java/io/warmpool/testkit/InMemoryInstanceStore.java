@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * An {@link InstanceStore} in memory, for unit tests of the logic around a store. Same semantics as the JDBC
@@ -31,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class InMemoryInstanceStore implements InstanceStore {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Row> rows = new TreeMap<>(); // guarded by lock; by id, so list() is ordered
+    private final Map<String, MemoryRow> rows = new TreeMap<>(); // guarded by lock; by id, so list() is ordered
     private final Map<String, String> sessions = new HashMap<>(); // guarded by lock; sessionId -> instance id
     private final Random random; // guarded by lock
 
@@ -54,6 +55,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         if (instance.state() == InstanceState.GONE) {
             throw new IllegalArgumentException("cannot insert an instance in state GONE (id=" + instance.id() + ")");
         }
+        Objects.requireNonNull(instance.heartbeatAt(), "heartbeatAt");
         locked(() -> {
             if (rows.containsKey(instance.id())) {
                 throw new StoreException("insert: instance '" + instance.id() + "' already exists", "23505", null);
@@ -61,7 +63,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
             if (instance.sessionId() != null && sessions.containsKey(instance.sessionId())) {
                 throw new StoreException("insert: session '" + instance.sessionId() + "' is already bound", "23505", null);
             }
-            Row row = new Row(instance, random.nextLong());
+            MemoryRow row = new MemoryRow(instance, random.nextLong());
             rows.put(row.id, row);
             if (row.sessionId != null) {
                 sessions.put(row.sessionId, row.id);
@@ -73,7 +75,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
     @Override
     public boolean markWarm(String instanceId, String cdpUrl, String agentUrl, Instant now) {
         return locked(() -> {
-            Row row = rows.get(instanceId);
+            MemoryRow row = rows.get(instanceId);
             if (row == null || row.state != InstanceState.STARTING) {
                 return false;
             }
@@ -90,11 +92,11 @@ public final class InMemoryInstanceStore implements InstanceStore {
         return locked(() -> {
             String bound = sessions.get(request.sessionId());
             if (bound != null) {
-                Row row = rows.get(bound);
+                MemoryRow row = rows.get(bound);
                 return row.state == InstanceState.CLAIMED ? Optional.of(row.toInstance()) : Optional.empty();
             }
             Instant freshAfter = millis(request.freshAfter());
-            List<Row> best = rows.values().stream()
+            List<MemoryRow> best = rows.values().stream()
                     .filter(r -> r.state == InstanceState.WARM && r.pool.equals(request.pool())
                             && request.version().equals(r.version) && !r.heartbeatAt.isBefore(freshAfter))
                     .sorted(Comparator.comparingLong(r -> r.pick))
@@ -103,7 +105,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
             if (best.isEmpty()) {
                 return Optional.empty();
             }
-            Row row = best.get(random.nextInt(best.size()));
+            MemoryRow row = best.get(random.nextInt(best.size()));
             Instant now = millis(request.now());
             row.state = InstanceState.CLAIMED;
             row.sessionId = request.sessionId();
@@ -123,19 +125,19 @@ public final class InMemoryInstanceStore implements InstanceStore {
 
     @Override
     public Optional<Instance> find(String instanceId) {
-        return locked(() -> Optional.ofNullable(rows.get(instanceId)).map(Row::toInstance));
+        return locked(() -> Optional.ofNullable(rows.get(instanceId)).map(MemoryRow::toInstance));
     }
 
     @Override
     public boolean touchSession(String sessionId, Instant expiresAt) {
         return locked(() -> {
             String id = sessions.get(sessionId);
-            Row row = id == null ? null : rows.get(id);
+            MemoryRow row = id == null ? null : rows.get(id);
             if (row == null || row.state != InstanceState.CLAIMED) {
                 return false;
             }
             Instant at = millis(expiresAt);
-            if (at.isAfter(row.sessionExpiresAt)) {
+            if (row.sessionExpiresAt == null || at.isAfter(row.sessionExpiresAt)) {
                 row.sessionExpiresAt = at;
             }
             return true;
@@ -153,27 +155,27 @@ public final class InMemoryInstanceStore implements InstanceStore {
             if (id == null) {
                 return Optional.empty();
             }
-            Row row = rows.get(id);
+            MemoryRow row = rows.get(id);
             Instance before = row.toInstance();
             // a LOST instance is dead: releasing it may delete or stop it, never bring it back
             boolean revive = next == InstanceState.WARM || next == InstanceState.STARTING;
             moveTo(row, row.state == InstanceState.LOST && revive ? InstanceState.LOST : next);
-            row.clearSession();
+            clearSession(row);
             return Optional.of(before);
         });
     }
 
     @Override
     public boolean transition(String instanceId, InstanceState from, InstanceState to) {
-        JdbcRules.checkTransition(instanceId, from, to);
+        checkTransition(instanceId, from, to);
         return locked(() -> {
-            Row row = rows.get(instanceId);
+            MemoryRow row = rows.get(instanceId);
             if (row == null || row.state != from) {
                 return false;
             }
             moveTo(row, to);
             if (to != InstanceState.LOST) {
-                row.clearSession();
+                clearSession(row);
             }
             return true;
         });
@@ -184,7 +186,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         return locked(() -> {
             int changed = 0;
             for (HeartbeatReport report : reports) {
-                Row row = rows.get(report.instanceId());
+                MemoryRow row = rows.get(report.instanceId());
                 if (row == null) {
                     continue;
                 }
@@ -192,7 +194,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
                 if (report.alive()) {
                     row.heartbeatAt = at.isAfter(row.heartbeatAt) ? at : row.heartbeatAt;
                     changed++;
-                } else if (row.state.compareTo(InstanceState.CLAIMED) <= 0) {
+                } else if (isLive(row.state)) {
                     row.heartbeatAt = at.isAfter(row.heartbeatAt) ? at : row.heartbeatAt;
                     row.state = InstanceState.LOST;
                     changed++;
@@ -207,9 +209,8 @@ public final class InMemoryInstanceStore implements InstanceStore {
         Instant before = millis(staleBefore);
         return locked(() -> {
             List<Instance> lost = new ArrayList<>();
-            for (Row row : rows.values()) {
-                if (inPool(row, pool) && row.state.compareTo(InstanceState.CLAIMED) <= 0
-                        && row.heartbeatAt.isBefore(before)) {
+            for (MemoryRow row : rows.values()) {
+                if (inPool(row, pool) && isLive(row.state) && row.heartbeatAt.isBefore(before)) {
                     row.state = InstanceState.LOST;
                     lost.add(row.toInstance());
                 }
@@ -222,14 +223,15 @@ public final class InMemoryInstanceStore implements InstanceStore {
     public List<Instance> expiredSessions(String pool, Instant now) {
         Instant at = millis(now);
         return locked(() -> rows.values().stream()
-                .filter(r -> inPool(r, pool) && r.state == InstanceState.CLAIMED && r.sessionExpiresAt.isBefore(at))
-                .map(Row::toInstance)
+                .filter(r -> inPool(r, pool) && r.state == InstanceState.CLAIMED
+                        && r.sessionExpiresAt != null && r.sessionExpiresAt.isBefore(at))
+                .map(MemoryRow::toInstance)
                 .toList());
     }
 
     @Override
     public List<Instance> list(String pool) {
-        return locked(() -> rows.values().stream().filter(r -> inPool(r, pool)).map(Row::toInstance).toList());
+        return locked(() -> rows.values().stream().filter(r -> inPool(r, pool)).map(MemoryRow::toInstance).toList());
     }
 
     @Override
@@ -248,7 +250,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         // nothing to release
     }
 
-    private void moveTo(Row row, InstanceState to) { // called with lock held
+    private void moveTo(MemoryRow row, InstanceState to) { // called with lock held
         if (to == InstanceState.GONE) {
             rows.remove(row.id);
             if (row.sessionId != null) {
@@ -262,13 +264,31 @@ public final class InMemoryInstanceStore implements InstanceStore {
         row.state = to;
     }
 
-    private void forget(Row row) { // called with lock held
+    private void clearSession(MemoryRow row) { // called with lock held
         if (row.sessionId != null) {
             sessions.remove(row.sessionId);
         }
+        row.sessionId = null;
+        row.claimedAt = null;
+        row.sessionExpiresAt = null;
+        row.keepAliveMillis = 0;
     }
 
-    private static boolean inPool(Row row, String pool) {
+    /** The states markLost and a dead-process heartbeat may move to LOST. */
+    private static boolean isLive(InstanceState state) {
+        return state == InstanceState.STARTING || state == InstanceState.WARM || state == InstanceState.CLAIMED;
+    }
+
+    private static void checkTransition(String instanceId, InstanceState from, InstanceState to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (to == InstanceState.CLAIMED || from == InstanceState.GONE || from == to) {
+            throw new IllegalArgumentException("transition " + from + " -> " + to + " is not allowed (id=" + instanceId
+                    + "); claim() is the only way to CLAIMED");
+        }
+    }
+
+    private static boolean inPool(MemoryRow row, String pool) {
         return pool == null || pool.equals(row.pool);
     }
 
@@ -276,68 +296,12 @@ public final class InMemoryInstanceStore implements InstanceStore {
         return t == null ? null : Instant.ofEpochMilli(t.toEpochMilli());
     }
 
-    private <T> T locked(java.util.function.Supplier<T> body) {
+    private <T> T locked(Supplier<T> body) {
         lock.lock();
         try {
             return body.get();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** One instance's mutable state; only touched with the store's lock held. */
-    private final class Row {
-        final String id;
-        final String region;
-        final String pool;
-        final String zone;
-        final String agentId;
-        final String version;
-        final Instant startedAt;
-        final Instant retireAt;
-        InstanceState state;
-        String sessionId;
-        String cdpUrl;
-        String agentUrl;
-        int uses;
-        Instant heartbeatAt;
-        Instant claimedAt;
-        Instant sessionExpiresAt;
-        long keepAliveMillis;
-        long pick;
-
-        Row(Instance i, long pick) {
-            id = i.id();
-            region = i.region();
-            pool = i.pool();
-            zone = i.zone();
-            agentId = i.agentId();
-            version = i.version();
-            state = i.state();
-            sessionId = i.sessionId();
-            cdpUrl = i.cdpUrl();
-            agentUrl = i.agentUrl();
-            uses = i.uses();
-            startedAt = millis(i.startedAt());
-            heartbeatAt = millis(i.heartbeatAt());
-            claimedAt = millis(i.claimedAt());
-            sessionExpiresAt = millis(i.sessionExpiresAt());
-            keepAliveMillis = i.keepAliveMillis();
-            retireAt = millis(i.retireAt());
-            this.pick = pick;
-        }
-
-        void clearSession() {
-            forget(this);
-            sessionId = null;
-            claimedAt = null;
-            sessionExpiresAt = null;
-            keepAliveMillis = 0;
-        }
-
-        Instance toInstance() {
-            return new Instance(id, region, pool, zone, agentId, version, state, sessionId, cdpUrl, agentUrl, uses,
-                    startedAt, heartbeatAt, claimedAt, sessionExpiresAt, keepAliveMillis, retireAt);
         }
     }
 }

@@ -78,7 +78,11 @@ final class PageCapture {
 
     private static byte[] decode(JsonNode result) {
         try {
-            return result.path("data").binaryValue();
+            byte[] data = result.path("data").binaryValue();
+            if (data == null) {
+                throw new CdpException(CdpException.Kind.ERROR, "the browser returned no data");
+            }
+            return data;
         } catch (IOException e) {
             throw new UncheckedIOException("bad base64 from the browser", e);
         }

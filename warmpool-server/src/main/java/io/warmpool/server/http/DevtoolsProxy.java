@@ -49,6 +49,46 @@ final class DevtoolsProxy {
     void register(Javalin app) {
         app.wsBeforeUpgrade(PATH, ctx -> target(ctx.pathParam("id"), ctx.pathParam("target")));
         app.ws(PATH, this::configure);
+        app.get("/v1/sessions/{id}/json/version", ctx -> ctx.json(version(ctx)));
+        app.get("/v1/sessions/{id}/json/list", ctx -> ctx.json(list(ctx)));
+        app.get("/v1/sessions/{id}/json", ctx -> ctx.json(list(ctx)));
+    }
+
+    /** Chromium's own {@code /json/version}, with the debugger URL pointing at this proxy. */
+    private Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
+        Target t = target(ctx.pathParam("id"), "browser");
+        com.fasterxml.jackson.databind.JsonNode v = browserJson(t, "/json/version");
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        out.put("webSocketDebuggerUrl", SessionRoutes.devtoolsUrl(ctx, t.sessionId()));
+        return out;
+    }
+
+    /** Chromium's {@code /json/list}: the session's page targets, each reachable through this proxy. */
+    private java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
+        Target t = target(ctx.pathParam("id"), "browser");
+        String base = SessionRoutes.devtoolsUrl(ctx, t.sessionId()).replaceAll("/browser$", "");
+        java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode target : browserJson(t, "/json/list")) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            for (String key : java.util.List.of("description", "id", "title", "type", "url")) {
+                m.put(key, target.path(key).asText());
+            }
+            m.put("webSocketDebuggerUrl", base + "/" + target.path("type").asText("page") + "/" + target.path("id").asText());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode browserJson(Target t, String path) throws Exception {
+        java.net.URI ws = java.net.URI.create(t.url());
+        java.net.URI http = java.net.URI.create("http://" + ws.getHost() + ":" + ws.getPort() + path);
+        java.net.http.HttpResponse<byte[]> r = this.http.send(java.net.http.HttpRequest.newBuilder(http)
+                .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new io.warmpool.ProviderException(t.sessionId() + " - browser answered " + r.statusCode() + " to " + path);
+        }
+        return Json.MAPPER.readTree(r.body());
     }
 
     private void configure(WsConfig ws) {

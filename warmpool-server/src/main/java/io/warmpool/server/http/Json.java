@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.warmpool.InvalidRequestException;
 
 import java.io.IOException;
@@ -21,6 +23,15 @@ final class Json {
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
 
+    static {
+        // a number or boolean where a string belongs is a type error, not "5"
+        var textual = MAPPER.coercionConfigFor(LogicalType.Textual);
+        for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean}) {
+            textual.setCoercion(shape, CoercionAction.Fail);
+        }
+    }
+
     private Json() {
     }
 
@@ -34,8 +45,8 @@ final class Json {
         } catch (UnrecognizedPropertyException e) {
             String field = path(e);
             throw new InvalidRequestException("unknown_field", field, "unknown field '" + field + "'");
-        } catch (InvalidFormatException | MismatchedInputException e) {
-            String field = path((JsonMappingException) e);
+        } catch (MismatchedInputException e) {
+            String field = path(e);
             if (field.isEmpty()) {
                 throw new InvalidRequestException("malformed_json", null, "request body must be a JSON object");
             }

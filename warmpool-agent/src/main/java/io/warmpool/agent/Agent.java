@@ -1,0 +1,119 @@
+package io.warmpool.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warmpool.agent.internal.AgentHttpApi;
+import io.warmpool.agent.internal.BrowserInstance;
+import io.warmpool.agent.internal.BrowserReset;
+import io.warmpool.agent.internal.ChromiumLauncher;
+import io.warmpool.agent.internal.InstanceRegistry;
+import io.warmpool.agent.internal.QuickActionRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running agent: its browsers, its HTTP API on 127.0.0.1 and, with a gateway, its heartbeats.
+ * Browser profiles live under {@code <dataDir>/agent-<agentId>/}, which is emptied at start (left-overs
+ * of a previous run that was killed). Thread-safe; {@link #close()} is idempotent and stops every browser.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final HttpClient http;
+    private final InstanceRegistry registry;
+    private final HeartbeatReporter heartbeats;
+    private final AgentHttpApi api;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Agent(AgentConfig config) {
+        this.config = config;
+        Path profiles = config.dataDir().toAbsolutePath().resolve("agent-" + config.agentId());
+        deleteTree(profiles);
+        try {
+            Files.createDirectories(profiles);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + profiles, e);
+        }
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        ObjectMapper json = new ObjectMapper();
+        this.heartbeats = config.gateway() == null ? null : new HeartbeatReporter(config.gateway(), config.agentId(),
+                config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http);
+        ChromiumLauncher launcher = new ChromiumLauncher(config.chromium(), profiles, config.startTimeout());
+        this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died);
+        this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region()), new BrowserReset(config.region()), json);
+        this.port = api.start("127.0.0.1", config.port());
+        if (heartbeats != null) {
+            heartbeats.start();
+        }
+    }
+
+    /** Starts the agent; returns once its HTTP API listens. */
+    public static Agent start(AgentConfig config) {
+        Agent agent = new Agent(config);
+        log.info("agent {} ({}/{}) listening on {}", config.agentId(), config.region(), config.zone(), agent.url());
+        return agent;
+    }
+
+    /** The bound HTTP port. */
+    public int port() {
+        return port;
+    }
+
+    /** The HTTP API's base URL, {@code http://127.0.0.1:<port>}. */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Stops accepting requests, stops every browser (in parallel), then heartbeats. Bounded by about 20 s. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("agent {} ({}) stopping {} instances", config.agentId(), config.region(), registry.list().size());
+        try {
+            api.close();
+        } catch (RuntimeException e) {
+            log.warn("stopping the HTTP API: {}", e.toString());
+        }
+        registry.close();
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+        http.shutdownNow();
+        log.info("agent {} ({}) stopped", config.agentId(), config.region());
+    }
+
+    private List<HeartbeatReporter.InstanceStatus> statuses() {
+        return registry.list().stream().map(i -> new HeartbeatReporter.InstanceStatus(i.id(), i.alive())).toList();
+    }
+
+    private void died(BrowserInstance instance) {
+        if (heartbeats != null) {
+            heartbeats.reportDead(instance.id());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.warmpool.agent.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.warmpool.InvalidRequestException;
+import io.warmpool.WarmPoolException;
+import io.warmpool.quick.QuickAction;
+import io.warmpool.quick.QuickActionRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's loopback HTTP API (Javalin on virtual threads). Every error is the envelope
+ * {@code {"success":false,"errors":[{"code","message"}]}} with a 4xx/5xx status, never a stack trace.
+ * Thread-safe.
+ */
+public final class AgentHttpApi implements AutoCloseable {
+    /** Milliseconds a quick action spent in the browser; on every quick action response. */
+    public static final String BROWSER_MS_HEADER = "X-Browser-Ms-Used";
+    private static final Logger log = LoggerFactory.getLogger(AgentHttpApi.class);
+    private static final String ERROR_WRITTEN = "warmpool.error";
+    private static final long MAX_BODY_BYTES = 16L << 20;
+
+    record StartRequest(String instanceId, String pool, String version) {
+    }
+
+    record Started(String instanceId, String cdpUrl, long pid, long startMs) {
+    }
+
+    record InstanceView(String instanceId, String pool, long pid, boolean alive, String cdpUrl, int uses) {
+    }
+
+    private record ErrorBody(boolean success, List<Map<String, String>> errors) {
+    }
+
+    private final InstanceRegistry registry;
+    private final QuickActionRunner quick;
+    private final BrowserReset reset;
+    private final ObjectMapper json;
+    private final Javalin app;
+
+    public AgentHttpApi(InstanceRegistry registry, QuickActionRunner quick, BrowserReset reset, ObjectMapper json) {
+        this.registry = registry;
+        this.quick = quick;
+        this.reset = reset;
+        this.json = json;
+        this.app = Javalin.create(config -> {
+            config.useVirtualThreads = true;
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.disableCompression(); // images and PDFs are compressed already; it is loopback
+        });
+        app.get("/healthz", ctx -> writeJson(ctx, 200, Map.of("ok", true)));
+        app.get("/instances", ctx -> writeJson(ctx, 200, registry.list().stream()
+                .map(i -> new InstanceView(i.id(), i.pool(), i.pid(), i.alive(), i.cdpUrl(), i.uses())).toList()));
+        app.post("/instances", this::start);
+        app.delete("/instances/{id}", ctx -> {
+            registry.stop(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        app.post("/instances/{id}/reset", ctx -> {
+            reset.reset(registry.require(ctx.pathParam("id")));
+            writeJson(ctx, 200, Map.of("reset", true));
+        });
+        app.post("/instances/{id}/quick/{action}", this::quickAction);
+        app.exception(HttpResponseException.class, (e, ctx) ->
+                writeError(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
+        app.error(404, ctx -> {
+            if (ctx.attribute(ERROR_WRITTEN) == null) {
+                writeError(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
+            }
+        });
+    }
+
+    /** Listens on {@code host}:{@code port} (0: any free port) and returns the bound port. */
+    public int start(String host, int port) {
+        app.start(host, port);
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private void start(Context ctx) {
+        StartRequest request = read(ctx, StartRequest.class);
+        if (request == null) {
+            throw new AgentException("invalid_json", 400, "body must be {\"instanceId\",\"pool\",\"version\"}");
+        }
+        BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version());
+        writeJson(ctx, 200, new Started(instance.id(), instance.cdpUrl(), instance.pid(), instance.startMillis()));
+    }
+
+    private void quickAction(Context ctx) {
+        long t0 = System.nanoTime();
+        try {
+            QuickAction action = QuickAction.fromPath(ctx.pathParam("action")).orElseThrow(() ->
+                    new AgentException("unknown_action", 404, "no quick action '" + ctx.pathParam("action") + "'"));
+            QuickActionRequest request = read(ctx, QuickActionRequest.class);
+            if (request == null) {
+                throw new AgentException("invalid_json", 400, "body must be a quick action request");
+            }
+            BrowserInstance instance = registry.require(ctx.pathParam("id"));
+            t0 = System.nanoTime();
+            QuickResult result = quick.run(instance, action, request);
+            ctx.header(BROWSER_MS_HEADER, Long.toString((System.nanoTime() - t0) / 1_000_000));
+            if (result.isBinary()) {
+                ctx.status(200).contentType(result.contentType()).result(result.body());
+            } else {
+                writeJson(ctx, 200, Map.of("success", true, "result", result.html()));
+            }
+        } catch (RuntimeException e) {
+            ctx.header(BROWSER_MS_HEADER, Long.toString((System.nanoTime() - t0) / 1_000_000));
+            writeError(ctx, e);
+        }
+    }
+
+    private <T> T read(Context ctx, Class<T> type) {
+        try {
+            return json.readValue(ctx.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new AgentException("invalid_json", 400, "body is not valid: " + e.getOriginalMessage());
+        }
+    }
+
+    private void writeError(Context ctx, Exception e) {
+        switch (e) {
+            case AgentException a -> writeError(ctx, a.status(), a.code(), a.getMessage());
+            case InvalidRequestException i -> writeError(ctx, 400, i.code(), i.getMessage());
+            case io.warmpool.ActionFailedException a -> writeError(ctx, a.status(), a.code(), a.getMessage());
+            case HttpResponseException h -> writeError(ctx, h.getStatus(), "http_" + h.getStatus(), h.getMessage());
+            case WarmPoolException w -> {
+                log.warn("{} {} failed: {}", ctx.method(), ctx.path(), w.toString());
+                writeError(ctx, 500, w.code(), w.getMessage());
+            }
+            default -> {
+                log.warn("{} {} failed", ctx.method(), ctx.path(), e);
+                writeError(ctx, 500, "internal_error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void writeError(Context ctx, int status, String code, String message) {
+        ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+        writeJson(ctx, status, new ErrorBody(false, List.of(Map.of("code", code,
+                "message", message == null ? code : message))));
+    }
+
+    private void writeJson(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + body.getClass().getSimpleName(), e);
+        }
+    }
+}

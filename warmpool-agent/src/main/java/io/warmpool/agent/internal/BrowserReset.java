@@ -1,0 +1,69 @@
+package io.warmpool.agent.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * Returns a browser to a clean state after a session: disposes every non-default browser context (except
+ * those of quick actions in flight), opens one {@code about:blank} page, closes every other page and
+ * clears the default context's cookies and permission overrides. Stateless and thread-safe, but two
+ * resets of one browser at once would each leave their own blank page.
+ */
+public final class BrowserReset {
+    private static final Logger log = LoggerFactory.getLogger(BrowserReset.class);
+
+    private final String region;
+
+    public BrowserReset(String region) {
+        this.region = region;
+    }
+
+    /** @throws AgentException {@code instance_dead} (410) or {@code reset_failed} (502) */
+    public void reset(BrowserInstance instance) {
+        CdpConnection cdp = instance.cdp();
+        try {
+            for (JsonNode id : call(cdp, "Target.getBrowserContexts", null).path("browserContextIds")) {
+                if (!instance.quickContexts().contains(id.asText())) {
+                    call(cdp, "Target.disposeBrowserContext", Map.of("browserContextId", id.asText()));
+                }
+            }
+            String keep = call(cdp, "Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
+            for (JsonNode target : call(cdp, "Target.getTargets", null).path("targetInfos")) {
+                String targetId = target.path("targetId").asText();
+                String contextId = target.path("browserContextId").asText("");
+                if (target.path("type").asText().equals("page") && !targetId.equals(keep)
+                        && !instance.quickContexts().contains(contextId)) {
+                    closeTarget(cdp, targetId);
+                }
+            }
+            call(cdp, "Storage.clearCookies", null);
+            call(cdp, "Browser.resetPermissions", null);
+            instance.countUse();
+            log.debug("{}/{} - reset {}", instance.pool(), region, instance.id());
+        } catch (CdpException e) {
+            if (e.kind() == CdpException.Kind.CLOSED || !cdp.isOpen()) {
+                throw new AgentException("instance_dead", 410, "instance '" + instance.id() + "' is dead: " + e.getMessage());
+            }
+            log.warn("{}/{} - reset of {} failed: {}", instance.pool(), region, instance.id(), e.getMessage());
+            throw new AgentException("reset_failed", 502, "reset of '" + instance.id() + "' failed: " + e.getMessage());
+        }
+    }
+
+    private static void closeTarget(CdpConnection cdp, String targetId) {
+        try {
+            call(cdp, "Target.closeTarget", Map.of("targetId", targetId));
+        } catch (CdpException e) {
+            if (e.kind() != CdpException.Kind.ERROR) {
+                throw e;
+            }
+            log.debug("target {} was already gone: {}", targetId, e.getMessage()); // closed by itself meanwhile
+        }
+    }
+
+    private static JsonNode call(CdpConnection cdp, String method, Object params) {
+        return cdp.call(method, params, null, BrowserInstance.CALL_TIMEOUT);
+    }
+}

@@ -1,0 +1,64 @@
+package io.warmpool.agent.internal;
+
+import io.warmpool.quick.QuickAction;
+import io.warmpool.quick.QuickActionRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * Runs one quick action next to a browser, in a fresh browser context that is always disposed:
+ * open a page, set the viewport, load, wait for the selector, capture. Thread-safe and stateless: many
+ * actions may run on one browser at once, each in its own context. The whole action is bounded by
+ * {@link QuickActionRequest#budgetMillis()}.
+ */
+public final class QuickActionRunner {
+    private static final Logger log = LoggerFactory.getLogger(QuickActionRunner.class);
+    private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String region;
+
+    public QuickActionRunner(String region) {
+        this.region = region;
+    }
+
+    /**
+     * @throws io.warmpool.InvalidRequestException for an invalid request (400)
+     * @throws AgentException {@code navigation_failed} / {@code action_timeout} (422), {@code instance_dead} (410),
+     *                        {@code browser_unresponsive} / {@code browser_error} (502)
+     */
+    public QuickResult run(BrowserInstance instance, QuickAction action, QuickActionRequest request) {
+        QuickActionRequest req = request.validated(action);
+        Deadline budget = Deadline.afterMillis(req.budgetMillis());
+        instance.countUse();
+        try (IsolatedPage page = IsolatedPage.open(instance, budget)) {
+            QuickActionRequest.Viewport viewport = req.viewport();
+            page.call("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", viewport.width(),
+                    "height", viewport.height(), "deviceScaleFactor", viewport.deviceScaleFactor(), "mobile", false),
+                    BrowserInstance.CALL_TIMEOUT);
+            PageLoader.load(page, req);
+            if (req.waitForSelector() != null) {
+                SelectorWaiter.await(page, req.waitForSelector());
+            }
+            return PageCapture.capture(page, action, req, budget.remaining(CAPTURE_TIMEOUT));
+        } catch (CdpException e) {
+            throw translate(instance, action, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException("browser_error", 502, "interrupted");
+        }
+    }
+
+    private AgentException translate(BrowserInstance instance, QuickAction action, CdpException e) {
+        if (e.kind() == CdpException.Kind.CLOSED || !instance.cdp().isOpen()) {
+            return new AgentException("instance_dead", 410, "instance '" + instance.id() + "' died during "
+                    + action.path() + ": " + e.getMessage());
+        }
+        log.warn("{}/{} - {} on {} failed: {}", instance.pool(), region, action.path(), instance.id(), e.getMessage());
+        if (e.kind() == CdpException.Kind.TIMEOUT) {
+            return new AgentException("browser_unresponsive", 502, e.getMessage());
+        }
+        return new AgentException("browser_error", 502, e.getMessage());
+    }
+}

@@ -1,0 +1,54 @@
+package io.warmpool.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Every process's full command line, read from /proc (ProcessHandle may truncate long ones). Linux only. */
+final class Processes {
+    record Proc(long pid, List<String> argv) {
+        String line() {
+            return String.join(" ", argv);
+        }
+
+        boolean isChromium() {
+            return !argv.isEmpty() && argv.get(0).endsWith("/chromium") && !line().startsWith("sh ");
+        }
+    }
+
+    private Processes() {
+    }
+
+    static List<Proc> all() {
+        List<Proc> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String name = d.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    byte[] raw = Files.readAllBytes(d.resolve("cmdline"));
+                    if (raw.length == 0) {
+                        continue;
+                    }
+                    List<String> argv = List.of(new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+                    out.add(new Proc(Long.parseLong(name), argv));
+                } catch (IOException | SecurityException e) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** Processes whose command line mentions {@code marker}. */
+    static List<Proc> mentioning(String marker) {
+        return all().stream().filter(p -> p.line().contains(marker)).toList();
+    }
+}

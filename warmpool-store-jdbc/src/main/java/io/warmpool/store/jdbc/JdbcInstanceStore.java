@@ -1,0 +1,301 @@
+package io.warmpool.store.jdbc;
+
+import io.warmpool.ClaimRequest;
+import io.warmpool.HeartbeatReport;
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.PoolCounts;
+import io.warmpool.StoreException;
+import io.warmpool.spi.InstanceStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.warmpool.store.jdbc.InstanceRows.COLUMNS;
+import static io.warmpool.store.jdbc.InstanceRows.LIVE;
+import static io.warmpool.store.jdbc.InstanceRows.UNBIND;
+import static io.warmpool.store.jdbc.Sql.all;
+import static io.warmpool.store.jdbc.Sql.bind;
+import static io.warmpool.store.jdbc.Sql.first;
+import static io.warmpool.store.jdbc.Sql.update;
+
+/**
+ * The {@link InstanceStore} on a JDBC database: one row per instance in {@code instances}, its session on the
+ * same row. Open one with {@link SqliteInstanceStore#open} or {@link PostgresInstanceStore#open}.
+ *
+ * <p>A claim is one conditional {@code UPDATE … RETURNING}: the first {@code candidates} warm, fresh rows in
+ * {@code pick} order (a random key, re-drawn whenever a row turns WARM) come from the {@code instances_claim}
+ * index, one of them is chosen at random, and the update re-checks {@code state = 'WARM'}; on PostgreSQL the
+ * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. A session id binds at most one instance
+ * ({@code session_id} is UNIQUE): a claim with a bound id returns that instance while it is CLAIMED and empty
+ * once it was LOST.
+ *
+ * <p>Times are stored as epoch milliseconds. Every method is one transaction; an {@link SQLException} becomes a
+ * {@link StoreException} naming the operation and keeping the SQLState, after rolling back. Thread-safe.
+ */
+public class JdbcInstanceStore implements InstanceStore {
+
+    private static final String CLAIM = "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
+            + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
+            + " WHERE id = (SELECT c.id FROM (SELECT id FROM instances"
+            + " WHERE pool = ? AND state = 'WARM' AND version = ? AND heartbeat_at >= ?"
+            + " ORDER BY pick LIMIT ?%s) c ORDER BY random() LIMIT 1)"
+            + " AND state = 'WARM' RETURNING " + COLUMNS;
+
+    private final String name;
+    private final Dialect dialect;
+    private final ConnectionSource connections;
+    private final String claimSql;
+    private final Transactions tx;
+
+    JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
+        this.name = name;
+        this.dialect = dialect;
+        this.connections = connections;
+        this.claimSql = CLAIM.formatted(dialect.claimLock());
+        this.tx = new Transactions(name, dialect, connections);
+    }
+
+    @Override
+    public void insert(Instance instance) {
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(instance.heartbeatAt(), "heartbeatAt");
+        if (instance.state() == InstanceState.GONE) {
+            throw new IllegalArgumentException("cannot insert an instance in state GONE (id=" + instance.id() + ")");
+        }
+        tx.call("insert", c -> {
+            try (PreparedStatement s = c.prepareStatement(InstanceRows.INSERT)) {
+                InstanceRows.bindInsert(s, instance, newPick());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean markWarm(String instanceId, String cdpUrl, String agentUrl, Instant now) {
+        return tx.call("markWarm", c -> update(c, "UPDATE instances SET state = 'WARM', cdp_url = ?, agent_url = ?,"
+                + " heartbeat_at = ?, pick = ? WHERE id = ? AND state = 'STARTING'",
+                cdpUrl, agentUrl, now.toEpochMilli(), newPick(), instanceId)) == 1;
+    }
+
+    @Override
+    public Optional<Instance> claim(ClaimRequest request) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Instance> claimed = tx.call("claim", c -> claimOnce(c, request));
+            if (claimed != null && claimed.isPresent()) {
+                return claimed;
+            }
+            Optional<Instance> bound = findBySession(request.sessionId());
+            if (bound.isPresent() || claimed == null || attempt >= dialect.claimAttempts()) {
+                return bound.filter(i -> i.state() == InstanceState.CLAIMED);
+            }
+        }
+    }
+
+    /** The claimed instance, empty when no candidate was free, null when the session id is already bound. */
+    private Optional<Instance> claimOnce(Connection c, ClaimRequest r) throws SQLException {
+        long now = r.now().toEpochMilli();
+        long keepAlive = r.keepAlive().toMillis();
+        try (PreparedStatement s = c.prepareStatement(claimSql)) {
+            bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(),
+                    r.freshAfter().toEpochMilli(), r.candidates());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(InstanceRows.read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            if (dialect.isUniqueViolation(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Instance> findBySession(String sessionId) {
+        return tx.call("findBySession", c -> first(c, "SELECT " + COLUMNS + " FROM instances WHERE session_id = ?",
+                sessionId));
+    }
+
+    @Override
+    public Optional<Instance> find(String instanceId) {
+        return tx.call("find", c -> first(c, "SELECT " + COLUMNS + " FROM instances WHERE id = ?", instanceId));
+    }
+
+    @Override
+    public boolean touchSession(String sessionId, Instant expiresAt) {
+        long at = expiresAt.toEpochMilli();
+        return tx.call("touchSession", c -> update(c, "UPDATE instances SET session_expires_at = CASE WHEN"
+                + " session_expires_at IS NULL OR session_expires_at < ? THEN ? ELSE session_expires_at END"
+                + " WHERE session_id = ? AND state = 'CLAIMED'", at, at, sessionId)) == 1;
+    }
+
+    @Override
+    public Optional<Instance> release(String sessionId, InstanceState next) {
+        Objects.requireNonNull(next, "next");
+        if (next == InstanceState.CLAIMED) {
+            throw new IllegalArgumentException("release cannot move an instance to CLAIMED (session=" + sessionId + ")");
+        }
+        return tx.inTransaction("release", c -> {
+            Optional<Instance> before = first(c, "SELECT " + COLUMNS + " FROM instances WHERE session_id = ?"
+                    + dialect.rowLock(), sessionId);
+            if (before.isEmpty()) {
+                return before;
+            }
+            String id = before.get().id();
+            // a LOST instance is dead: releasing it may delete or stop it, never bring it back
+            boolean revive = next == InstanceState.WARM || next == InstanceState.STARTING;
+            InstanceState to = before.get().state() == InstanceState.LOST && revive ? InstanceState.LOST : next;
+            if (to == InstanceState.GONE) {
+                update(c, "DELETE FROM instances WHERE id = ?", id);
+            } else {
+                update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND + " WHERE id = ?",
+                        to.name(), newPick(), id);
+            }
+            return before;
+        });
+    }
+
+    @Override
+    public boolean transition(String instanceId, InstanceState from, InstanceState to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (to == InstanceState.CLAIMED || from == InstanceState.GONE || from == to) {
+            throw new IllegalArgumentException("transition " + from + " -> " + to + " is not allowed (id=" + instanceId
+                    + "); claim() is the only way to CLAIMED");
+        }
+        return tx.call("transition", c -> switch (to) {
+            case GONE -> update(c, "DELETE FROM instances WHERE id = ? AND state = ?", instanceId, from.name());
+            case LOST -> update(c, "UPDATE instances SET state = 'LOST' WHERE id = ? AND state = ?",
+                    instanceId, from.name());
+            default -> update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND + " WHERE id = ? AND state = ?",
+                    to.name(), newPick(), instanceId, from.name());
+        }) == 1;
+    }
+
+    @Override
+    public int applyHeartbeats(Collection<HeartbeatReport> reports) {
+        if (reports.isEmpty()) {
+            return 0;
+        }
+        return tx.inTransaction("applyHeartbeats", c -> {
+            // two statements so that the common one never writes `state` (and so never touches the claim index)
+            try (PreparedStatement alive = c.prepareStatement("UPDATE instances SET heartbeat_at = CASE WHEN"
+                    + " heartbeat_at < ? THEN ? ELSE heartbeat_at END WHERE id = ?");
+                 PreparedStatement dead = c.prepareStatement("UPDATE instances SET state = 'LOST', heartbeat_at ="
+                         + " CASE WHEN heartbeat_at < ? THEN ? ELSE heartbeat_at END WHERE id = ? AND state IN " + LIVE)) {
+                int aliveCount = 0;
+                int deadCount = 0;
+                for (HeartbeatReport r : reports) {
+                    PreparedStatement s = r.alive() ? alive : dead;
+                    long at = r.at().toEpochMilli();
+                    bind(s, at, at, r.instanceId());
+                    s.addBatch();
+                    if (r.alive()) {
+                        aliveCount++;
+                    } else {
+                        deadCount++;
+                    }
+                }
+                return (aliveCount > 0 ? changed(alive.executeBatch()) : 0)
+                        + (deadCount > 0 ? changed(dead.executeBatch()) : 0);
+            }
+        });
+    }
+
+    @Override
+    public List<Instance> markLost(String pool, Instant staleBefore) {
+        long before = staleBefore.toEpochMilli();
+        return tx.call("markLost", c -> pool == null
+                ? all(c, "UPDATE instances SET state = 'LOST' WHERE state IN " + LIVE + " AND heartbeat_at < ?"
+                        + " RETURNING " + COLUMNS, before)
+                : all(c, "UPDATE instances SET state = 'LOST' WHERE pool = ? AND state IN " + LIVE
+                        + " AND heartbeat_at < ? RETURNING " + COLUMNS, pool, before));
+    }
+
+    @Override
+    public List<Instance> expiredSessions(String pool, Instant now) {
+        long at = now.toEpochMilli();
+        String sql = "SELECT " + COLUMNS + " FROM instances WHERE " + (pool == null ? "" : "pool = ? AND ")
+                + "state = 'CLAIMED' AND session_expires_at < ? ORDER BY session_expires_at, id";
+        return tx.call("expiredSessions", c -> pool == null ? all(c, sql, at) : all(c, sql, pool, at));
+    }
+
+    @Override
+    public List<Instance> list(String pool) {
+        return tx.call("list", c -> pool == null
+                ? all(c, "SELECT " + COLUMNS + " FROM instances ORDER BY id")
+                : all(c, "SELECT " + COLUMNS + " FROM instances WHERE pool = ? ORDER BY id", pool));
+    }
+
+    @Override
+    public PoolCounts counts(String pool) {
+        String sql = "SELECT state, COUNT(*) FROM instances" + (pool == null ? "" : " WHERE pool = ?")
+                + " GROUP BY state";
+        return tx.call("counts", c -> {
+            int[] n = new int[InstanceState.values().length];
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                if (pool != null) {
+                    s.setString(1, pool);
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        n[InstanceState.parse(rs.getString(1)).ordinal()] = rs.getInt(2);
+                    }
+                }
+            }
+            return new PoolCounts(n[InstanceState.STARTING.ordinal()], n[InstanceState.WARM.ordinal()],
+                    n[InstanceState.CLAIMED.ordinal()], n[InstanceState.STOPPING.ordinal()],
+                    n[InstanceState.LOST.ordinal()]);
+        });
+    }
+
+    /** Closes the store's connections. Idempotent. */
+    @Override
+    public void close() {
+        connections.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** The claim statement as this store runs it (for plan checks and benchmarks). */
+    String claimSql() {
+        return claimSql;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** Runs {@code work} on one of the store's connections, with the store's error handling. */
+    <T> T call(String operation, Transactions.Work<T> work) {
+        return tx.call(operation, work);
+    }
+
+    /** Runs {@code work} in one transaction, rolled back if it throws. */
+    <T> T inTransaction(String operation, Transactions.Work<T> work) {
+        return tx.inTransaction(operation, work);
+    }
+
+    private static long newPick() {
+        return ThreadLocalRandom.current().nextLong();
+    }
+
+    private static int changed(int[] counts) {
+        int sum = 0;
+        for (int n : counts) {
+            sum += n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(n, 0);
+        }
+        return sum;
+    }
+}

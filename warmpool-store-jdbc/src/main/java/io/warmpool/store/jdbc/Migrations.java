@@ -1,0 +1,107 @@
+package io.warmpool.store.jdbc;
+
+import io.warmpool.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The store's schema as an ordered list of versions, applied on open. Each version runs once, in its own
+ * transaction, and is recorded in {@code schema_version}; opening an up-to-date store changes nothing, and
+ * two stores opening at once apply each version once (the dialect's preamble serializes them).
+ * The SQL is plain enough to run unchanged on SQLite and PostgreSQL.
+ */
+final class Migrations {
+
+    record Version(int number, String description, List<String> statements) {
+    }
+
+    static final List<Version> VERSIONS = List.of(
+            new Version(1, "instances, one row per instance with its session", List.of("""
+                    CREATE TABLE instances (
+                        id                 TEXT    NOT NULL PRIMARY KEY,
+                        region             TEXT    NOT NULL,
+                        pool               TEXT    NOT NULL,
+                        zone               TEXT,
+                        agent_id           TEXT,
+                        version            TEXT,
+                        state              TEXT    NOT NULL CHECK (state IN
+                                                   ('STARTING', 'WARM', 'CLAIMED', 'STOPPING', 'LOST')),
+                        session_id         TEXT    UNIQUE,
+                        session_expires_at BIGINT,
+                        keep_alive_ms      BIGINT  NOT NULL DEFAULT 0,
+                        claimed_at         BIGINT,
+                        cdp_url            TEXT,
+                        agent_url          TEXT,
+                        uses               INTEGER NOT NULL DEFAULT 0,
+                        started_at         BIGINT,
+                        heartbeat_at       BIGINT  NOT NULL,
+                        retire_at          BIGINT,
+                        pick               BIGINT  NOT NULL
+                    )""",
+                    // serves the claim: equality on the first three, then candidates in pick order, no sort
+                    "CREATE INDEX instances_claim ON instances (pool, state, version, pick)")));
+
+    private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+    private Migrations() {
+    }
+
+    /**
+     * Brings the schema up to the latest version. {@code preamble} runs first in the same transaction (locks,
+     * schema creation).
+     *
+     * @return the schema version after migrating
+     */
+    static int apply(Connection c, String store, List<String> preamble) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            for (String sql : preamble) {
+                s.execute(sql);
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                    + " description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            int current = current(s);
+            int latest = VERSIONS.getLast().number();
+            if (current > latest) {
+                throw new StoreException(store + " has schema version " + current + ", newer than this build knows ("
+                        + latest + "); upgrade warmpool", null, null);
+            }
+            for (Version v : VERSIONS) {
+                if (v.number() <= current) {
+                    continue;
+                }
+                for (String sql : v.statements()) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (" + v.number()
+                        + ", '" + v.description().replace("'", "''") + "', " + System.currentTimeMillis() + ")");
+                log.info("{} - applied schema version {}: {}", store, v.number(), v.description());
+                current = v.number();
+            }
+            c.commit();
+            return current;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static int current(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.warmpool.store.jdbc;
+
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The claim must find its candidates through the {@code instances_claim} index, in pick order, so that its cost
+ * does not grow with the table: no full scan, no sort over the whole warm set.
+ */
+class ClaimPlanTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    private static final int ROWS = 20_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onSqliteTheClaimSearchesTheClaimIndexAndSortsOnlyItsCandidates() {
+        try (SqliteInstanceStore store = SqliteInstanceStore.open(dir.resolve("plan.db"))) {
+            fill(store);
+            List<String> plan = store.call("plan", c -> plan(store, c));
+
+            assertThat(plan).anyMatch(line -> line.contains("SEARCH instances USING INDEX instances_claim"));
+            assertThat(plan).noneMatch(line -> line.matches(".*SCAN instances\\b.*"));
+            // the one temp b-tree is ORDER BY random() over the LIMIT ? candidates, never ORDER BY pick
+            assertThat(plan.stream().filter(line -> line.contains("TEMP B-TREE"))).hasSizeLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void onPostgresTheClaimScansTheClaimIndexAndLocksOnlyItsCandidates() throws Exception {
+        String schema = TestPostgres.newSchema();
+        try (PostgresInstanceStore store = PostgresInstanceStore.open(TestPostgres.URL, schema, 2)) {
+            fill(store);
+            // the driver switches to a server-side prepared statement, which PostgreSQL may plan generically
+            for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+                List<String> plan = store.call("plan mode", c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SET plan_cache_mode = " + mode);
+                    }
+                    try {
+                        return plan(store, c);
+                    } finally {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("RESET plan_cache_mode");
+                        }
+                    }
+                });
+
+                assertThat(plan).as(mode).anyMatch(line -> line.contains("Index Scan using instances_claim on instances"));
+                assertThat(plan).as(mode).anyMatch(line -> line.contains("LockRows"));
+                assertThat(plan).as(mode).noneMatch(line -> line.contains("Seq Scan on instances"));
+            }
+        } finally {
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /** {@link #ROWS} instances over three pools, two versions and every state, then fresh statistics. */
+    private static void fill(JdbcInstanceStore store) {
+        InstanceState[] states = {InstanceState.WARM, InstanceState.WARM, InstanceState.CLAIMED,
+                InstanceState.STARTING, InstanceState.LOST};
+        store.inTransaction("fill", c -> {
+            try (PreparedStatement s = c.prepareStatement(InstanceRows.INSERT)) {
+                for (int i = 0; i < ROWS; i++) {
+                    InstanceState state = states[i % states.length];
+                    String session = state == InstanceState.CLAIMED ? "s-" + i : null;
+                    Instance instance = new Instance("i-" + i, "weur", "pool-" + (i % 3), "weur-a", "agent-" + (i % 50),
+                            i % 7 == 0 ? "v1" : "v2", state, session, "ws://cdp", "http://agent", 0, NOW,
+                            NOW.plusMillis(i % 1000), null, null, 0, NOW.plusSeconds(3600));
+                    InstanceRows.bindInsert(s, instance, ThreadLocalRandom.current().nextLong());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ANALYZE");
+            }
+            return null;
+        });
+    }
+
+    private static List<String> plan(JdbcInstanceStore store, Connection c) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(store.dialect().explain() + store.claimSql())) {
+            Object[] params = {"s-new", NOW.toEpochMilli(), NOW.toEpochMilli() + 60_000, 60_000L, "pool-1", "v2",
+                    NOW.toEpochMilli(), 5};
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    lines.add(rs.getString(columns)); // SQLite: id, parent, notused, detail; PostgreSQL: one line
+                }
+            }
+        }
+        return lines;
+    }
+}

@@ -225,6 +225,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         return locked(() -> rows.values().stream()
                 .filter(r -> inPool(r, pool) && r.state == InstanceState.CLAIMED
                         && r.sessionExpiresAt != null && r.sessionExpiresAt.isBefore(at))
+                .sorted(Comparator.comparing((MemoryRow r) -> r.sessionExpiresAt).thenComparing(r -> r.id))
                 .map(MemoryRow::toInstance)
                 .toList());
     }

@@ -22,7 +22,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@link #newStore()}, and every test here runs against that store. Claim-specific and concurrency tests live in
  * {@link InstanceStoreClaimContract}, which this class extends.
  *
- * <p>Times are whole milliseconds (stores keep epoch millis); {@link #T0} is the test's "now".
+ * <p>Where the SPI's Javadoc is silent, this contract pins the rules down:
+ * <ul>
+ *   <li>Times are kept to the millisecond; {@code freshAfter} is inclusive, session expiry exclusive.</li>
+ *   <li>A session id binds at most one instance. A claim with a bound id takes nothing new: it returns the bound
+ *       instance unchanged while CLAIMED, and empty once it was LOST.</li>
+ *   <li>Inserting an existing id throws {@link StoreException} with a class-23 SQLState ({@code 23505}).</li>
+ *   <li>Heartbeats and {@code touchSession} never move a time backwards.</li>
+ *   <li>"Live" means STARTING, WARM or CLAIMED: only those go LOST, by staleness or a dead-process report.
+ *       A LOST instance keeps its session id until it is released or moved on.</li>
+ *   <li>Releasing a LOST session to WARM or STARTING unbinds it but leaves the instance LOST (a dead instance is
+ *       never revived); GONE deletes it, STOPPING stops it.</li>
+ *   <li>{@code transition} to anything but LOST unbinds the session; it never moves to CLAIMED (that is
+ *       {@code claim}'s job) and rejects {@code from == to}.</li>
+ *   <li>{@code null} as the pool of {@code markLost}, {@code expiredSessions}, {@code list} and {@code counts}
+ *       means every pool; {@code list} is ordered by id.</li>
+ * </ul>
+ *
+ * <p>Times are whole milliseconds from {@link #T0}; tests pass them in, no clock is read.
  */
 public abstract class InstanceStoreContract extends InstanceStoreClaimContract {
 

@@ -102,6 +102,7 @@ public final class AgentHttpApi implements AutoCloseable {
 
     private void quickAction(Context ctx) {
         long t0 = System.nanoTime();
+        boolean inBrowser = false; // until the browser is involved, no browser time is used
         try {
             QuickAction action = QuickAction.fromPath(ctx.pathParam("action")).orElseThrow(() ->
                     new AgentException("unknown_action", 404, "no quick action '" + ctx.pathParam("action") + "'"));
@@ -111,6 +112,7 @@ public final class AgentHttpApi implements AutoCloseable {
             }
             BrowserInstance instance = registry.require(ctx.pathParam("id"));
             t0 = System.nanoTime();
+            inBrowser = true;
             QuickResult result = quick.run(instance, action, request);
             ctx.header(BROWSER_MS_HEADER, Long.toString((System.nanoTime() - t0) / 1_000_000));
             if (result.isBinary()) {
@@ -119,7 +121,7 @@ public final class AgentHttpApi implements AutoCloseable {
                 writeJson(ctx, 200, Map.of("success", true, "result", result.html()));
             }
         } catch (RuntimeException e) {
-            ctx.header(BROWSER_MS_HEADER, Long.toString((System.nanoTime() - t0) / 1_000_000));
+            ctx.header(BROWSER_MS_HEADER, !inBrowser ? "0" : Long.toString((System.nanoTime() - t0) / 1_000_000));
             writeError(ctx, e);
         }
     }

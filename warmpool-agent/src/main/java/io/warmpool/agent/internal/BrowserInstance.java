@@ -26,6 +26,7 @@ public final class BrowserInstance {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final Set<String> quickContexts = ConcurrentHashMap.newKeySet();
+    private final SparePage spare = new SparePage(this);
 
     public BrowserInstance(String id, String pool, String version, ChromiumProcess process, CdpConnection cdp,
                            long startMillis) {
@@ -101,6 +102,10 @@ public final class BrowserInstance {
     /** Browser contexts of quick actions in flight; a reset leaves them alone. */
     Set<String> quickContexts() {
         return quickContexts;
+    }
+
+    SparePage spare() {
+        return spare;
     }
 
     ChromiumProcess process() {

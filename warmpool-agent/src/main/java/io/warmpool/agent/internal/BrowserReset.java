@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Returns a browser to a clean state after a session: disposes every non-default browser context (except
- * those of quick actions in flight), opens one {@code about:blank} page, closes every other page and
+ * those of quick actions in flight) and the spare quick-action page, opens one {@code about:blank} page, closes every other page and
  * clears the default context's cookies and permission overrides. Stateless and thread-safe, but two
  * resets of one browser at once would each leave their own blank page.
  */
@@ -25,6 +25,7 @@ public final class BrowserReset {
     public void reset(BrowserInstance instance) {
         CdpConnection cdp = instance.cdp();
         try {
+            instance.spare().discard();
             for (JsonNode id : call(cdp, "Target.getBrowserContexts", null).path("browserContextIds")) {
                 if (!instance.quickContexts().contains(id.asText())) {
                     call(cdp, "Target.disposeBrowserContext", Map.of("browserContextId", id.asText()));

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Starts Chromium through a process-group wrapper so that nothing outlives the agent:
  * {@code setsid sh -c '"$0" "$@" </dev/null & read _ ; kill -9 0' chromium <flags>}. The shell waits on its
  * stdin (held by the agent) and kills its whole group when that closes, including when the agent is
- * killed with SIGKILL. Each browser gets a fresh user-data-dir under {@code profilesRoot}.
+ * killed with SIGKILL. Each browser gets a fresh user-data-dir under {@code profilesRoot}, which is also
+ * its {@code $HOME}. (Chromium's crashpad handler leaves the group by design; it exits by itself
+ * within moments of the browser's death.)
  * Thread-safe: launches may run in parallel.
  */
 public final class ChromiumLauncher {
@@ -60,9 +62,12 @@ public final class ChromiumLauncher {
         Process wrapper;
         try {
             Files.createDirectories(dir);
-            wrapper = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            // everything Chromium keeps under $HOME (NSS db, caches, crash reports) stays in its own dir
+            builder.environment().put("HOME", dir.toString());
+            builder.environment().remove("XDG_CONFIG_HOME");
+            builder.environment().remove("XDG_CACHE_HOME");
+            wrapper = builder.start();
         } catch (IOException e) {
             ChromiumProcess.deleteTree(dir);
             throw new AgentException("start_failed", 502, "cannot start " + chromium + ": " + e.getMessage(), e);

@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -73,40 +72,43 @@ public final class ChromiumProcess {
 
     /** Kills a wrapper's process group; used for a wrapper that never became a {@code ChromiumProcess} too. */
     static void killGroup(Process wrapper, ProcessHandle chromium, Duration timeout) {
-        List<ProcessHandle> group = Stream.concat(Stream.of(wrapper.toHandle()), wrapper.descendants()).toList();
+        List<ProcessHandle> group = Stream.concat(Stream.of(wrapper.toHandle()),
+                Stream.concat(wrapper.descendants(), Stream.ofNullable(chromium))).toList();
         try {
             wrapper.getOutputStream().close(); // the wrapper's "read" returns and it runs "kill -9 0"
         } catch (IOException e) {
             log.debug("closing wrapper stdin: {}", e.toString());
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (ProcessHandle p : group) {
-            awaitExit(p, deadline);
+        try {
+            wrapper.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // the others are not our children: ProcessHandle.onExit would poll them slowly, and a killed
+            // process counts as alive until someone reaps it, so watch /proc for "gone or zombie"
+            while (group.stream().anyMatch(p -> !gone(p)) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (chromium != null) {
-            awaitExit(chromium, deadline);
-        }
         for (ProcessHandle p : group) {
-            if (p.isAlive()) {
+            if (!gone(p)) {
                 log.warn("process {} survived its group kill; killing it directly", p.pid());
                 p.destroyForcibly();
             }
         }
-        if (chromium != null && chromium.isAlive()) {
-            chromium.destroyForcibly();
-        }
     }
 
-    private static void awaitExit(ProcessHandle p, long deadlineNanos) {
-        long left = deadlineNanos - System.nanoTime();
+    /** True once {@code p} has exited (a zombie has: it only waits to be reaped). */
+    static boolean gone(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return true; // also when the pid was reaped and reused: isAlive compares start times
+        }
         try {
-            p.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // handled by the caller: it kills survivors directly
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.debug("waiting for {}: {}", p.pid(), e.toString());
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return !p.isAlive(); // the /proc entry vanished meanwhile, or this is not Linux
         }
     }
 

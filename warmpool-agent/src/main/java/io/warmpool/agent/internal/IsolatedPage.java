@@ -1,6 +1,7 @@
 package io.warmpool.agent.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warmpool.quick.QuickActionRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,24 +10,26 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One page in a fresh, isolated browser context of a browser, driven through a flattened CDP session.
- * Closing disposes the whole context (and with it the page), whatever happened before.
- * Not thread-safe: one quick action uses it from one thread.
+ * One blank page in a fresh, isolated browser context of a browser, attached through a flattened CDP
+ * session with the Page domain and lifecycle events enabled. Closing disposes the whole context (and with
+ * it the page). Not thread-safe: one quick action uses it from one thread.
  */
 final class IsolatedPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IsolatedPage.class);
     private static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final QuickActionRequest.Viewport DEFAULT_VIEWPORT = new QuickActionRequest.Viewport(1280, 720, 1.0);
 
     private final BrowserInstance instance;
     private final String contextId;
     private String sessionId;
+    private QuickActionRequest.Viewport viewport;
 
     private IsolatedPage(BrowserInstance instance, String contextId) {
         this.instance = instance;
         this.contextId = contextId;
     }
 
-    /** Creates the context, a blank page in it and a session attached to that page. */
+    /** Creates the context and a blank 1280x720 page in it, ready to navigate. */
     static IsolatedPage open(BrowserInstance instance, Deadline deadline) {
         CdpConnection cdp = instance.cdp();
         // disposeOnDetach: should the agent's connection drop, the browser disposes the context itself
@@ -39,11 +42,26 @@ final class IsolatedPage implements AutoCloseable {
                     null, deadline.remaining(BrowserInstance.CALL_TIMEOUT)).path("targetId").asText();
             page.sessionId = cdp.call("Target.attachToTarget", Map.of("targetId", targetId, "flatten", true),
                     null, deadline.remaining(BrowserInstance.CALL_TIMEOUT)).path("sessionId").asText();
+            page.call("Page.enable", null, deadline.remaining(BrowserInstance.CALL_TIMEOUT));
+            page.call("Page.setLifecycleEventsEnabled", Map.of("enabled", true),
+                    deadline.remaining(BrowserInstance.CALL_TIMEOUT));
+            page.setViewport(DEFAULT_VIEWPORT, deadline);
             return page;
         } catch (RuntimeException e) {
             page.close();
             throw e;
         }
+    }
+
+    /** Emulates {@code viewport} (CSS pixels and device scale factor), unless it already does. */
+    void setViewport(QuickActionRequest.Viewport wanted, Deadline deadline) {
+        if (wanted.equals(viewport)) {
+            return;
+        }
+        call("Emulation.setDeviceMetricsOverride", Map.of("width", wanted.width(), "height", wanted.height(),
+                "deviceScaleFactor", wanted.deviceScaleFactor(), "mobile", false),
+                deadline.remaining(BrowserInstance.CALL_TIMEOUT));
+        viewport = wanted;
     }
 
     /** Sends {@code method} to the page's session and waits up to {@code timeout}. */
@@ -59,10 +77,16 @@ final class IsolatedPage implements AutoCloseable {
         return instance.cdp().isOpen();
     }
 
+    /** Disposes the context on a virtual thread, so that the caller can answer meanwhile. */
+    void closeInBackground() {
+        Thread.ofVirtual().name("dispose-" + contextId).start(this::close);
+    }
+
+    /** Disposes the context, waiting up to 5 s. Idempotent; never throws. */
     @Override
     public void close() {
         try {
-            if (instance.cdp().isOpen()) {
+            if (instance.cdp().isOpen() && instance.quickContexts().contains(contextId)) {
                 instance.cdp().call("Target.disposeBrowserContext", Map.of("browserContextId", contextId), null,
                         DISPOSE_TIMEOUT);
             }

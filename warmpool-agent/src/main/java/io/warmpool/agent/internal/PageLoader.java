@@ -24,8 +24,6 @@ final class PageLoader {
         String event = lifecycleEvent(go.waitUntil());
         LifecycleWatcher watcher = new LifecycleWatcher();
         try (CdpConnection.Subscription ignored = page.subscribe(watcher)) {
-            page.call("Page.enable", null, BrowserInstance.CALL_TIMEOUT);
-            page.call("Page.setLifecycleEventsEnabled", Map.of("enabled", true), BrowserInstance.CALL_TIMEOUT);
             String frameId;
             String loaderId;
             int from;

@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * Runs one quick action next to a browser, in a fresh browser context that is always disposed:
- * open a page, set the viewport, load, wait for the selector, capture. Thread-safe and stateless: many
+ * take a blank page (prepared ahead by {@link SparePage}), set the viewport, load, wait for the selector,
+ * capture, then dispose of the context in the background. Thread-safe and stateless: many
  * actions may run on one browser at once, each in its own context. The whole action is bounded by
  * {@link QuickActionRequest#budgetMillis()}.
  */
@@ -32,11 +33,10 @@ public final class QuickActionRunner {
         QuickActionRequest req = request.validated(action);
         Deadline budget = Deadline.afterMillis(req.budgetMillis());
         instance.countUse();
-        try (IsolatedPage page = IsolatedPage.open(instance, budget)) {
-            QuickActionRequest.Viewport viewport = req.viewport();
-            page.call("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", viewport.width(),
-                    "height", viewport.height(), "deviceScaleFactor", viewport.deviceScaleFactor(), "mobile", false),
-                    BrowserInstance.CALL_TIMEOUT);
+        IsolatedPage page = null;
+        try {
+            page = instance.spare().take(budget);
+            page.setViewport(req.viewport(), budget);
             PageLoader.load(page, req);
             if (req.waitForSelector() != null) {
                 SelectorWaiter.await(page, req.waitForSelector());
@@ -47,6 +47,10 @@ public final class QuickActionRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AgentException("browser_error", 502, "interrupted");
+        } finally {
+            if (page != null) {
+                page.closeInBackground(); // nobody waits for the dispose; the context is gone right after
+            }
         }
     }
 

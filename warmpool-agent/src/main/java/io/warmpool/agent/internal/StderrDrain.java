@@ -30,7 +30,8 @@ final class StderrDrain {
 
     static StderrDrain start(String instanceId, InputStream stderr) {
         StderrDrain drain = new StderrDrain();
-        Thread.ofVirtual().name("chromium-stderr-" + instanceId).start(() -> drain.run(instanceId, stderr));
+        // a platform thread: a blocking pipe read would pin a virtual thread's carrier, and a few of them starve the agent
+        Thread.ofPlatform().daemon().name("chromium-stderr-" + instanceId).start(() -> drain.run(instanceId, stderr));
         return drain;
     }
 

@@ -52,6 +52,39 @@ final class DevtoolsProxy {
         app.get("/v1/sessions/{id}/json/version", ctx -> ctx.json(version(ctx)));
         app.get("/v1/sessions/{id}/json/list", ctx -> ctx.json(list(ctx)));
         app.get("/v1/sessions/{id}/json", ctx -> ctx.json(list(ctx)));
+        var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("devtools-sweeper").factory());
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        app.events(e -> e.serverStopping(() -> {
+            sweeper.shutdownNow();
+            bySession.keySet().forEach(id -> closeAll(id, "gateway stopping"));
+        }));
+    }
+
+    /** Closes connections whose session was released, expired or lost meanwhile (by the housekeeper, say). */
+    private void sweep() {
+        try {
+            for (Map.Entry<String, Set<ProxyConnection>> e : bySession.entrySet()) {
+                Set<ProxyConnection> conns = e.getValue();
+                if (conns.isEmpty()) {
+                    continue;
+                }
+                RegionRuntime region = conns.iterator().next().target().region();
+                Optional<Instance> i = region.store().findBySession(e.getKey());
+                if (i.isEmpty()) {
+                    closeAll(e.getKey(), "session expired or released");
+                } else if (i.get().state() != InstanceState.CLAIMED) {
+                    closeAll(e.getKey(), "session lost its browser");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("devtools sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Client connections currently proxied. */
+    int openConnections() {
+        return byContext.size();
     }
 
     /** Chromium's own {@code /json/version}, with the debugger URL pointing at this proxy. */

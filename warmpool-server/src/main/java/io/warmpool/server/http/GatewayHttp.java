@@ -42,7 +42,7 @@ public final class GatewayHttp {
         new SessionRoutes(resolver, proxy).register(app);
         proxy.register(app);
         new QuickRoutes(resolver, agents).register(app);
-        new PoolRoutes(resolver).register(app);
+        new PoolRoutes(resolver, proxy::openConnections).register(app);
         new HeartbeatRoutes(resolver, clock).register(app);
         app.events(e -> e.serverStopped(agents::close));
         return app.start(config.bind(), config.port());

@@ -13,14 +13,17 @@ import java.util.Map;
 /** {@code GET /v1/pools} and {@code GET /healthz}. Stateless. */
 final class PoolRoutes {
     private final RegionResolver resolver;
+    private final java.util.function.IntSupplier proxyConnections;
 
-    PoolRoutes(RegionResolver resolver) {
+    PoolRoutes(RegionResolver resolver, java.util.function.IntSupplier proxyConnections) {
         this.resolver = resolver;
+        this.proxyConnections = proxyConnections;
     }
 
     void register(Javalin app) {
         app.get("/v1/pools", ctx -> ctx.json(Map.of("success", true, "result", pools())));
-        app.get("/healthz", ctx -> ctx.json(Map.of("ok", true, "regions", resolver.all().keySet())));
+        app.get("/healthz", ctx -> ctx.json(Map.of("ok", true, "regions", resolver.all().keySet(),
+                "devtoolsConnections", proxyConnections.getAsInt())));
     }
 
     private List<Map<String, Object>> pools() {

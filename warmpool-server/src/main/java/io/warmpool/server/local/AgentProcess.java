@@ -41,7 +41,8 @@ final class AgentProcess {
             throw new ProviderException("cannot start agent " + agentId + ": " + e.getMessage(), e);
         }
         CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread.ofVirtual().name("agent-stdout-" + agentId).start(() -> drain(process, ready));
+        // a platform thread: a blocking pipe read pins a virtual thread's carrier
+        Thread.ofPlatform().daemon().name("agent-stdout-" + agentId).start(() -> drain(process, ready));
         try {
             String url = ready.get(readyTimeoutMillis, TimeUnit.MILLISECONDS);
             return new AgentProcess(agentId, process, url);

@@ -41,7 +41,8 @@ import static io.warmpool.store.jdbc.Sql.update;
  * <p>Times are stored as epoch milliseconds. Every method is one transaction; an {@link SQLException} becomes a
  * {@link StoreException} naming the operation and keeping the SQLState, after rolling back. Thread-safe.
  */
-public class JdbcInstanceStore implements InstanceStore {
+public sealed class JdbcInstanceStore implements InstanceStore
+        permits SqliteInstanceStore, PostgresInstanceStore {
 
     private static final String CLAIM = "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
             + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"

@@ -1,0 +1,47 @@
+package io.warmpool.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Looks for processes by their command line, and waits with a bounded poll instead of sleeping blindly. */
+final class Processes {
+    private Processes() {
+    }
+
+    /** Live processes (other than this JVM) whose command line mentions {@code dir}. */
+    static List<ProcessHandle> mentioning(Path dir) {
+        String needle = dir.toAbsolutePath().toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info().commandLine().map(c -> c.contains(needle)).orElse(false))
+                .toList();
+    }
+
+    /** Live Chromium processes (browser, renderers, crashpad) whose command line mentions {@code dir}. */
+    static List<ProcessHandle> chromiumUnder(Path dir) {
+        return mentioning(dir).stream()
+                .filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
+                .toList();
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes; returns the last result. */
+    static boolean await(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.warmpool.agent;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Local pages for the browser to load, served by the JDK's HttpServer on 127.0.0.1:0. */
+final class TestPages implements AutoCloseable {
+    static final String HELLO = "<!DOCTYPE html><html><head><title>hello</title></head>"
+            + "<body><h1>Hello from warmpool</h1></body></html>";
+    static final String LATE = "<!DOCTYPE html><html><body><p>waiting</p><script>"
+            + "setTimeout(() => { const d = document.createElement('div'); d.id = 'late';"
+            + " d.textContent = 'arrived late'; document.body.appendChild(d); }, 300);</script></body></html>";
+    static final String HANGING_IMAGE = "<!DOCTYPE html><html><body><img src='/hang'></body></html>";
+    static final String FETCH_AFTER_LOAD = "<!DOCTYPE html><html><body><p>before</p><script>"
+            + "window.addEventListener('load', () => setTimeout(() => fetch('/slow-text').then(r => r.text())"
+            + ".then(t => { const p = document.createElement('p'); p.textContent = t; document.body.appendChild(p); }), 20));"
+            + "</script></body></html>";
+    /** A canvas of random pixels: a screenshot of it is several MB even as PNG. */
+    static final String NOISE = "<!DOCTYPE html><html><body style='margin:0'><canvas id='c' width='1000' height='2000' style='display:block'></canvas>"
+            + "<script>const c = document.getElementById('c').getContext('2d'); const img = c.createImageData(1000, 2000);"
+            + "const px = new Uint32Array(img.data.buffer); for (let i = 0; i < px.length; i++)"
+            + " px[i] = (Math.random() * 0xffffff) | 0xff000000; c.putImageData(img, 0, 0);</script></body></html>";
+
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpServer server;
+
+    TestPages() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(executor);
+        page("/hello", HELLO);
+        page("/late", LATE);
+        page("/hanging-image", HANGING_IMAGE);
+        page("/fetch-after-load", FETCH_AFTER_LOAD);
+        page("/noise", NOISE);
+        server.createContext("/hang", exchange -> {
+            sleep(3_000);
+            respond(exchange, "image/png", "");
+        });
+        server.createContext("/slow-text", exchange -> {
+            sleep(300);
+            respond(exchange, "text/plain", "fetched late");
+        });
+        server.start();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+    static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void page(String path, String html) {
+        server.createContext(path, exchange -> respond(exchange, "text/html; charset=utf-8", html));
+    }
+
+    private static void respond(HttpExchange exchange, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", type);
+        exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

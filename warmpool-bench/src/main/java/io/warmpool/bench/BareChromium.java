@@ -1,0 +1,133 @@
+package io.warmpool.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * One Chromium started the way a peer without a pool starts it for each request: a fresh user-data-dir, the
+ * flags below, wait for "DevTools listening" on stderr. It runs in its own session and process group
+ * ({@code setsid}), and {@link #close()} kills that whole group and deletes the profile. Thread-safe.
+ */
+final class BareChromium implements AutoCloseable {
+    static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--remote-debugging-port=0");
+    private static final String LISTENING = "DevTools listening on ";
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+    private final Process process;
+    private final Path profile;
+    private final URI browserUrl;
+    private final long startNanos;
+
+    private BareChromium(Process process, Path profile, URI browserUrl, long startNanos) {
+        this.process = process;
+        this.profile = profile;
+        this.browserUrl = browserUrl;
+        this.startNanos = startNanos;
+    }
+
+    /**
+     * Starts Chromium and waits until it prints its DevTools endpoint; kills it if that does not happen in time.
+     *
+     * @param profiles an existing directory for the fresh user-data-dir
+     */
+    static BareChromium start(Path chromium, Path profiles, Duration timeout) throws IOException {
+        Path profile = Files.createTempDirectory(profiles, "chromium-");
+        List<String> command = new ArrayList<>(List.of("setsid", chromium.toString()));
+        command.addAll(FLAGS);
+        command.add("--user-data-dir=" + profile);
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        CompletableFuture<URI> url = new CompletableFuture<>();
+        Thread.ofVirtual().name("chromium-stderr-" + process.pid()).start(() -> drain(process, url));
+        try {
+            URI endpoint = url.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new BareChromium(process, profile, endpoint, System.nanoTime() - started);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            new BareChromium(process, profile, null, 0).close();
+            throw new IOException("Chromium did not report its DevTools endpoint within " + timeout.toMillis()
+                    + " ms: " + e, e);
+        }
+    }
+
+    private static void drain(Process process, CompletableFuture<URI> url) {
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = err.readLine()) != null) {
+                int at = line.indexOf(LISTENING);
+                if (at >= 0 && !url.isDone()) {
+                    url.complete(URI.create(line.substring(at + LISTENING.length()).trim()));
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone; the future below says so if it never became ready
+        } finally {
+            url.completeExceptionally(new IOException("Chromium exited (code "
+                    + (process.isAlive() ? "?" : process.exitValue()) + ") before it was ready"));
+        }
+    }
+
+    /** The browser-level CDP endpoint. */
+    URI browserUrl() {
+        return browserUrl;
+    }
+
+    /** From process start to the DevTools line, in nanoseconds. */
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** Kills the process group, waits for it (bounded), kills stragglers directly, deletes the profile. */
+    @Override
+    public void close() {
+        List<ProcessHandle> group = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+        try {
+            // setsid made the launched process the leader of its own group: its pid is the group id
+            new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // fall through to killing the processes we know one by one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+        for (ProcessHandle p : group) {
+            try {
+                p.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+        deleteTree(profile);
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a vanishing file; the temp root is deleted at the end anyway
+        }
+    }
+}

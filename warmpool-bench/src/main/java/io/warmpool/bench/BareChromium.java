@@ -28,6 +28,13 @@ final class BareChromium implements AutoCloseable {
             "--remote-debugging-port=0");
     private static final String LISTENING = "DevTools listening on ";
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** Browsers not yet closed; a shutdown hook kills them should the benchmark be interrupted (Ctrl-C). */
+    private static final java.util.Set<BareChromium> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(BareChromium::close),
+                "bare-chromium-cleanup"));
+    }
 
     private final Process process;
     private final Path profile;
@@ -57,7 +64,13 @@ final class BareChromium implements AutoCloseable {
         Thread.ofVirtual().name("chromium-stderr-" + process.pid()).start(() -> drain(process, url));
         try {
             URI endpoint = url.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new BareChromium(process, profile, endpoint, System.nanoTime() - started);
+            BareChromium browser = new BareChromium(process, profile, endpoint, System.nanoTime() - started);
+            LIVE.add(browser);
+            if (!process.isAlive()) { // killed by the shutdown hook's race, or crashed right after printing
+                browser.close();
+                throw new IOException("Chromium exited right after it started");
+            }
+            return browser;
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -99,6 +112,7 @@ final class BareChromium implements AutoCloseable {
     /** Kills the process group, waits for it (bounded), kills stragglers directly, deletes the profile. */
     @Override
     public void close() {
+        LIVE.remove(this);
         List<ProcessHandle> group = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
         try {
             // setsid made the launched process the leader of its own group: its pid is the group id

@@ -1,0 +1,82 @@
+package io.warmpool.bench;
+
+import io.warmpool.PoolCounts;
+import io.warmpool.core.PoolSettings;
+import io.warmpool.server.Gateway;
+import io.warmpool.server.Main;
+import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.config.HeartbeatSettings;
+import io.warmpool.server.config.LocationMap;
+import io.warmpool.server.config.RegionConfig;
+import io.warmpool.server.local.AgentClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real gateway for a benchmark: one region ({@code weur}, which {@code LHR} maps to) with its SQLite shard and
+ * one local agent, under a temp data dir, on a free loopback port. One region rather than the demo's two, so that
+ * a 2-core machine runs one agent JVM and only the browsers the benchmark asked for. {@link #close()} stops the
+ * gateway, its agent and every browser.
+ */
+final class BenchGateway implements AutoCloseable {
+    static final String REGION = "weur";
+    static final String LOCATION = "LHR";
+
+    private final AgentClient agentClient;
+    private final Gateway gateway;
+
+    private BenchGateway(AgentClient agentClient, Gateway gateway) {
+        this.agentClient = agentClient;
+        this.gateway = gateway;
+    }
+
+    static BenchGateway start(Path dataDir, Path chromium, List<PoolSettings> pools) {
+        Map<String, PoolSettings> byName = new java.util.LinkedHashMap<>();
+        pools.forEach(p -> byName.put(p.name(), p));
+        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dataDir, chromium, REGION,
+                Map.of(REGION, new RegionConfig(REGION, List.of(), List.of(REGION + "-a"))),
+                LocationMap.withOverrides(Map.of()), byName, HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576);
+        AgentClient agentClient = new AgentClient();
+        try {
+            return new BenchGateway(agentClient, Main.start(config, agentClient));
+        } catch (RuntimeException e) {
+            agentClient.close();
+            throw e;
+        }
+    }
+
+    String url() {
+        return gateway.url();
+    }
+
+    PoolCounts counts(String pool) {
+        return gateway.regions().get(REGION).pool(pool).counts();
+    }
+
+    /** Waits until {@code pool} has at least {@code warm} warm instances and none starting (bounded). */
+    void awaitWarm(String pool, int warm, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            PoolCounts c = counts(pool);
+            if (c.warm() >= warm && c.starting() == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(pool + "/" + REGION + " not warm after " + timeout.toSeconds() + " s: " + c);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } finally {
+            agentClient.close();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.warmpool.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The gateway's HTTP API as a benchmark client calls it: one shared JDK client (HTTP/1.1, keep-alive), every call
+ * bounded by {@link #TIMEOUT}, any unexpected status an {@link IOException} carrying the body. Thread-safe.
+ */
+final class GatewayClient {
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** A session as {@code POST /v1/sessions} returns it. */
+    record Session(String id, String webSocketDebuggerUrl, boolean warm) {
+    }
+
+    private final HttpClient http;
+    private final String base;
+
+    /** @param base the gateway's URL, e.g. {@code http://127.0.0.1:8080} (or a relay in front of it) */
+    GatewayClient(HttpClient http, String base) {
+        this.http = http;
+        this.base = base;
+    }
+
+    static HttpClient newHttpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    Session acquire(String pool, String location) throws IOException, InterruptedException {
+        byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("pool", pool, "location", location));
+        HttpResponse<byte[]> r = send(post("/v1/sessions", body));
+        expect(r, 201);
+        JsonNode session = CdpClient.JSON.readTree(r.body());
+        return new Session(session.path("sessionId").asText(), session.path("webSocketDebuggerUrl").asText(),
+                session.path("warm").asBoolean());
+    }
+
+    void release(String sessionId) throws IOException, InterruptedException {
+        expect(send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + sessionId)).timeout(TIMEOUT)
+                .DELETE().build()), 204);
+    }
+
+    /** {@code POST /v1/quick/screenshot} of {@code url} at 800x600 (Chromium's default headless window size). */
+    byte[] screenshot(String url) throws IOException, InterruptedException {
+        byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url,
+                "viewport", Map.of("width", 800, "height", 600)));
+        HttpResponse<byte[]> r = send(post("/v1/quick/screenshot?location=LHR", body));
+        expect(r, 200);
+        return r.body();
+    }
+
+    private HttpRequest post(String path, byte[] json) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static void expect(HttpResponse<byte[]> r, int status) throws IOException {
+        if (r.statusCode() != status) {
+            String body = new String(r.body(), StandardCharsets.UTF_8);
+            throw new IOException(r.request().method() + " " + r.request().uri().getPath() + " -> HTTP " + r.statusCode()
+                    + ": " + body.substring(0, Math.min(300, body.length())));
+        }
+    }
+}

@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,6 +38,7 @@ public final class Agent implements AutoCloseable {
     private final AgentHttpApi api;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Agent(AgentConfig config) {
         this.config = config;
@@ -76,12 +79,30 @@ public final class Agent implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    /** Stops accepting requests, stops every browser (in parallel), then heartbeats. Bounded by about 20 s. */
+    /**
+     * Stops accepting requests, stops every browser (in parallel), then heartbeats. Bounded by about 20 s.
+     * A second caller (the SIGTERM hook while stdin EOF is being handled) waits for the first to finish.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            try {
+                if (!stopped.await(30, TimeUnit.SECONDS)) {
+                    log.warn("agent {} ({}) still stopping after 30 s", config.agentId(), config.region());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        try {
+            stop();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void stop() {
         log.info("agent {} ({}) stopping {} instances", config.agentId(), config.region(), registry.list().size());
         try {
             api.close();

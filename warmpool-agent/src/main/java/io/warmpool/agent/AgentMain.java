@@ -27,6 +27,11 @@ public final class AgentMain {
     public static void main(String[] args) {
         PrintStream stdout = System.out;
         System.setOut(System.err); // stdout carries the READY line only, whatever a library prints
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.err.println(AgentConfig.USAGE);
+            System.exit(0);
+            return;
+        }
         AgentConfig config;
         try {
             config = AgentConfig.fromArgs(args);

@@ -155,6 +155,8 @@ class InstanceLifecycleTest {
 
             assertThat(response.statusCode()).isEqualTo(502);
             assertThat(AgentClient.errorCode(response)).isEqualTo("start_failed");
+            assertThat(AgentClient.json(response).path("errors").path(0).path("message").asText())
+                    .contains("exited during start"); // noticed at once, not at the 10 s start timeout
             assertThat(AgentClient.json(brokenClient.get("/instances"))).isEmpty();
         }
     }

@@ -29,6 +29,15 @@ public interface InstanceProvider extends AutoCloseable {
      */
     boolean reset(Instance instance);
 
+    /**
+     * Keeps a warm instance warm and checks that it answers (a shared pool's keep-warm ping).
+     *
+     * @return false when it did not answer and should be treated as lost
+     */
+    default boolean ping(Instance instance) {
+        return true;
+    }
+
     @Override
     void close();
 

@@ -28,11 +28,11 @@ final class BareChromium implements AutoCloseable {
             "--remote-debugging-port=0");
     private static final String LISTENING = "DevTools listening on ";
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    /** Browsers not yet closed; a shutdown hook kills them should the benchmark be interrupted (Ctrl-C). */
-    private static final java.util.Set<BareChromium> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Process groups not yet killed; a shutdown hook kills them should the benchmark be interrupted (Ctrl-C). */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(BareChromium::close),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(BareChromium::killGroup),
                 "bare-chromium-cleanup"));
     }
 
@@ -60,17 +60,12 @@ final class BareChromium implements AutoCloseable {
         command.add("--user-data-dir=" + profile);
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        LIVE.add(process);
         CompletableFuture<URI> url = new CompletableFuture<>();
         Thread.ofVirtual().name("chromium-stderr-" + process.pid()).start(() -> drain(process, url));
         try {
             URI endpoint = url.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            BareChromium browser = new BareChromium(process, profile, endpoint, System.nanoTime() - started);
-            LIVE.add(browser);
-            if (!process.isAlive()) { // killed by the shutdown hook's race, or crashed right after printing
-                browser.close();
-                throw new IOException("Chromium exited right after it started");
-            }
-            return browser;
+            return new BareChromium(process, profile, endpoint, System.nanoTime() - started);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -112,17 +107,9 @@ final class BareChromium implements AutoCloseable {
     /** Kills the process group, waits for it (bounded), kills stragglers directly, deletes the profile. */
     @Override
     public void close() {
-        LIVE.remove(this);
         List<ProcessHandle> group = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-        try {
-            // setsid made the launched process the leader of its own group: its pid is the group id
-            new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (IOException e) {
-            // fall through to killing the processes we know one by one
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        killGroup(process);
+        LIVE.remove(process);
         long deadline = System.nanoTime() + KILL_WAIT.toNanos();
         for (ProcessHandle p : group) {
             try {
@@ -132,6 +119,18 @@ final class BareChromium implements AutoCloseable {
             }
         }
         deleteTree(profile);
+    }
+
+    /** SIGKILL to the process group that {@code setsid} made {@code leader} the leader of (its pid is the group id). */
+    private static void killGroup(Process leader) {
+        try {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + leader.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // the caller kills the processes it knows one by one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void deleteTree(Path dir) {

@@ -67,7 +67,7 @@ final class BenchGateway implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(pool + "/" + REGION + " not warm after " + timeout.toSeconds() + " s: " + c);
             }
-            Thread.sleep(100);
+            Thread.sleep(10);
         }
     }
 

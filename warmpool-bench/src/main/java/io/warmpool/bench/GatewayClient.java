@@ -50,10 +50,15 @@ final class GatewayClient {
                 .DELETE().build()), 204);
     }
 
-    /** {@code POST /v1/quick/screenshot} of {@code url} at 800x600 (Chromium's default headless window size). */
-    byte[] screenshot(String url) throws IOException, InterruptedException {
+    /** {@code GET /healthz}: one round trip and almost no work, to calibrate what a relay adds. */
+    void health() throws IOException, InterruptedException {
+        expect(send(HttpRequest.newBuilder(URI.create(base + "/healthz")).timeout(TIMEOUT).GET().build()), 200);
+    }
+
+    /** {@code POST /v1/quick/screenshot} of {@code url} with a {@code viewport} of that size (PNG, load). */
+    byte[] screenshot(String url, Png.Size viewport) throws IOException, InterruptedException {
         byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url,
-                "viewport", Map.of("width", 800, "height", 600)));
+                "viewport", Map.of("width", viewport.width(), "height", viewport.height())));
         HttpResponse<byte[]> r = send(post("/v1/quick/screenshot?location=LHR", body));
         expect(r, 200);
         return r.body();

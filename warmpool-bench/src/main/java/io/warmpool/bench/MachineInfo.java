@@ -18,7 +18,18 @@ record MachineInfo(int cores, String cpu, String chromium, String java, String d
     }
 
     String text() {
-        return "machine: nproc=" + cores + ", cpu=" + cpu + ", " + chromium + ", java " + java + ", " + date;
+        return "machine: nproc=" + cores + ", cpu=" + cpu + ", " + chromium + ", java " + java + ", " + date
+                + "\n" + loadAverage();
+    }
+
+    /** The 1, 5 and 15 minute load averages: on a shared machine, the first thing to look at beside a figure. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "load average (1/5/15 min): " + f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "load average: unknown";
+        }
     }
 
     private static String cpuModel() {

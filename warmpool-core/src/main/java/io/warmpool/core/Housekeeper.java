@@ -24,6 +24,8 @@ public final class Housekeeper {
     private final RegionPool pool;
     private final ReentrantLock lock = new ReentrantLock();
     private long failures; // guarded by lock
+    private Instant lastPing = Instant.MIN; // guarded by lock
+    private final java.util.concurrent.atomic.AtomicLong pings = new java.util.concurrent.atomic.AtomicLong();
 
     Housekeeper(RegionPool pool) {
         this.pool = pool;
@@ -40,6 +42,7 @@ public final class Housekeeper {
             int lost = reapLost(now);
             int expired = expireSessions(now);
             int recycled = recycle(now);
+            keepWarm(now);
             int started = refill();
             if (lost + expired + recycled + started > 0) {
                 log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} started={}", name(), region(),
@@ -99,6 +102,37 @@ public final class Housekeeper {
             }
         }
         return n;
+    }
+
+    /** Pings every warm member of a shared pool once per {@code keepaliveInterval}; a silent one is LOST. */
+    private void keepWarm(Instant now) {
+        PoolSettings s = pool.settings();
+        if (!s.shared() || now.isBefore(lastPing.plus(s.keepaliveInterval()))) {
+            return;
+        }
+        lastPing = now;
+        for (Instance i : pool.store().list(name())) {
+            if (i.state() != InstanceState.WARM) {
+                continue;
+            }
+            pool.executor().execute(() -> {
+                pings.incrementAndGet();
+                boolean alive;
+                try {
+                    alive = pool.provider().ping(i);
+                } catch (RuntimeException e) {
+                    alive = false;
+                }
+                if (!alive && pool.store().transition(i.id(), InstanceState.WARM, InstanceState.LOST)) {
+                    log.warn("{}/{} - {} did not answer its keep-warm ping; LOST", name(), region(), i.id());
+                }
+            });
+        }
+    }
+
+    /** Keep-warm pings sent so far. */
+    public long pings() {
+        return pings.get();
     }
 
     /** Starts what is missing for {@code minIdle} plus waiting acquirers; callable from any thread. */

@@ -37,6 +37,7 @@ final class InstanceStarter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong expectedStartMillis = new AtomicLong(); // EWMA of successful starts; 0 = none yet
     private final ReentrantLock lock = new ReentrantLock();
     private Duration backoff = Duration.ZERO; // guarded by lock
     private Instant notBefore = Instant.MIN; // guarded by lock
@@ -87,8 +88,11 @@ final class InstanceStarter {
     }
 
     private void start(Instance instance) {
+        long t0 = System.nanoTime();
         try {
             InstanceProvider.Started ready = provider.start(instance);
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();
                 resetBackoff();
@@ -150,6 +154,11 @@ final class InstanceStarter {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A smoothed estimate of how long a start takes, in ms; 0 before the first success. */
+    long expectedStartMillis() {
+        return expectedStartMillis.get();
     }
 
     int inFlight() {

@@ -20,10 +20,15 @@ import java.util.Objects;
  * @param startParallelism instances started at once per region and pool
  * @param startBackoffMax  cap of the exponential back-off after failed starts
  * @param candidates       how many best candidates a claim chooses randomly among
+ * @param coldStartBudget  how long a caller may wait for a start in its own region before a backup region with a
+ *                         warm instance serves it instead
+ * @param shared           members are never claimed; requests are routed to them by tenant (rendezvous hashing)
+ * @param keepaliveInterval how often each warm member of a shared pool is pinged to keep it warm
  */
 public record PoolSettings(String name, String version, int minIdle, int maxSize, Duration acquireTimeout,
                            int maxUses, Duration maxLifetime, Duration keepAlive, Duration maxKeepAlive,
-                           Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates) {
+                           Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates,
+                           Duration coldStartBudget, boolean shared, Duration keepaliveInterval) {
 
     public static Builder builder(String name) {
         return new Builder(name);
@@ -33,7 +38,8 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         return new Builder(name).version(version).minIdle(minIdle).maxSize(maxSize).acquireTimeout(acquireTimeout)
                 .maxUses(maxUses).maxLifetime(maxLifetime).keepAlive(keepAlive).maxKeepAlive(maxKeepAlive)
                 .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
-                .candidates(candidates);
+                .candidates(candidates).coldStartBudget(coldStartBudget).shared(shared)
+                .keepaliveInterval(keepaliveInterval);
     }
 
     /** Builder with the defaults an operator would expect of a browser pool. Not thread-safe. */
@@ -51,6 +57,9 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         private int startParallelism = 4;
         private Duration startBackoffMax = Duration.ofSeconds(30);
         private int candidates = 5;
+        private Duration coldStartBudget = Duration.ofSeconds(2);
+        private boolean shared;
+        private Duration keepaliveInterval = Duration.ofSeconds(30);
 
         private Builder(String name) {
             this.name = name;
@@ -68,6 +77,9 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         public Builder startParallelism(int v) { this.startParallelism = v; return this; }
         public Builder startBackoffMax(Duration v) { this.startBackoffMax = v; return this; }
         public Builder candidates(int v) { this.candidates = v; return this; }
+        public Builder coldStartBudget(Duration v) { this.coldStartBudget = v; return this; }
+        public Builder shared(boolean v) { this.shared = v; return this; }
+        public Builder keepaliveInterval(Duration v) { this.keepaliveInterval = v; return this; }
 
         public PoolSettings build() {
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,62}")) {
@@ -88,12 +100,18 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
             positive("maxKeepAlive", maxKeepAlive);
             positive("staleAfter", staleAfter);
             positive("startBackoffMax", startBackoffMax);
+            positive("keepaliveInterval", keepaliveInterval);
+            if (coldStartBudget == null || coldStartBudget.isNegative()) {
+                throw new ConfigException(name + ".coldStartBudget must be zero or positive (coldStartBudget="
+                        + coldStartBudget + ")");
+            }
             if (keepAlive.compareTo(maxKeepAlive) > 0) {
                 throw new ConfigException("keepAlive must be <= maxKeepAlive (keepAlive=" + keepAlive
                         + ", maxKeepAlive=" + maxKeepAlive + ")");
             }
             return new PoolSettings(name, version, minIdle, maxSize, acquireTimeout, maxUses, maxLifetime, keepAlive,
-                    maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates);
+                    maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates, coldStartBudget, shared,
+                    keepaliveInterval);
         }
 
         private void atLeast(String field, int value, int min) {

@@ -44,6 +44,8 @@ public final class RegionPool {
     private final AtomicLong warmHits = new AtomicLong();
     private final AtomicLong coldHits = new AtomicLong();
     private final AtomicLong exhausted = new AtomicLong();
+    private final AtomicLong sharedHits = new AtomicLong();
+    private final AtomicLong sharedMisses = new AtomicLong();
 
     /**
      * @param ticker   a nanosecond ticker ({@code System::nanoTime}) for acquire deadlines
@@ -70,11 +72,23 @@ public final class RegionPool {
      * @throws PoolExhaustedException when nothing could be had within {@code acquireTimeout}
      */
     public Lease acquire(String sessionId, Duration keepAlive) {
+        return acquire(sessionId, keepAlive, settings.acquireTimeout()).orElseThrow(() -> {
+            exhausted.incrementAndGet();
+            return exhaustedError();
+        });
+    }
+
+    /**
+     * Like {@link #acquire(String, Duration)} but waits at most {@code wait} and answers empty instead of failing.
+     *
+     * @throws InstanceLostException when the session's instance has died
+     */
+    public Optional<Lease> acquire(String sessionId, Duration keepAlive, Duration wait) {
         Optional<Lease> existing = sticky(sessionId, keepAlive);
         if (existing.isPresent()) {
-            return existing.get();
+            return existing;
         }
-        long deadline = ticker.getAsLong() + settings.acquireTimeout().toNanos();
+        long deadline = ticker.getAsLong() + wait.toNanos();
         boolean first = true;
         waiting.incrementAndGet();
         try {
@@ -85,11 +99,11 @@ public final class RegionPool {
                     (first ? warmHits : coldHits).incrementAndGet();
                     log.debug("{}/{} - {} claimed {} (warm={})", settings.name(), region, sessionId,
                             claimed.get().id(), first);
-                    return new Lease(claimed.get(), first, true, false);
+                    return Optional.of(new Lease(claimed.get(), first, true, false));
                 }
                 Optional<Lease> raced = sticky(sessionId, keepAlive);
                 if (raced.isPresent()) {
-                    return raced.get();
+                    return raced;
                 }
                 if (first) {
                     housekeeper.refill();
@@ -97,17 +111,29 @@ public final class RegionPool {
                 }
                 long left = deadline - ticker.getAsLong();
                 if (left <= 0) {
-                    exhausted.incrementAndGet();
-                    throw exhaustedError();
+                    return Optional.empty();
                 }
                 signal.awaitAfter(seen, Math.min(left, MAX_WAIT_SLICE_NANOS));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw exhaustedError();
+            return Optional.empty();
         } finally {
             waiting.decrementAndGet();
         }
+    }
+
+    /**
+     * Whether a start in this region could serve a caller within {@code budget}: starts are not backing off, there
+     * is room (or a start already under way that no one waits for), and starts have been taking no longer.
+     */
+    public boolean canBeReadyWithin(Duration budget) {
+        if (starter.inBackoffUntil() != null) {
+            return false;
+        }
+        PoolCounts c = counts();
+        boolean capacity = c.live() < settings.maxSize() || c.starting() > waiting.get();
+        return capacity && starter.expectedStartMillis() <= budget.toMillis();
     }
 
     /** Tries only the warm set, never waits; empty when nothing is warm right now. */
@@ -215,6 +241,45 @@ public final class RegionPool {
         store.transition(instance.id(), from, InstanceState.GONE);
     }
 
+    void sharedHit(boolean warm) {
+        (warm ? sharedHits : sharedMisses).incrementAndGet();
+    }
+
+    /**
+     * Waits up to {@code acquireTimeout} until {@code pick} finds a member, counting the caller as waiting so that
+     * the pool starts one for it.
+     */
+    Optional<Instance> awaitMember(java.util.function.Supplier<Optional<Instance>> pick) {
+        long deadline = ticker.getAsLong() + settings.acquireTimeout().toNanos();
+        waiting.incrementAndGet();
+        try {
+            housekeeper.refill();
+            while (true) {
+                long seen = signal.generation();
+                Optional<Instance> found = pick.get();
+                long left = deadline - ticker.getAsLong();
+                if (found.isPresent() || left <= 0) {
+                    return found;
+                }
+                signal.awaitAfter(seen, Math.min(left, MAX_WAIT_SLICE_NANOS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** Requests to this shared pool that met a warm member at once, and those that had to wait. */
+    public long sharedWarmHits() {
+        return sharedHits.get();
+    }
+
+    public long sharedWarmMisses() {
+        return sharedMisses.get();
+    }
+
     public Optional<Instance> find(String sessionId) {
         return store.findBySession(sessionId);
     }
@@ -257,6 +322,10 @@ public final class RegionPool {
 
     InstanceStarter starter() {
         return starter;
+    }
+
+    InstanceProvider provider() {
+        return provider;
     }
 
     InstantSource clock() {

@@ -20,6 +20,7 @@ final class FakeProvider implements InstanceProvider {
     final AtomicInteger maxConcurrentStarts = new AtomicInteger();
     volatile CountDownLatch startGate;
     volatile boolean resetFails;
+    volatile boolean pingFails;
 
     @Override
     public Placement place(String region, String pool) {
@@ -57,6 +58,11 @@ final class FakeProvider implements InstanceProvider {
     public boolean reset(Instance instance) {
         reset.add(instance.id());
         return !resetFails;
+    }
+
+    @Override
+    public boolean ping(Instance instance) {
+        return !pingFails;
     }
 
     @Override

@@ -154,6 +154,9 @@ public final class AgentHttpApi implements AutoCloseable {
 
     private void writeError(Context ctx, int status, String code, String message) {
         ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+        if (status == 429 || status == 503) {
+            ctx.header("Retry-After", "1");
+        }
         writeJson(ctx, status, new ErrorBody(false, List.of(Map.of("code", code,
                 "message", message == null ? code : message))));
     }

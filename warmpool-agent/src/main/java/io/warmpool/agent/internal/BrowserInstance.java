@@ -3,6 +3,7 @@ package io.warmpool.agent.internal;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -15,6 +16,8 @@ import java.util.function.Consumer;
 public final class BrowserInstance {
     /** Default bound for one CDP call that is not part of a caller's own wait. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** Quick actions one browser runs at once; more are refused with 429 rather than queued. */
+    public static final int MAX_QUICK_ACTIONS = 16;
 
     private final String id;
     private final String pool;
@@ -27,6 +30,7 @@ public final class BrowserInstance {
     private final AtomicBoolean dead = new AtomicBoolean();
     private final Set<String> quickContexts = ConcurrentHashMap.newKeySet();
     private final SparePage spare = new SparePage(this);
+    private final Semaphore quickSlots = new Semaphore(MAX_QUICK_ACTIONS);
 
     public BrowserInstance(String id, String pool, String version, ChromiumProcess process, CdpConnection cdp,
                            long startMillis) {
@@ -102,6 +106,10 @@ public final class BrowserInstance {
     /** Browser contexts of quick actions in flight; a reset leaves them alone. */
     Set<String> quickContexts() {
         return quickContexts;
+    }
+
+    Semaphore quickSlots() {
+        return quickSlots;
     }
 
     SparePage spare() {

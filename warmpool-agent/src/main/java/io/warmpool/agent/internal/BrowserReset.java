@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Returns a browser to a clean state after a session: disposes every non-default browser context (except
@@ -14,6 +17,7 @@ import java.util.Map;
  */
 public final class BrowserReset {
     private static final Logger log = LoggerFactory.getLogger(BrowserReset.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final String region;
 
@@ -32,12 +36,18 @@ public final class BrowserReset {
                 }
             }
             String keep = call(cdp, "Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
-            for (JsonNode target : call(cdp, "Target.getTargets", null).path("targetInfos")) {
-                String targetId = target.path("targetId").asText();
-                String contextId = target.path("browserContextId").asText("");
-                if (target.path("type").asText().equals("page") && !targetId.equals(keep)
-                        && !instance.quickContexts().contains(contextId)) {
-                    closeTarget(cdp, targetId);
+            Set<String> closing = otherPages(instance, keep);
+            closing.forEach(targetId -> closeTarget(cdp, targetId));
+            // Target.closeTarget answers before the page is gone: wait until it is, so the caller sees one page
+            Deadline deadline = Deadline.after(CLOSE_TIMEOUT);
+            while (!closing.isEmpty()) {
+                closing.retainAll(otherPages(instance, keep));
+                if (!closing.isEmpty() && deadline.passed()) {
+                    throw new CdpException(CdpException.Kind.TIMEOUT, closing.size() + " pages did not close within "
+                            + CLOSE_TIMEOUT.toMillis() + " ms");
+                }
+                if (!closing.isEmpty()) {
+                    Thread.sleep(10);
                 }
             }
             call(cdp, "Storage.clearCookies", null);
@@ -50,7 +60,23 @@ public final class BrowserReset {
             }
             log.warn("{}/{} - reset of {} failed: {}", instance.pool(), region, instance.id(), e.getMessage());
             throw new AgentException("reset_failed", 502, "reset of '" + instance.id() + "' failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException("reset_failed", 502, "reset of '" + instance.id() + "' was interrupted");
         }
+    }
+
+    /** Page targets other than {@code keep}, outside the contexts of quick actions in flight. */
+    private static Set<String> otherPages(BrowserInstance instance, String keep) {
+        Set<String> pages = new HashSet<>();
+        for (JsonNode target : call(instance.cdp(), "Target.getTargets", null).path("targetInfos")) {
+            String targetId = target.path("targetId").asText();
+            if (target.path("type").asText().equals("page") && !targetId.equals(keep)
+                    && !instance.quickContexts().contains(target.path("browserContextId").asText(""))) {
+                pages.add(targetId);
+            }
+        }
+        return pages;
     }
 
     private static void closeTarget(CdpConnection cdp, String targetId) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code setsid sh -c '"$0" "$@" </dev/null & read _ ; kill -9 0' chromium <flags>}. The shell waits on its
  * stdin (held by the agent) and kills its whole group when that closes, including when the agent is
  * killed with SIGKILL. Each browser gets a fresh user-data-dir under {@code profilesRoot}, which is also
- * its {@code $HOME}. (Chromium's crashpad handler leaves the group by design; it exits by itself
+ * its {@code $HOME} and holds its {@code $TMPDIR}. (Chromium's crashpad handler leaves the group by design; it exits by itself
  * within moments of the browser's death.)
  * Thread-safe: launches may run in parallel.
  */
@@ -61,10 +61,11 @@ public final class ChromiumLauncher {
         command.add("about:blank");
         Process wrapper;
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir.resolve(".tmp"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             // everything Chromium keeps under $HOME (NSS db, caches, crash reports) stays in its own dir
             builder.environment().put("HOME", dir.toString());
+            builder.environment().put("TMPDIR", dir.resolve(".tmp").toString()); // its SingletonSocket dir too
             builder.environment().remove("XDG_CONFIG_HOME");
             builder.environment().remove("XDG_CACHE_HOME");
             wrapper = builder.start();
@@ -75,17 +76,15 @@ public final class ChromiumLauncher {
         StderrDrain stderr = StderrDrain.start(instanceId, wrapper.getErrorStream());
         String failure;
         try {
-            URI cdpUrl = stderr.devtoolsUrl().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            ProcessHandle main = wrapper.toHandle().children().findFirst().orElse(null);
-            if (main != null) {
-                return new ChromiumProcess(wrapper, main, dir, cdpUrl, stderr);
+            failure = awaitDevtools(wrapper, stderr);
+            if (failure == null) {
+                URI cdpUrl = stderr.devtoolsUrl().getNow(null);
+                ProcessHandle main = wrapper.toHandle().children().findFirst().orElse(null);
+                if (main != null && !ChromiumProcess.gone(main)) {
+                    return new ChromiumProcess(wrapper, main, dir, cdpUrl, stderr);
+                }
+                failure = "Chromium reported " + cdpUrl + " but its process is gone";
             }
-            failure = "Chromium reported " + cdpUrl + " but its process is gone";
-        } catch (TimeoutException e) {
-            failure = "Chromium did not report its DevTools endpoint within " + startTimeout.toMillis()
-                    + " ms; last stderr: " + String.join(" | ", stderr.tail());
-        } catch (ExecutionException e) {
-            failure = e.getCause().getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted while starting Chromium";
@@ -94,5 +93,29 @@ public final class ChromiumLauncher {
         ChromiumProcess.deleteTree(dir);
         log.debug("start of {} failed: {}", instanceId, failure);
         throw new AgentException("start_failed", 502, failure);
+    }
+
+    /**
+     * Waits for the DevTools line; returns null once it came, else why not. The wrapper shell keeps stderr
+     * open after Chromium exits, so an early exit is noticed by watching the shell's child (it stays a
+     * zombie until the shell ends) rather than by the end of stderr.
+     */
+    private String awaitDevtools(Process wrapper, StderrDrain stderr) throws InterruptedException {
+        Deadline deadline = Deadline.after(startTimeout);
+        while (!deadline.passed()) {
+            try {
+                stderr.devtoolsUrl().get(50, TimeUnit.MILLISECONDS);
+                return null;
+            } catch (TimeoutException e) {
+                ProcessHandle child = wrapper.toHandle().children().findFirst().orElse(null);
+                if (!wrapper.isAlive() || (child != null && ChromiumProcess.gone(child))) {
+                    return "Chromium exited during start; last stderr: " + String.join(" | ", stderr.tail());
+                }
+            } catch (ExecutionException e) {
+                return e.getCause().getMessage();
+            }
+        }
+        return "Chromium did not report its DevTools endpoint within " + startTimeout.toMillis()
+                + " ms; last stderr: " + String.join(" | ", stderr.tail());
     }
 }

@@ -77,11 +77,6 @@ final class IsolatedPage implements AutoCloseable {
         return instance.cdp().isOpen();
     }
 
-    /** Disposes the context on a virtual thread, so that the caller can answer meanwhile. */
-    void closeInBackground() {
-        Thread.ofVirtual().name("dispose-" + contextId).start(this::close);
-    }
-
     /** Disposes the context, waiting up to 5 s. Idempotent; never throws. */
     @Override
     public void close() {

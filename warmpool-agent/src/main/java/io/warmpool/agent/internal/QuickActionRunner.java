@@ -27,11 +27,15 @@ public final class QuickActionRunner {
     /**
      * @throws io.warmpool.InvalidRequestException for an invalid request (400)
      * @throws AgentException {@code navigation_failed} / {@code action_timeout} (422), {@code instance_dead} (410),
-     *                        {@code browser_unresponsive} / {@code browser_error} (502)
+     *                        {@code instance_busy} (429), {@code browser_unresponsive} / {@code browser_error} (502)
      */
     public QuickResult run(BrowserInstance instance, QuickAction action, QuickActionRequest request) {
         QuickActionRequest req = request.validated(action);
         Deadline budget = Deadline.afterMillis(req.budgetMillis());
+        if (!instance.quickSlots().tryAcquire()) {
+            throw new AgentException("instance_busy", 429, "instance '" + instance.id() + "' is already running "
+                    + BrowserInstance.MAX_QUICK_ACTIONS + " quick actions");
+        }
         instance.countUse();
         IsolatedPage page = null;
         try {
@@ -49,8 +53,9 @@ public final class QuickActionRunner {
             throw new AgentException("browser_error", 502, "interrupted");
         } finally {
             if (page != null) {
-                page.closeInBackground(); // nobody waits for the dispose; the context is gone right after
+                instance.spare().release(page); // disposed right after the answer, off the request path
             }
+            instance.quickSlots().release();
         }
     }
 

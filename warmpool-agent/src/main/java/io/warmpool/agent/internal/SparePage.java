@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Keeps one {@link IsolatedPage} of a browser ready for its next quick action, so that creating the
  * context, its renderer and the session (about 150 ms) happens off the request path. The first quick
- * action on a browser creates its own page and starts the refill; a browser that never runs one has
- * no spare. A spare is never used twice. Thread-safe.
+ * action on a browser creates its own page; a browser that never runs one has no spare. A page is never
+ * used twice. Thread-safe.
  */
 final class SparePage {
     private static final Logger log = LoggerFactory.getLogger(SparePage.class);
@@ -27,44 +27,41 @@ final class SparePage {
         this.instance = instance;
     }
 
-    /** The spare page if there is one, else a new one; starts a refill either way. */
+    /** The spare page if there is one, else a new one. */
     IsolatedPage take(Deadline deadline) {
         IsolatedPage page = spare.getAndSet(null);
-        if (page == null) {
-            page = IsolatedPage.open(instance, deadline);
-        }
-        refill();
-        return page;
+        return page != null ? page : IsolatedPage.open(instance, deadline);
     }
 
-    /** Disposes the spare and any refill in flight (after a reset, a session must not see it). */
+    /**
+     * Disposes a used page's context and then prepares the next spare, both on a virtual thread after
+     * the action has answered, so that neither competes with the action for the browser.
+     */
+    void release(IsolatedPage used) {
+        long gen = generation.get();
+        Thread.ofVirtual().name("release-" + instance.id()).start(() -> {
+            used.close();
+            if (spare.get() == null && instance.alive() && refilling.compareAndSet(false, true)) {
+                try {
+                    IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
+                    if (generation.get() != gen || !spare.compareAndSet(null, page)) {
+                        page.close();
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("{} - preparing a spare page failed: {}", instance.id(), e.getMessage());
+                } finally {
+                    refilling.set(false);
+                }
+            }
+        });
+    }
+
+    /** Disposes the spare, and any being prepared (after a reset, a session must not see it). */
     void discard() {
         generation.incrementAndGet();
         IsolatedPage page = spare.getAndSet(null);
         if (page != null) {
             page.close();
         }
-    }
-
-    private void refill() {
-        if (!refilling.compareAndSet(false, true)) {
-            return;
-        }
-        long gen = generation.get();
-        Thread.ofVirtual().name("spare-" + instance.id()).start(() -> {
-            try {
-                if (!instance.alive()) {
-                    return;
-                }
-                IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
-                if (generation.get() != gen || !spare.compareAndSet(null, page)) {
-                    page.close();
-                }
-            } catch (RuntimeException e) {
-                log.debug("{} - preparing a spare page failed: {}", instance.id(), e.getMessage());
-            } finally {
-                refilling.set(false);
-            }
-        });
     }
 }

@@ -1,0 +1,76 @@
+package io.warmpool.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An agent with real browsers reporting to a fake gateway. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HeartbeatTest {
+    private static final Duration AWAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    static Path dataDir;
+    private FakeGateway gateway;
+    private Agent agent;
+    private AgentClient client;
+
+    @BeforeAll
+    void startAgent() throws Exception {
+        gateway = new FakeGateway();
+        agent = Agent.start(AgentConfig.fromArgs("--agent-id", "beat", "--region", "enam", "--zone", "z2",
+                "--port", "0", "--chromium", "/usr/bin/chromium", "--data-dir", dataDir.toString(),
+                "--gateway", gateway.url().toString(), "--heartbeat-interval", "PT0.2S"));
+        client = new AgentClient(agent.url());
+    }
+
+    @AfterAll
+    void stopAgent() {
+        agent.close();
+        client.close();
+        gateway.close();
+        assertThat(Processes.await(Duration.ofSeconds(5), () -> Processes.mentioning(dataDir).isEmpty()))
+                .as("no process left under %s", dataDir).isTrue();
+    }
+
+    @Test
+    void heartbeatsArrivePeriodicallyListingEveryInstance() {
+        client.start("steady");
+        int before = gateway.reports().size();
+
+        boolean several = Processes.await(AWAIT, () -> gateway.reports().stream().skip(before)
+                .filter(r -> r.path("instances").findValuesAsText("instanceId").contains("steady")).count() >= 3);
+
+        assertThat(several).as("three reports listing the instance").isTrue();
+        JsonNode last = gateway.reports().getLast();
+        assertThat(last.path("agentId").asText()).isEqualTo("beat");
+        assertThat(last.path("region").asText()).isEqualTo("enam");
+        assertThat(Instant.parse(last.path("at").asText())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(gateway.reported("steady", true)).isTrue();
+        client.delete("/instances/steady");
+    }
+
+    @Test
+    void aChromiumKilledFromOutsideIsReportedDeadAndForgotten() {
+        long pid = client.start("victim").path("pid").asLong();
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL, as an OOM killer would
+
+        assertThat(Processes.await(AWAIT, () -> gateway.reported("victim", false))).as("reported dead").isTrue();
+        assertThat(Processes.await(AWAIT, () -> !AgentClient.json(client.get("/instances"))
+                .findValuesAsText("instanceId").contains("victim"))).as("forgotten").isTrue();
+        assertThat(Processes.await(AWAIT, () -> Processes.mentioning(dataDir.resolve("agent-beat").resolve("victim-"))
+                .isEmpty() && Processes.chromiumUnder(dataDir).stream().noneMatch(p -> p.info().commandLine()
+                .orElse("").contains("/victim-")))).as("its process group is gone").isTrue();
+        assertThat(client.post("/instances/victim/quick/content", "{\"html\":\"<p>\"}").statusCode()).isEqualTo(404);
+    }
+}

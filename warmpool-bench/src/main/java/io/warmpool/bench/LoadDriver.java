@@ -1,0 +1,183 @@
+package io.warmpool.bench;
+
+import io.warmpool.core.PoolSettings;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The load driver: one command, one run, one table. Starts a real gateway in a temp dir (pool {@code browser}
+ * with 4 warm browsers, pool {@code cold} with none and {@code maxUses 1}), serves a small page from loopback,
+ * and measures side by side: warm acquire over HTTP, cold acquire against a bare Chromium start, and quick
+ * screenshots against a browser started per request. Every run is bounded in count and time; everything it
+ * starts is stopped and its temp dir deleted when it ends.
+ *
+ * <pre>
+ * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
+ *     io.warmpool.bench.LoadDriver [--warm 300] [--cold 15] [--quick 60] [--per-request 20] [--seconds 20]
+ *     [--chromium /usr/bin/chromium]
+ * </pre>
+ */
+public final class LoadDriver {
+    private static final Set<String> OPTIONS = Set.of("warm", "cold", "quick", "per-request", "seconds", "chromium");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PHASE_LIMIT = Duration.ofMinutes(5);
+    private static final int WARM_BROWSERS = 4;
+
+    private final Path chromium;
+    private final Path root;
+    private final HttpClient http = GatewayClient.newHttpClient();
+
+    private LoadDriver(Path chromium, Path root) {
+        this.chromium = chromium;
+        this.root = root;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions o = BenchOptions.parse(args, OPTIONS);
+        Path chromium = o.chromium();
+        Path root = Files.createTempDirectory("warmpool-load-");
+        try {
+            new LoadDriver(chromium, root).run(o.count("warm", 300, 10_000), o.count("cold", 15, 200),
+                    o.count("quick", 60, 10_000), o.count("per-request", 20, 1_000), o.seconds("seconds", 20, 300));
+        } finally {
+            BareChromium.deleteTree(root);
+        }
+    }
+
+    private void run(int warmCount, int coldCount, int quickCount, int perRequestCount, Duration window)
+            throws Exception {
+        System.out.println(MachineInfo.describe(chromium).text());
+        System.out.printf("options: --warm %d --cold %d --quick %d --per-request %d --seconds %d%n%n", warmCount,
+                coldCount, quickCount, perRequestCount, window.toSeconds());
+        Files.createDirectories(root.resolve("profiles"));
+        List<PoolSettings> pools = List.of(
+                PoolSettings.builder("browser").minIdle(WARM_BROWSERS).maxSize(8).maxUses(100_000).build(),
+                PoolSettings.builder("cold").minIdle(0).maxSize(2).maxUses(1).build());
+        try (LocalPage page = new LocalPage();
+             BenchGateway gateway = BenchGateway.start(root.resolve("data"), chromium, pools)) {
+            gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofMinutes(2));
+            GatewayClient client = new GatewayClient(http, gateway.url());
+            warmAcquire(client, gateway, warmCount);
+            coldAcquire(client, gateway, coldCount);
+            screenshots(client, gateway, page.url(), quickCount, perRequestCount, window);
+        } finally {
+            http.close();
+        }
+        System.out.println("\n" + MachineInfo.loadAverage());
+    }
+
+    /**
+     * Back to back, each DELETE is followed by a reset that takes longer than an acquire, so the warm set drains;
+     * the driver therefore waits after each DELETE until the pool is fully warm again (timing that wait as the
+     * reset time), so that every timed acquire is an acquire from a warm pool.
+     */
+    private void warmAcquire(GatewayClient client, BenchGateway gateway, int count) throws Exception {
+        for (int i = 0; i < 20; i++) { // warm-up, not measured: JIT and connection pool of both sides
+            client.release(client.acquire("browser", BenchGateway.LOCATION).id());
+            gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofSeconds(30));
+        }
+        long[] nanos = new long[count];
+        long[] resets = new long[count];
+        int waited = 0;
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            GatewayClient.Session s = client.acquire("browser", BenchGateway.LOCATION);
+            nanos[i] = System.nanoTime() - t0;
+            waited += s.warm() ? 0 : 1;
+            long t1 = System.nanoTime();
+            client.release(s.id());
+            gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofSeconds(30));
+            resets[i] = System.nanoTime() - t1;
+        }
+        Percentiles p = Percentiles.of(nanos);
+        Percentiles r = Percentiles.of(resets);
+        System.out.println("## Warm acquire: POST /v1/sessions (pool browser, " + WARM_BROWSERS + " warm), then DELETE");
+        System.out.print(new TextTable("what", "n", "p50 ms", "p90 ms", "p99 ms", "max ms", "waited for a start")
+                .row("POST /v1/sessions (timed alone)", p.count(), p.p50(), p.ms(0.9), p.ms(0.99), p.maxMs(), waited)
+                .row("DELETE until the pool is warm again (reset)", r.count(), r.p50(), r.ms(0.9), r.ms(0.99),
+                        r.maxMs(), "-"));
+        System.out.println("pool after: " + gateway.counts("browser") + "\n");
+    }
+
+    private void coldAcquire(GatewayClient client, BenchGateway gateway, int count) throws Exception {
+        long[] viaGateway = new long[count];
+        long[] bare = new long[count];
+        for (int i = 0; i < count; i++) { // interleaved, so that noise hits both alike
+            long t0 = System.nanoTime();
+            GatewayClient.Session s = client.acquire("cold", BenchGateway.LOCATION);
+            viaGateway[i] = System.nanoTime() - t0;
+            client.release(s.id()); // maxUses 1: the browser is stopped
+            awaitNoInstances(gateway, "cold");
+            try (BareChromium browser = BareChromium.start(chromium, root.resolve("profiles"), START_TIMEOUT)) {
+                bare[i] = browser.startNanos();
+            }
+        }
+        Percentiles g = Percentiles.of(viaGateway);
+        Percentiles b = Percentiles.of(bare);
+        System.out.println("## Cold acquire: POST /v1/sessions on pool cold (minIdle 0) vs a bare Chromium start");
+        System.out.print(new TextTable("what", "n", "p50 ms", "p99 ms", "max ms")
+                .row("gateway cold acquire (claim miss, start, wait)", g.count(), g.p50(), g.ms(0.99), g.maxMs())
+                .row("bare Chromium start to 'DevTools listening'", b.count(), b.p50(), b.ms(0.99), b.maxMs()));
+        System.out.printf("cold acquire / bare start (p50): %.2fx%n%n", g.p50() / b.p50());
+    }
+
+    private static void awaitNoInstances(BenchGateway gateway, String pool) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (gateway.counts(pool).total() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private void screenshots(GatewayClient client, BenchGateway gateway, String url, int quickCount,
+                             int perRequestCount, Duration window) throws Exception {
+        // the quick request asks for the viewport a step-by-step client gets by default, so both render the same pixels
+        byte[] barePng = perRequest(url);
+        Png.Size size = Png.size(barePng);
+        byte[] quickPng = client.screenshot(url, size);
+        System.out.printf("## Screenshot of %s (%d-byte page): quick %s, browser-per-request %s%n", url,
+                LocalPage.HTML.length, Png.describe(quickPng), Png.describe(barePng));
+        for (int i = 0; i < 10; i++) {
+            client.screenshot(url, size); // warm-up, not measured
+        }
+        LoadRun.Result q1 = LoadRun.run(1, quickCount, PHASE_LIMIT, () -> client.screenshot(url, size));
+        LoadRun.Result q2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> client.screenshot(url, size));
+        LoadRun.Result q4 = LoadRun.run(4, Integer.MAX_VALUE, window, () -> client.screenshot(url, size));
+        LoadRun.Result b1 = LoadRun.run(1, perRequestCount, PHASE_LIMIT, () -> perRequest(url));
+        LoadRun.Result b2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> perRequest(url));
+        TextTable table = new TextTable("what", "concurrency", "n", "errors", "p50 ms", "p95 ms", "max ms", "req/s");
+        row(table, "quick: POST /v1/quick/screenshot", 1, q1);
+        row(table, "quick: POST /v1/quick/screenshot", 2, q2);
+        row(table, "quick: POST /v1/quick/screenshot", 4, q4);
+        row(table, "browser per request: start, CDP, kill", 1, b1);
+        row(table, "browser per request: start, CDP, kill", 2, b2);
+        System.out.print(table);
+        System.out.printf("browser-per-request / quick, p50 at concurrency 1: %.1fx; quick / browser-per-request,"
+                + " req/s at concurrency 2: %.1fx%n", b1.percentiles().p50() / q1.percentiles().p50(),
+                q2.throughput() / b2.throughput());
+        System.out.println("pool after: " + gateway.counts("browser"));
+        for (LoadRun.Result r : List.of(q1, q2, q4, b1, b2)) {
+            if (r.firstError() != null) {
+                System.out.println("first error: " + r.firstError());
+            }
+        }
+    }
+
+    private static void row(TextTable table, String what, int concurrency, LoadRun.Result r) {
+        Percentiles p = r.percentiles();
+        table.row(what, concurrency, p.count(), r.errors(), p.p50(), p.ms(0.95), p.maxMs(), r.throughput());
+    }
+
+    /** What a peer without a pool does for each screenshot: start a browser, drive it over CDP, kill it. */
+    private byte[] perRequest(String url) throws IOException {
+        try (BareChromium browser = BareChromium.start(chromium, root.resolve("profiles"), START_TIMEOUT);
+             CdpClient cdp = CdpClient.connect(http, browser.browserUrl(), START_TIMEOUT)) {
+            return CdpScreenshot.capture(cdp, url);
+        }
+    }
+}

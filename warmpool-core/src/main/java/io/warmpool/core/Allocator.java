@@ -1,0 +1,149 @@
+package io.warmpool.core;
+
+import io.warmpool.Instance;
+import io.warmpool.PoolExhaustedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Allocates across regions: a caller is served in its own region, or, when that region is stale or exhausted, by the
+ * first region of its backup chain that can serve warm, and never past that chain. Session ids are sticky across
+ * regions: a bound id goes back to its instance wherever it is. Thread-safe.
+ */
+public final class Allocator {
+    private static final Logger log = LoggerFactory.getLogger(Allocator.class);
+
+    /** One region as the allocator sees it. */
+    public record Region(String name, List<String> backups, Map<String, RegionPool> pools, RegionHealth health) {
+        public Region {
+            backups = List.copyOf(backups);
+            pools = Map.copyOf(pools);
+        }
+    }
+
+    private final Map<String, Region> regions;
+    private final Map<String, Map<FallbackReason, LongAdder>> fallbacks = new ConcurrentHashMap<>();
+
+    public Allocator(Map<String, Region> regions) {
+        this.regions = Map.copyOf(regions);
+    }
+
+    /**
+     * Binds {@code sessionId} to an instance of {@code pool}, preferring {@code region}.
+     *
+     * @throws PoolExhaustedException when neither the region nor a warm backup could serve in time
+     */
+    public Lease acquire(String region, String pool, String sessionId, Duration keepAlive) {
+        Optional<Lease> sticky = sticky(region, pool, sessionId, keepAlive);
+        if (sticky.isPresent()) {
+            return sticky.get();
+        }
+        Region home = regions.get(region);
+        RegionPool local = home.pools().get(pool);
+        if (home.health().isStale()) {
+            Optional<Lease> backup = warmInBackups(home, pool, sessionId, keepAlive, FallbackReason.STALE);
+            if (backup.isPresent()) {
+                return backup.get();
+            }
+            for (String b : home.backups()) {
+                Region r = regions.get(b);
+                if (r.pools().containsKey(pool) && !r.health().isStale()) {
+                    count(region, FallbackReason.STALE);
+                    return r.pools().get(pool).acquire(sessionId, keepAlive).asFallback();
+                }
+            }
+            log.warn("{} - stale, and no healthy backup for {}; serving from its own state", region, pool);
+            return local.acquire(sessionId, keepAlive);
+        }
+        Optional<Lease> warm = local.tryAcquireWarm(sessionId, keepAlive);
+        if (warm.isPresent()) {
+            return warm.get();
+        }
+        Duration budget = local.settings().coldStartBudget();
+        if (local.canBeReadyWithin(budget)) {
+            Optional<Lease> started = local.acquire(sessionId, keepAlive, budget);
+            if (started.isPresent()) {
+                return started.get();
+            }
+        }
+        Optional<Lease> backup = warmInBackups(home, pool, sessionId, keepAlive, FallbackReason.EXHAUSTED);
+        return backup.orElseGet(() -> local.acquire(sessionId, keepAlive));
+    }
+
+    private Optional<Lease> sticky(String region, String pool, String sessionId, Duration keepAlive) {
+        for (Region r : regions.values()) {
+            RegionPool p = r.pools().get(pool);
+            if (p != null && p.find(sessionId).isPresent()) {
+                Lease lease = p.acquire(sessionId, keepAlive);
+                return Optional.of(r.name().equals(region) ? lease : lease.asFallback());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Lease> warmInBackups(Region home, String pool, String sessionId, Duration keepAlive,
+                                          FallbackReason reason) {
+        for (String b : home.backups()) {
+            Region r = regions.get(b);
+            RegionPool p = r.pools().get(pool);
+            if (p == null || r.health().isStale()) {
+                continue;
+            }
+            Optional<Lease> lease = p.tryAcquireWarm(sessionId, keepAlive);
+            if (lease.isPresent()) {
+                count(home.name(), reason);
+                log.debug("{}/{} - {} served by backup {} ({})", pool, home.name(), sessionId, b, reason);
+                return Optional.of(lease.get().asFallback());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void count(String region, FallbackReason reason) {
+        fallbacks.computeIfAbsent(region, k -> {
+            Map<FallbackReason, LongAdder> m = new EnumMap<>(FallbackReason.class);
+            for (FallbackReason f : FallbackReason.values()) {
+                m.put(f, new LongAdder());
+            }
+            return m;
+        }).get(reason).increment();
+    }
+
+    /** Fallbacks out of {@code region} so far, by reason. */
+    public Map<FallbackReason, Long> fallbacks(String region) {
+        Map<FallbackReason, Long> out = new EnumMap<>(FallbackReason.class);
+        for (FallbackReason f : FallbackReason.values()) {
+            Map<FallbackReason, LongAdder> m = fallbacks.get(region);
+            out.put(f, m == null ? 0L : m.get(f).sum());
+        }
+        return out;
+    }
+
+    /** The region and pool currently holding {@code sessionId}, if any. */
+    public Optional<RegionPool> holder(String sessionId) {
+        for (Region r : regions.values()) {
+            for (RegionPool p : r.pools().values()) {
+                if (p.find(sessionId).isPresent()) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<Instance> find(String sessionId) {
+        return holder(sessionId).flatMap(p -> p.find(sessionId));
+    }
+
+    public Region region(String name) {
+        return regions.get(name);
+    }
+}

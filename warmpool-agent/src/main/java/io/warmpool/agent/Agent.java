@@ -56,7 +56,12 @@ public final class Agent implements AutoCloseable {
         ChromiumLauncher launcher = new ChromiumLauncher(config.chromium(), profiles, config.startTimeout());
         this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died);
         this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region()), new BrowserReset(config.region()), json);
-        this.port = api.start("127.0.0.1", config.port());
+        try {
+            this.port = api.start("127.0.0.1", config.port());
+        } catch (RuntimeException e) {
+            http.shutdownNow();
+            throw e;
+        }
         if (heartbeats != null) {
             heartbeats.start();
         }

@@ -48,6 +48,8 @@ class InstanceLifecycleTest {
         client.close();
         assertThat(Processes.await(Duration.ofSeconds(5), () -> Processes.mentioning(dataDir).isEmpty()))
                 .as("no process left under %s", dataDir).isTrue();
+        assertThat(Processes.await(Duration.ofSeconds(5), () -> Processes.agentThreads().isEmpty()))
+                .as("no agent thread left: %s", Processes.agentThreads()).isTrue();
     }
 
     @Test

@@ -26,6 +26,17 @@ final class Processes {
                 .toList();
     }
 
+    /**
+     * Platform threads an agent, its HTTP clients or Jetty start; none may outlive a test class. (The JDK's
+     * own pools, such as "process reaper", keep idle threads for a while and are not ours to stop.)
+     */
+    static List<String> agentThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("warmpool-") || n.startsWith("HttpClient-") || n.startsWith("Jetty")
+                        || n.startsWith("qtp"))
+                .sorted().toList();
+    }
+
     /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes; returns the last result. */
     static boolean await(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

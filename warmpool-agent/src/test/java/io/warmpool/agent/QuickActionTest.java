@@ -1,6 +1,7 @@
 package io.warmpool.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warmpool.agent.internal.CdpConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,8 @@ class QuickActionTest {
         pages.close();
         assertThat(Processes.await(Duration.ofSeconds(5), () -> Processes.mentioning(dataDir).isEmpty()))
                 .as("no process left under %s", dataDir).isTrue();
+        assertThat(Processes.await(Duration.ofSeconds(5), () -> Processes.agentThreads().isEmpty()))
+                .as("no agent thread left: %s", Processes.agentThreads()).isTrue();
     }
 
     @Test
@@ -164,6 +167,8 @@ class QuickActionTest {
         HttpResponse<byte[]> both = client.post(QUICK + "content", "{\"url\":\"http://a.test/\",\"html\":\"<p>\"}");
         HttpResponse<byte[]> garbage = client.post(QUICK + "content", "{not json");
         HttpResponse<byte[]> unknownAction = client.post(QUICK + "video", "{\"html\":\"<p>\"}");
+        HttpResponse<byte[]> badSelector = client.post(QUICK + "content",
+                "{\"html\":\"<p>\",\"waitForSelector\":{\"selector\":\"##x\",\"timeout\":1000}}");
 
         assertThat(both.statusCode()).isEqualTo(400);
         assertThat(AgentClient.errorCode(both)).isEqualTo("invalid_field");
@@ -171,6 +176,9 @@ class QuickActionTest {
         assertThat(AgentClient.errorCode(garbage)).isEqualTo("invalid_json");
         assertThat(unknownAction.statusCode()).isEqualTo(404);
         assertThat(AgentClient.errorCode(unknownAction)).isEqualTo("unknown_action");
+        assertThat(badSelector.statusCode()).isEqualTo(400);
+        assertThat(AgentClient.json(badSelector).path("errors").path(0).path("message").asText())
+                .contains("'##x' is not a valid selector").doesNotContain("\n");
     }
 
     @Test
@@ -195,6 +203,20 @@ class QuickActionTest {
             for (int i = 0; i < 4; i++) {
                 assertThat(results.get(i).get().path("result").asText()).contains("page " + i);
             }
+        }
+    }
+
+    @Test
+    void everyQuickActionDisposesItsContextEvenWhenItFails() throws Exception {
+        client.post(QUICK + "content", "{\"html\":\"<p>fine</p>\"}");
+        client.post(QUICK + "content", "{\"html\":\"<p>x</p>\",\"waitForSelector\":{\"selector\":\"#no\",\"timeout\":100}}");
+        String cdpUrl = AgentClient.json(client.get("/instances")).path(0).path("cdpUrl").asText();
+
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+             CdpConnection cdp = CdpConnection.open(http, java.net.URI.create(cdpUrl), AgentClient.JSON, Duration.ofSeconds(5))) {
+            // at most the spare page's context remains, ready for the next action
+            assertThat(Processes.await(Duration.ofSeconds(10), () -> cdp.call("Target.getBrowserContexts", null, null,
+                    Duration.ofSeconds(5)).path("browserContextIds").size() <= 1)).isTrue();
         }
     }
 

@@ -2,6 +2,7 @@ package io.warmpool.bench;
 
 import io.warmpool.PoolCounts;
 import io.warmpool.core.PoolSettings;
+import io.warmpool.core.RegionPool;
 import io.warmpool.server.Gateway;
 import io.warmpool.server.Main;
 import io.warmpool.server.config.GatewayConfig;
@@ -54,6 +55,18 @@ final class BenchGateway implements AutoCloseable {
 
     PoolCounts counts(String pool) {
         return gateway.regions().get(REGION).pool(pool).counts();
+    }
+
+    /** The pool's counts and its acquire counters so far: how many were served warm, after a wait, or not at all. */
+    String describe(String pool) {
+        RegionPool p = gateway.regions().get(REGION).pool(pool);
+        return pool + "/" + REGION + ": " + p.counts() + "; acquires so far: warm=" + p.warmHits() + ", waited="
+                + p.coldHits() + ", exhausted=" + p.exhaustedCount();
+    }
+
+    /** Acquires of {@code pool} so far that found nothing warm and waited for a start. */
+    long waited(String pool) {
+        return gateway.regions().get(REGION).pool(pool).coldHits();
     }
 
     /** Waits until {@code pool} has at least {@code warm} warm instances and none starting (bounded). */

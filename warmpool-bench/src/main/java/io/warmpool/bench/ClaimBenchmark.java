@@ -88,7 +88,15 @@ public class ClaimBenchmark {
         now = Instant.now();
         freshAfter = now.minus(Duration.ofHours(1));
         raw = DriverManager.getConnection("jdbc:sqlite:" + file);
-        raw.createStatement().execute("PRAGMA busy_timeout = 5000");
+        try (var s = raw.createStatement()) { // what the store sets on its own connection (WAL is a property of the file)
+            s.execute("PRAGMA synchronous = NORMAL");
+            s.execute("PRAGMA busy_timeout = 5000");
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                if (!rs.next() || !rs.getString(1).equalsIgnoreCase("wal")) {
+                    throw new IllegalStateException("expected the store's file in WAL mode");
+                }
+            }
+        }
         long started = System.nanoTime();
         WarmRows.insert(raw, "weur", POOL, VERSION, rows, now.toEpochMilli());
         System.out.printf("%n# %,d warm rows inserted in %.1f s%n", rows, (System.nanoTime() - started) / 1e9);

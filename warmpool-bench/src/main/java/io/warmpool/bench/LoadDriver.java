@@ -102,7 +102,7 @@ public final class LoadDriver {
                 .row("POST /v1/sessions (timed alone)", p.count(), p.p50(), p.ms(0.9), p.ms(0.99), p.maxMs(), waited)
                 .row("DELETE until the pool is warm again (reset)", r.count(), r.p50(), r.ms(0.9), r.ms(0.99),
                         r.maxMs(), "-"));
-        System.out.println("pool after: " + gateway.counts("browser") + "\n");
+        System.out.println("after: " + gateway.describe("browser") + "\n");
     }
 
     private void coldAcquire(GatewayClient client, BenchGateway gateway, int count) throws Exception {
@@ -124,7 +124,8 @@ public final class LoadDriver {
         System.out.print(new TextTable("what", "n", "p50 ms", "p99 ms", "max ms")
                 .row("gateway cold acquire (claim miss, start, wait)", g.count(), g.p50(), g.ms(0.99), g.maxMs())
                 .row("bare Chromium start to 'DevTools listening'", b.count(), b.p50(), b.ms(0.99), b.maxMs()));
-        System.out.printf("cold acquire / bare start (p50): %.2fx%n%n", g.p50() / b.p50());
+        System.out.printf("cold acquire / bare start (p50): %.2fx%n", g.p50() / b.p50());
+        System.out.println("after: " + gateway.describe("cold") + "\n");
     }
 
     private static void awaitNoInstances(BenchGateway gateway, String pool) throws InterruptedException {
@@ -145,22 +146,28 @@ public final class LoadDriver {
         for (int i = 0; i < 10; i++) {
             client.screenshot(url, size); // warm-up, not measured
         }
+        long before = gateway.waited("browser");
+        long[] waited = new long[3];
         LoadRun.Result q1 = LoadRun.run(1, quickCount, PHASE_LIMIT, () -> client.screenshot(url, size));
+        waited[0] = gateway.waited("browser");
         LoadRun.Result q2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> client.screenshot(url, size));
+        waited[1] = gateway.waited("browser");
         LoadRun.Result q4 = LoadRun.run(4, Integer.MAX_VALUE, window, () -> client.screenshot(url, size));
+        waited[2] = gateway.waited("browser");
         LoadRun.Result b1 = LoadRun.run(1, perRequestCount, PHASE_LIMIT, () -> perRequest(url));
         LoadRun.Result b2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> perRequest(url));
-        TextTable table = new TextTable("what", "concurrency", "n", "errors", "p50 ms", "p95 ms", "max ms", "req/s");
-        row(table, "quick: POST /v1/quick/screenshot", 1, q1);
-        row(table, "quick: POST /v1/quick/screenshot", 2, q2);
-        row(table, "quick: POST /v1/quick/screenshot", 4, q4);
-        row(table, "browser per request: start, CDP, kill", 1, b1);
-        row(table, "browser per request: start, CDP, kill", 2, b2);
+        TextTable table = new TextTable("what", "concurrency", "n", "errors", "p50 ms", "p95 ms", "max ms", "req/s",
+                "claims that waited for a start");
+        row(table, "quick: POST /v1/quick/screenshot", 1, q1, waited[0] - before);
+        row(table, "quick: POST /v1/quick/screenshot", 2, q2, waited[1] - waited[0]);
+        row(table, "quick: POST /v1/quick/screenshot", 4, q4, waited[2] - waited[1]);
+        row(table, "browser per request: start, CDP, kill", 1, b1, "-");
+        row(table, "browser per request: start, CDP, kill", 2, b2, "-");
         System.out.print(table);
         System.out.printf("browser-per-request / quick, p50 at concurrency 1: %.1fx; quick / browser-per-request,"
                 + " req/s at concurrency 2: %.1fx%n", b1.percentiles().p50() / q1.percentiles().p50(),
                 q2.throughput() / b2.throughput());
-        System.out.println("pool after: " + gateway.counts("browser"));
+        System.out.println("after: " + gateway.describe("browser"));
         for (LoadRun.Result r : List.of(q1, q2, q4, b1, b2)) {
             if (r.firstError() != null) {
                 System.out.println("first error: " + r.firstError());
@@ -168,9 +175,9 @@ public final class LoadDriver {
         }
     }
 
-    private static void row(TextTable table, String what, int concurrency, LoadRun.Result r) {
+    private static void row(TextTable table, String what, int concurrency, LoadRun.Result r, Object waited) {
         Percentiles p = r.percentiles();
-        table.row(what, concurrency, p.count(), r.errors(), p.p50(), p.ms(0.95), p.maxMs(), r.throughput());
+        table.row(what, concurrency, p.count(), r.errors(), p.p50(), p.ms(0.95), p.maxMs(), r.throughput(), waited);
     }
 
     /** What a peer without a pool does for each screenshot: start a browser, drive it over CDP, kill it. */

@@ -42,6 +42,11 @@ public final class Allocator {
      * @throws PoolExhaustedException when neither the region nor a warm backup could serve in time
      */
     public Lease acquire(String region, String pool, String sessionId, Duration keepAlive) {
+        return acquire(region, pool, sessionId, keepAlive, List.of());
+    }
+
+    /** Like {@link #acquire(String, String, String, Duration)}, preferring the caller's nearest {@code zones}. */
+    public Lease acquire(String region, String pool, String sessionId, Duration keepAlive, List<String> zones) {
         Optional<Lease> sticky = sticky(region, pool, sessionId, keepAlive);
         if (sticky.isPresent()) {
             return sticky.get();
@@ -61,21 +66,21 @@ public final class Allocator {
                 }
             }
             log.warn("{} - stale, and no healthy backup for {}; serving from its own state", region, pool);
-            return local.acquire(sessionId, keepAlive);
+            return local.acquire(sessionId, keepAlive, zones);
         }
-        Optional<Lease> warm = local.tryAcquireWarm(sessionId, keepAlive);
+        Optional<Lease> warm = local.tryAcquireWarm(sessionId, keepAlive, zones);
         if (warm.isPresent()) {
             return warm.get();
         }
         Duration budget = local.settings().coldStartBudget();
         if (local.canBeReadyWithin(budget)) {
-            Optional<Lease> started = local.acquire(sessionId, keepAlive, budget);
+            Optional<Lease> started = local.acquire(sessionId, keepAlive, budget, zones);
             if (started.isPresent()) {
                 return started.get();
             }
         }
         Optional<Lease> backup = warmInBackups(home, pool, sessionId, keepAlive, FallbackReason.EXHAUSTED);
-        return backup.orElseGet(() -> local.acquire(sessionId, keepAlive));
+        return backup.orElseGet(() -> local.acquire(sessionId, keepAlive, zones));
     }
 
     private Optional<Lease> sticky(String region, String pool, String sessionId, Duration keepAlive) {
@@ -97,7 +102,7 @@ public final class Allocator {
             if (p == null || r.health().isStale()) {
                 continue;
             }
-            Optional<Lease> lease = p.tryAcquireWarm(sessionId, keepAlive);
+            Optional<Lease> lease = p.tryAcquireWarm(sessionId, keepAlive, List.of());
             if (lease.isPresent()) {
                 count(home.name(), reason);
                 log.debug("{}/{} - {} served by backup {} ({})", pool, home.name(), sessionId, b, reason);

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +73,12 @@ public final class RegionPool {
      * @throws PoolExhaustedException when nothing could be had within {@code acquireTimeout}
      */
     public Lease acquire(String sessionId, Duration keepAlive) {
-        return acquire(sessionId, keepAlive, settings.acquireTimeout()).orElseThrow(() -> {
+        return acquire(sessionId, keepAlive, List.of());
+    }
+
+    /** Like {@link #acquire(String, Duration)}, preferring instances in {@code zones} (nearest first). */
+    public Lease acquire(String sessionId, Duration keepAlive, List<String> zones) {
+        return acquire(sessionId, keepAlive, settings.acquireTimeout(), zones).orElseThrow(() -> {
             exhausted.incrementAndGet();
             return exhaustedError();
         });
@@ -83,7 +89,7 @@ public final class RegionPool {
      *
      * @throws InstanceLostException when the session's instance has died
      */
-    public Optional<Lease> acquire(String sessionId, Duration keepAlive, Duration wait) {
+    public Optional<Lease> acquire(String sessionId, Duration keepAlive, Duration wait, List<String> zones) {
         Optional<Lease> existing = sticky(sessionId, keepAlive);
         if (existing.isPresent()) {
             return existing;
@@ -94,7 +100,7 @@ public final class RegionPool {
         try {
             while (true) {
                 long seen = signal.generation();
-                Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive));
+                Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
                 if (claimed.isPresent()) {
                     (first ? warmHits : coldHits).incrementAndGet();
                     log.debug("{}/{} - {} claimed {} (warm={})", settings.name(), region, sessionId,
@@ -137,20 +143,20 @@ public final class RegionPool {
     }
 
     /** Tries only the warm set, never waits; empty when nothing is warm right now. */
-    public Optional<Lease> tryAcquireWarm(String sessionId, Duration keepAlive) {
+    public Optional<Lease> tryAcquireWarm(String sessionId, Duration keepAlive, List<String> zones) {
         Optional<Lease> existing = sticky(sessionId, keepAlive);
         if (existing.isPresent()) {
             return existing;
         }
-        Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive));
+        Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
         claimed.ifPresent(i -> warmHits.incrementAndGet());
         return claimed.map(i -> new Lease(i, true, true, false));
     }
 
-    private ClaimRequest claimRequest(String sessionId, Duration keepAlive) {
+    private ClaimRequest claimRequest(String sessionId, Duration keepAlive, List<String> zones) {
         Instant now = clock.instant();
         return new ClaimRequest(settings.name(), settings.version(), sessionId, now, keepAlive,
-                now.minus(settings.staleAfter()), settings.candidates());
+                now.minus(settings.staleAfter()), settings.candidates(), zones);
     }
 
     private Optional<Lease> sticky(String sessionId, Duration keepAlive) {

@@ -1,7 +1,9 @@
 package io.warmpool.server;
 
 import io.javalin.Javalin;
+import io.warmpool.core.Allocator;
 import io.warmpool.core.BoundedHeartbeatQueue;
+import io.warmpool.core.RegionHealth;
 import io.warmpool.core.HeartbeatBatchWriter;
 import io.warmpool.core.PoolSettings;
 import io.warmpool.core.RegionPool;
@@ -50,14 +52,16 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final Map<String, RegionRuntime> regions;
+    private final Allocator allocator;
     private final ExecutorService tasks;
     private final ScheduledExecutorService housekeeping;
     private final Javalin http;
 
-    private Gateway(GatewayConfig config, Map<String, RegionRuntime> regions, ExecutorService tasks,
+    private Gateway(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator, ExecutorService tasks,
                     ScheduledExecutorService housekeeping, Javalin http) {
         this.config = config;
         this.regions = regions;
+        this.allocator = allocator;
         this.tasks = tasks;
         this.housekeeping = housekeeping;
         this.http = http;
@@ -75,7 +79,8 @@ public final class Gateway implements AutoCloseable {
                 opened.add(runtime);
                 regions.put(rc.name(), runtime);
             }
-            GatewayHttp api = new GatewayHttp(config, regions, clock);
+            Allocator allocator = allocator(config, regions, clock);
+            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock);
             Javalin http = api.start();
             url.set("http://127.0.0.1:" + http.port());
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -87,7 +92,7 @@ public final class Gateway implements AutoCloseable {
                 }
             }
             log.info("gateway listening on http://{}:{} with regions {}", config.bind(), http.port(), regions.keySet());
-            return new Gateway(config, regions, tasks, housekeeping, http);
+            return new Gateway(config, regions, allocator, tasks, housekeeping, http);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
                 closeQuietly(c);
@@ -129,6 +134,20 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    private static Allocator allocator(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock) {
+        Map<String, Allocator.Region> view = new LinkedHashMap<>();
+        for (RegionRuntime r : regions.values()) {
+            RegionHealth health = new RegionHealth(r.name(), r::heartbeatLag, config.routing().staleAfter(),
+                    config.routing().holdFor(), clock);
+            view.put(r.name(), new Allocator.Region(r.name(), r.config().backups(), r.pools(), health));
+        }
+        return new Allocator(view);
+    }
+
+    public Allocator allocator() {
+        return allocator;
     }
 
     public int port() {

@@ -126,23 +126,31 @@ class GatewayHttpTest {
     }
 
     @Test
-    void aBurstBeyondMinIdleIsServedColdAndThePoolRefills() {
+    void aBurstBeyondTheWarmSetIsServedColdOrByTheBackupAndThePoolRefills() {
         assertThat(await(Duration.ofSeconds(30), () -> gw.pool("weur").get("warm").asInt() >= 2)).isTrue();
-        List<String> ids = new ArrayList<>();
-        List<Boolean> warm = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            JsonNode s = json(gw.send("POST", "/v1/sessions", "{\"location\":\"CDG\",\"sessionId\":\"burst-" + i + "\"}"));
-            ids.add(s.get("instanceId").asText());
-            warm.add(s.get("warm").asBoolean());
-        }
-        assertThat(ids).doesNotHaveDuplicates();
-        assertThat(warm.subList(0, 2)).containsOnly(true);
-        assertThat(warm).contains(false);
-        assertThat(gw.pool("weur").get("total").asInt()).isLessThanOrEqualTo(4);
-        for (int i = 0; i < 4; i++) {
-            gw.send("DELETE", "/v1/sessions/burst-" + i, null);
+        List<JsonNode> leases = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<byte[]> r = gw.send("POST", "/v1/sessions", "{\"location\":\"CDG\",\"sessionId\":\"burst-" + i + "\"}");
+                assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+                leases.add(json(r));
+            }
+            assertThat(leases.stream().map(l -> l.get("instanceId").asText())).doesNotHaveDuplicates();
+            assertThat(leases.subList(0, 2)).allSatisfy(l -> assertThat(l.get("warm").asBoolean()).isTrue());
+            assertThat(leases.stream().filter(l -> l.get("region").asText().equals("weur")))
+                    .as("weur never exceeds maxSize").hasSizeLessThanOrEqualTo(4);
+            assertThat(leases).as("beyond weur's maxSize, callers are served warm by its backup")
+                    .anySatisfy(l -> assertThat(l.get("fallback").asBoolean()).isTrue());
+            assertThat(leases).allSatisfy(l -> assertThat(l.get("fallback").asBoolean())
+                    .isEqualTo(!l.get("region").asText().equals("weur")));
+        } finally {
+            for (int i = 0; i < 6; i++) {
+                gw.send("DELETE", "/v1/sessions/burst-" + i, null);
+            }
         }
         assertThat(await(Duration.ofSeconds(30), () -> gw.pool("weur").get("warm").asInt() >= 2)).isTrue();
+        JsonNode weur = json(gw.send("GET", "/v1/regions", null)).get("result");
+        assertThat(weur.toString()).contains("\"exhausted\"");
     }
 
     static Stream<Arguments> badInputs() {

@@ -42,7 +42,10 @@ public final class BrowserInstance {
         this.startMillis = startMillis;
     }
 
-    /** Calls {@code onDeath} once, on some other thread, if the browser dies without {@link #stop}. */
+    /**
+     * Calls {@code onDeath} once, on the thread that notices (socket or process watcher; it must not block),
+     * if the browser dies without {@link #stop}.
+     */
     public void watch(Consumer<BrowserInstance> onDeath) {
         Runnable died = () -> {
             if (!stopping.get() && dead.compareAndSet(false, true)) {

@@ -23,7 +23,8 @@ final class PageLoader {
         Deadline deadline = Deadline.afterMillis(go.timeout());
         String event = lifecycleEvent(go.waitUntil());
         LifecycleWatcher watcher = new LifecycleWatcher();
-        try (CdpConnection.Subscription ignored = page.subscribe(watcher)) {
+        CdpConnection.Subscription subscription = page.subscribe(watcher);
+        try {
             String frameId;
             String loaderId;
             int from;
@@ -60,6 +61,8 @@ final class PageLoader {
                 }
                 throw timeout(go, "waitUntil '" + go.waitUntil() + "'");
             }
+        } finally {
+            subscription.close();
         }
     }
 

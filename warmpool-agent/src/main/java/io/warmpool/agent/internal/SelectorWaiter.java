@@ -65,9 +65,9 @@ final class SelectorWaiter {
             }
             JsonNode exception = result.path("exceptionDetails");
             if (!exception.isMissingNode()) {
+                String description = exception.path("exception").path("description").asText(exception.path("text").asText());
                 throw new AgentException("invalid_field", 400, "waitForSelector.selector '" + wait.selector()
-                        + "' failed in the page: " + exception.path("exception").path("description").asText(
-                        exception.path("text").asText()));
+                        + "' failed in the page: " + description.lines().findFirst().orElse("")); // no JS stack
             }
             if (result.path("result").path("value").asBoolean(false)) {
                 return;

@@ -49,13 +49,14 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
-        Map<String, String> locations = new LinkedHashMap<>();
+        Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
         if (top.has("locations")) {
             object("locations", top.get("locations")).fields()
-                    .forEachRemaining(e -> locations.put(e.getKey(), text("locations." + e.getKey(), e.getValue())));
+                    .forEachRemaining(e -> locations.put(e.getKey(), location("locations." + e.getKey(), e.getValue(),
+                            regions.keySet())));
         }
         Map<String, PoolSettings> pools = top.has("pools") ? pools(object("pools", top.get("pools"))) : defaults.pools();
         return new GatewayConfig(
@@ -71,7 +72,47 @@ public final class ConfigReader {
                         : defaults.heartbeat(),
                 top.has("housekeepingInterval") ? duration("housekeepingInterval", top.get("housekeepingInterval"))
                         : defaults.housekeepingInterval(),
-                top.has("maxBodyBytes") ? integer("maxBodyBytes", top.get("maxBodyBytes")) : defaults.maxBodyBytes());
+                top.has("maxBodyBytes") ? integer("maxBodyBytes", top.get("maxBodyBytes")) : defaults.maxBodyBytes(),
+                top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing());
+    }
+
+    private static LocationMap.Entry location(String path, JsonNode node, Set<String> regions) {
+        String region;
+        List<String> zones = List.of();
+        if (node.isTextual()) {
+            region = node.asText();
+        } else {
+            ObjectNode o = object(path, node);
+            known(path, o, Set.of("region", "zones"));
+            if (!o.has("region")) {
+                throw new ConfigException(path + ".region is required");
+            }
+            region = text(path + ".region", o.get("region"));
+            zones = o.has("zones") ? strings(path + ".zones", o.get("zones")) : List.of();
+        }
+        if (!regions.contains(region) && !LocationMap.AREAS.contains(region)) {
+            throw new ConfigException(path + " names unknown region '" + region + "' (configured: " + regions
+                    + ", areas: " + LocationMap.AREAS.stream().sorted().toList() + ")");
+        }
+        if (!path.substring(path.indexOf('.') + 1).matches("[A-Za-z]{3}")) {
+            throw new ConfigException(path + " must be keyed by a three-letter IATA code");
+        }
+        return new LocationMap.Entry(region, zones);
+    }
+
+    private static RoutingSettings routing(ObjectNode r, RoutingSettings d) {
+        known("routing", r, Set.of("unknownLocations", "staleAfter", "holdFor"));
+        boolean toDefault = d.unknownToDefault();
+        if (r.has("unknownLocations")) {
+            String policy = text("routing.unknownLocations", r.get("unknownLocations"));
+            if (!policy.equals("reject") && !policy.equals("defaultRegion")) {
+                throw new ConfigException("routing.unknownLocations must be 'reject' or 'defaultRegion' (got '" + policy + "')");
+            }
+            toDefault = policy.equals("defaultRegion");
+        }
+        return new RoutingSettings(toDefault,
+                r.has("staleAfter") ? duration("routing.staleAfter", r.get("staleAfter")) : d.staleAfter(),
+                r.has("holdFor") ? duration("routing.holdFor", r.get("holdFor")) : d.holdFor());
     }
 
     private static Map<String, RegionConfig> regions(ObjectNode node) {
@@ -93,7 +134,8 @@ public final class ConfigReader {
             String path = "pools." + e.getKey();
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
-                    "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates"));
+                    "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
+                    "coldStartBudget", "shared", "keepaliveInterval"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -107,6 +149,14 @@ public final class ConfigReader {
             with(p, "startParallelism", v -> b.startParallelism(integer(path + ".startParallelism", v)));
             with(p, "startBackoffMax", v -> b.startBackoffMax(duration(path + ".startBackoffMax", v)));
             with(p, "candidates", v -> b.candidates(integer(path + ".candidates", v)));
+            with(p, "coldStartBudget", v -> b.coldStartBudget(duration(path + ".coldStartBudget", v)));
+            with(p, "keepaliveInterval", v -> b.keepaliveInterval(duration(path + ".keepaliveInterval", v)));
+            with(p, "shared", v -> {
+                if (!v.isBoolean()) {
+                    throw new ConfigException(path + ".shared must be true or false (got " + v + ")");
+                }
+                b.shared(v.asBoolean());
+            });
             out.put(e.getKey(), b.build());
         });
         return out;

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param defaultRegion        region for callers that name no location
  * @param housekeepingInterval delay between two housekeeping runs of each pool
  * @param maxBodyBytes         largest request body accepted (413 beyond)
+ * @param routing              unknown locations, and when a region's state is too stale to allocate from
  */
 public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, String defaultRegion,
                             Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
-                            HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes) {
+                            HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes,
+                            RoutingSettings routing) {
 
     public GatewayConfig {
         regions = Map.copyOf(regions);
@@ -40,9 +42,16 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
             throw new ConfigException("defaultRegion must be one of " + regions.keySet() + " (defaultRegion=" + defaultRegion + ")");
         }
         for (RegionConfig r : regions.values()) {
+            if (!r.name().matches("[a-z][a-z0-9-]{0,30}")) {
+                throw new ConfigException("region names must match [a-z][a-z0-9-]{0,30} (region=" + r.name() + ")");
+            }
             for (String b : r.backups()) {
-                if (b.equals(r.name()) || !regions.containsKey(b)) {
-                    throw new ConfigException("regions." + r.name() + ".backups must name other configured regions (backups="
+                if (b.equals(r.name())) {
+                    throw new ConfigException("regions." + r.name() + ".backups must not name the region itself (backups="
+                            + r.backups() + ")");
+                }
+                if (!regions.containsKey(b)) {
+                    throw new ConfigException("regions." + r.name() + ".backups names unknown region '" + b + "' (backups="
                             + r.backups() + ")");
                 }
             }
@@ -57,6 +66,9 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
             throw new ConfigException("housekeepingInterval must be a positive duration (housekeepingInterval="
                     + housekeepingInterval + ")");
         }
+        if (routing == null) {
+            throw new ConfigException("routing must be given");
+        }
         if (maxBodyBytes < 1024) {
             throw new ConfigException("maxBodyBytes must be >= 1024 (maxBodyBytes=" + maxBodyBytes + ")");
         }
@@ -69,21 +81,32 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
         regions.put("enam", new RegionConfig("enam", List.of("weur"), List.of("enam-a")));
         PoolSettings browser = PoolSettings.builder("browser").minIdle(2).maxSize(6).build();
         return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
-                Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576);
+                Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576,
+                RoutingSettings.DEFAULT);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes);
+                housekeepingInterval, maxBodyBytes, routing);
     }
 
     public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
-                housekeepingInterval, maxBodyBytes);
+                housekeepingInterval, maxBodyBytes, routing);
+    }
+
+    public GatewayConfig withRouting(RoutingSettings newRouting) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, newRouting);
+    }
+
+    public GatewayConfig withRegions(Map<String, RegionConfig> newRegions, String newDefault) {
+        return new GatewayConfig(bind, port, dataDir, chromium, newDefault, newRegions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, routing);
     }
 
     public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
-                housekeepingInterval, maxBodyBytes);
+                housekeepingInterval, maxBodyBytes, routing);
     }
 }

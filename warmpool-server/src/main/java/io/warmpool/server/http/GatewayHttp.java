@@ -2,6 +2,7 @@ package io.warmpool.server.http;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
@@ -15,12 +16,15 @@ public final class GatewayHttp {
     static final long MAX_CDP_MESSAGE = 256L * 1024 * 1024;
     private final GatewayConfig config;
     private final RegionResolver resolver;
+    private final Allocator allocator;
     private final InstantSource clock;
     private final AgentClient agents = new AgentClient();
 
-    public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock) {
+    public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
+                       InstantSource clock) {
         this.config = config;
         this.resolver = new RegionResolver(config, regions);
+        this.allocator = allocator;
         this.clock = clock;
     }
 
@@ -39,10 +43,10 @@ public final class GatewayHttp {
         });
         DevtoolsProxy proxy = new DevtoolsProxy(resolver, clock);
         ErrorResponses.register(app);
-        new SessionRoutes(resolver, proxy).register(app);
+        new SessionRoutes(resolver, allocator, proxy).register(app);
         proxy.register(app);
-        new QuickRoutes(resolver, agents).register(app);
-        new PoolRoutes(resolver, proxy::openConnections).register(app);
+        new QuickRoutes(resolver, allocator, agents).register(app);
+        new PoolRoutes(resolver, allocator, proxy::openConnections).register(app);
         new HeartbeatRoutes(resolver, clock).register(app);
         app.events(e -> e.serverStopped(agents::close));
         return app.start(config.bind(), config.port());

@@ -2,6 +2,7 @@ package io.warmpool.server.http;
 
 import io.javalin.Javalin;
 import io.warmpool.PoolCounts;
+import io.warmpool.core.Allocator;
 import io.warmpool.core.RegionPool;
 import io.warmpool.server.RegionRuntime;
 
@@ -13,15 +14,18 @@ import java.util.Map;
 /** {@code GET /v1/pools} and {@code GET /healthz}. Stateless. */
 final class PoolRoutes {
     private final RegionResolver resolver;
+    private final Allocator allocator;
     private final java.util.function.IntSupplier proxyConnections;
 
-    PoolRoutes(RegionResolver resolver, java.util.function.IntSupplier proxyConnections) {
+    PoolRoutes(RegionResolver resolver, Allocator allocator, java.util.function.IntSupplier proxyConnections) {
         this.resolver = resolver;
+        this.allocator = allocator;
         this.proxyConnections = proxyConnections;
     }
 
     void register(Javalin app) {
         app.get("/v1/pools", ctx -> ctx.json(Map.of("success", true, "result", pools())));
+        app.get("/v1/regions", ctx -> ctx.json(Map.of("success", true, "result", regions())));
         app.get("/healthz", ctx -> ctx.json(Map.of("ok", true, "regions", resolver.all().keySet(),
                 "devtoolsConnections", proxyConnections.getAsInt())));
     }
@@ -47,11 +51,39 @@ final class PoolRoutes {
                 m.put("warmHits", p.warmHits());
                 m.put("coldHits", p.coldHits());
                 m.put("exhausted", p.exhaustedCount());
+                m.put("shared", p.settings().shared());
+                if (p.settings().shared()) {
+                    long hits = p.sharedWarmHits();
+                    long misses = p.sharedWarmMisses();
+                    m.put("sharedWarmHits", hits);
+                    m.put("sharedWarmMisses", misses);
+                    m.put("warmHitRate", hits + misses == 0 ? null : (double) hits / (hits + misses));
+                    m.put("keepWarmPings", p.housekeeper().pings());
+                }
                 m.put("heartbeatLagMs", lag);
                 m.put("heartbeatQueue", r.queue().size());
                 m.put("heartbeatsWritten", r.writer().reportsWritten());
                 out.add(m);
             }
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> regions() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (RegionRuntime r : resolver.all().values()) {
+            Allocator.Region view = allocator.region(r.name());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("region", r.name());
+            m.put("backups", r.config().backups());
+            m.put("zones", r.config().zones());
+            m.put("stale", view.health().isStale());
+            m.put("timesStale", view.health().timesStale());
+            m.put("heartbeatLagMs", r.heartbeatLag().toMillis());
+            Map<String, Long> fb = new LinkedHashMap<>();
+            allocator.fallbacks(r.name()).forEach((reason, n) -> fb.put(reason.name().toLowerCase(java.util.Locale.ROOT), n));
+            m.put("fallbacks", fb);
+            out.add(m);
         }
         return out;
     }

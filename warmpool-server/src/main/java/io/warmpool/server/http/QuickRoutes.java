@@ -5,11 +5,12 @@ import io.javalin.http.Context;
 import io.warmpool.Instance;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.ProviderException;
+import io.warmpool.core.Allocator;
 import io.warmpool.core.Lease;
+import io.warmpool.core.SharedRouter;
 import io.warmpool.core.RegionPool;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
-import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.local.AgentClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,15 @@ final class QuickRoutes {
     static final String SESSION_PREFIX = "quick-";
     private static final int DEAD = 410;
 
+    static final String TENANT_HEADER = "X-Warmpool-Tenant";
+
     private final RegionResolver resolver;
+    private final Allocator allocator;
     private final AgentClient agents;
 
-    QuickRoutes(RegionResolver resolver, AgentClient agents) {
+    QuickRoutes(RegionResolver resolver, Allocator allocator, AgentClient agents) {
         this.resolver = resolver;
+        this.allocator = allocator;
         this.agents = agents;
     }
 
@@ -49,22 +54,44 @@ final class QuickRoutes {
         if (location == null) {
             location = ctx.queryParam("location");
         }
-        RegionRuntime region = resolver.region(location);
-        RegionPool pool = resolver.pool(region, ctx.queryParam("pool"));
+        RegionResolver.Placement placement = resolver.place(location);
+        RegionPool pool = resolver.pool(placement.region(), ctx.queryParam("pool"));
         byte[] body = Json.write(request);
         Duration budget = Duration.ofMillis(request.budgetMillis());
+        if (pool.settings().shared()) {
+            runShared(ctx, pool, action, body, budget);
+            return;
+        }
         HttpResponse<byte[]> answer = null;
         Lease lease = null;
         for (int attempt = 0; attempt < 2; attempt++) {
-            lease = pool.acquire(SESSION_PREFIX + UUID.randomUUID(), budget);
-            answer = call(pool, lease, action, body, budget);
+            lease = allocator.acquire(placement.region().name(), pool.settings().name(),
+                    SESSION_PREFIX + UUID.randomUUID(), budget, placement.zones());
+            RegionPool holder = allocator.region(lease.instance().region()).pools().get(pool.settings().name());
+            answer = call(holder, lease, action, body, budget);
             if (answer.statusCode() != DEAD) {
                 break;
             }
             log.warn("{}/{} - {} was dead at the agent; retrying on another instance", pool.settings().name(),
-                    region.name(), lease.instance().id());
+                    lease.instance().region(), lease.instance().id());
         }
+        ctx.header("X-Warmpool-Fallback", Boolean.toString(lease.fallback()));
         relay(ctx, lease.instance(), answer);
+    }
+
+    /** A shared pool: the tenant's member runs the action in its own fresh context; nothing is claimed. */
+    private void runShared(Context ctx, RegionPool pool, QuickAction action, byte[] body, Duration budget) {
+        String tenant = ctx.header(TENANT_HEADER) != null ? ctx.header(TENANT_HEADER) : ctx.queryParam("tenant");
+        if (tenant == null || !tenant.matches("[A-Za-z0-9._:-]{1,128}")) {
+            throw new InvalidRequestException("invalid_field", "tenant", "a shared pool needs a tenant (header "
+                    + TENANT_HEADER + " or ?tenant=) matching [A-Za-z0-9._:-]{1,128}");
+        }
+        SharedRouter.Route route = SharedRouter.route(pool, tenant);
+        Instance member = route.member();
+        HttpResponse<byte[]> answer = agents.post(member.agentUrl() + "/instances/" + member.id() + "/quick/"
+                + action.path(), body, budget);
+        ctx.header("X-Warmpool-Warm", Boolean.toString(route.warm()));
+        relay(ctx, member, answer);
     }
 
     private HttpResponse<byte[]> call(RegionPool pool, Lease lease, QuickAction action, byte[] body, Duration budget) {

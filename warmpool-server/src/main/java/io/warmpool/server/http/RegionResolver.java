@@ -4,11 +4,18 @@ import io.warmpool.InvalidRequestException;
 import io.warmpool.core.RegionPool;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.config.LocationMap;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Turns a caller's location and pool name into the region and pool that serve it. Thread-safe. */
+/** Turns a caller's location and pool name into the region (and nearest zones) and pool that serve it. Thread-safe. */
 final class RegionResolver {
+    /** Where a caller is served: a region and, nearest first, the zones inside it closest to the caller. */
+    record Placement(RegionRuntime region, List<String> zones) {
+    }
+
     private final GatewayConfig config;
     private final Map<String, RegionRuntime> regions;
 
@@ -17,23 +24,36 @@ final class RegionResolver {
         this.regions = regions;
     }
 
-    /** @param location an IATA code, or null for the gateway's default region */
     RegionRuntime region(String location) {
+        return place(location).region();
+    }
+
+    /** @param location an IATA code, or null for the gateway's default region */
+    Placement place(String location) {
+        RegionRuntime fallback = regions.get(config.defaultRegion());
         if (location == null || location.isEmpty()) {
-            return regions.get(config.defaultRegion());
+            return new Placement(fallback, List.of());
         }
         if (!location.matches("[A-Za-z]{3}")) {
             throw new InvalidRequestException("invalid_location", "location",
                     "location must be a three-letter IATA code such as LHR (got '" + location + "')");
         }
-        String region = config.locations().region(location).orElseThrow(() -> new InvalidRequestException(
-                "unknown_location", "location", "unknown location '" + location + "'"));
-        RegionRuntime runtime = regions.get(region);
-        if (runtime == null) {
-            throw new InvalidRequestException("unknown_location", "location", "location '" + location
-                    + "' maps to region '" + region + "', which this gateway does not serve");
+        Optional<LocationMap.Entry> entry = config.locations().entry(location);
+        if (entry.isEmpty()) {
+            if (config.routing().unknownToDefault()) {
+                return new Placement(fallback, List.of());
+            }
+            throw new InvalidRequestException("unknown_location", "location", "unknown location '" + location + "'");
         }
-        return runtime;
+        Optional<String> region = LocationMap.regionFor(entry.get().area(), regions.keySet());
+        if (region.isEmpty()) {
+            if (config.routing().unknownToDefault()) {
+                return new Placement(fallback, List.of());
+            }
+            throw new InvalidRequestException("unknown_location", "location", "location '" + location
+                    + "' maps to '" + entry.get().area() + "', and no region this gateway serves stands in for it");
+        }
+        return new Placement(regions.get(region.get()), entry.get().zones());
     }
 
     RegionPool pool(RegionRuntime region, String pool) {

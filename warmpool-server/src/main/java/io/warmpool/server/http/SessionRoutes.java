@@ -6,6 +6,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.SessionNotFoundException;
+import io.warmpool.core.Allocator;
 import io.warmpool.core.Lease;
 import io.warmpool.core.RegionPool;
 import io.warmpool.server.RegionRuntime;
@@ -28,10 +29,12 @@ final class SessionRoutes {
     }
 
     private final RegionResolver resolver;
+    private final Allocator allocator;
     private final DevtoolsProxy proxy;
 
-    SessionRoutes(RegionResolver resolver, DevtoolsProxy proxy) {
+    SessionRoutes(RegionResolver resolver, Allocator allocator, DevtoolsProxy proxy) {
         this.resolver = resolver;
+        this.allocator = allocator;
         this.proxy = proxy;
     }
 
@@ -45,35 +48,28 @@ final class SessionRoutes {
     private void acquire(Context ctx) {
         SessionRequest req = Json.read(ctx.bodyAsBytes(), SessionRequest.class);
         String location = req.location() != null ? req.location() : ctx.header(LOCATION_HEADER);
-        RegionRuntime region = resolver.region(location);
-        RegionPool pool = resolver.pool(region, req.pool());
+        RegionResolver.Placement placement = resolver.place(location);
+        RegionPool pool = resolver.pool(placement.region(), req.pool());
+        if (pool.settings().shared()) {
+            throw new InvalidRequestException("shared_pool", "pool", "pool '" + pool.settings().name()
+                    + "' is shared: its members are routed to by tenant, not held by sessions");
+        }
         String sessionId = req.sessionId() == null ? UUID.randomUUID().toString() : req.sessionId();
-        if (!sessionId.matches(SESSION_ID)) {
-            throw new InvalidRequestException("invalid_field", "sessionId",
-                    "sessionId must match " + SESSION_ID + " (got '" + sessionId + "')");
+        if (!sessionId.matches(SESSION_ID) || sessionId.startsWith(QuickRoutes.SESSION_PREFIX)) {
+            throw new InvalidRequestException("invalid_field", "sessionId", "sessionId must match " + SESSION_ID
+                    + " and not start with '" + QuickRoutes.SESSION_PREFIX + "' (got '" + sessionId + "')");
         }
         Duration keepAlive = keepAlive(req.keepAlive(), pool);
-        Lease lease = acquireSticky(sessionId, pool, keepAlive);
+        Lease lease = allocator.acquire(placement.region().name(), pool.settings().name(), sessionId, keepAlive,
+                placement.zones());
         ctx.status(lease.created() ? 201 : 200);
         ctx.header("X-Warmpool-Region", lease.instance().region());
         ctx.header("X-Warmpool-Instance", lease.instance().id());
-        Instance fresh = region.store().findBySession(sessionId).orElse(lease.instance());
+        Instance fresh = allocator.find(sessionId).orElse(lease.instance());
         Map<String, Object> body = view(ctx, fresh);
         body.put("warm", lease.warm());
         body.put("fallback", lease.fallback());
         ctx.json(body);
-    }
-
-    /** A session id already bound in another region stays there (sticky beats location). */
-    private Lease acquireSticky(String sessionId, RegionPool pool, Duration keepAlive) {
-        for (RegionRuntime r : resolver.all().values()) {
-            Optional<Instance> bound = r.store().findBySession(sessionId);
-            if (bound.isPresent()) {
-                RegionPool owner = r.pool(bound.get().pool());
-                return owner.acquire(sessionId, keepAlive);
-            }
-        }
-        return pool.acquire(sessionId, keepAlive);
     }
 
     static Duration keepAlive(String text, RegionPool pool) {
@@ -107,24 +103,15 @@ final class SessionRoutes {
     }
 
     private Instance find(String sessionId) {
-        for (RegionRuntime r : resolver.all().values()) {
-            Optional<Instance> i = r.store().findBySession(sessionId);
-            if (i.isPresent()) {
-                return i.get();
-            }
-        }
-        throw new SessionNotFoundException(sessionId);
+        return allocator.find(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
     }
 
     private void release(Context ctx) {
         String sessionId = ctx.pathParam("id");
-        for (RegionRuntime r : resolver.all().values()) {
-            Optional<Instance> i = r.store().findBySession(sessionId);
-            if (i.isPresent()) {
-                proxy.closeAll(sessionId, "session released");
-                r.pool(i.get().pool()).release(sessionId, false);
-                break;
-            }
+        Optional<RegionPool> holder = allocator.holder(sessionId);
+        if (holder.isPresent()) {
+            proxy.closeAll(sessionId, "session released");
+            holder.get().release(sessionId, false);
         }
         ctx.status(204);
     }

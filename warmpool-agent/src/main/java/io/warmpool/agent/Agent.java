@@ -85,7 +85,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Stops accepting requests, stops every browser (in parallel), then heartbeats. Bounded by about 20 s.
+     * Stops accepting requests, stops every browser (in parallel), reports them {@code alive:false} in one
+     * last heartbeat (1 s bound), then stops heartbeats. Bounded by about 20 s.
      * A second caller (the SIGTERM hook while stdin EOF is being handled) waits for the first to finish.
      */
     @Override
@@ -114,8 +115,10 @@ public final class Agent implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("stopping the HTTP API: {}", e.toString());
         }
+        List<BrowserInstance> stopping = registry.list();
         registry.close();
         if (heartbeats != null) {
+            stopping.forEach(i -> heartbeats.reportDead(i.id())); // tell the gateway now, not at its stale bound
             heartbeats.close();
         }
         http.shutdownNow();

@@ -35,7 +35,9 @@ class HeartbeatTest {
 
     @AfterAll
     void stopAgent() {
+        client.start("last");
         agent.close();
+        assertThat(gateway.reported("last", false)).as("a stopping agent reports its instances gone").isTrue();
         client.close();
         gateway.close();
         assertThat(Processes.await(Duration.ofSeconds(5), () -> Processes.mentioning(dataDir).isEmpty()))

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * One Chromium started the way a peer without a pool starts it for each request: a fresh user-data-dir, the
  * flags below, wait for "DevTools listening" on stderr. It runs in its own session and process group
- * ({@code setsid}), and {@link #close()} kills that whole group and deletes the profile. Thread-safe.
+ * ({@code setsid}) with {@code TMPDIR} inside its profile dir, and {@link #close()} kills that whole group and
+ * deletes the profile dir, so nothing is left behind. Thread-safe.
  */
 final class BareChromium implements AutoCloseable {
     static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -29,6 +30,7 @@ final class BareChromium implements AutoCloseable {
     private static final String LISTENING = "DevTools listening on ";
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     /** Process groups not yet killed; a shutdown hook kills them should the benchmark be interrupted (Ctrl-C). */
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
@@ -51,15 +53,19 @@ final class BareChromium implements AutoCloseable {
     /**
      * Starts Chromium and waits until it prints its DevTools endpoint; kills it if that does not happen in time.
      *
-     * @param profiles an existing directory for the fresh user-data-dir
+     * @param profiles an existing directory, fresh and with a short path, for the browsers' profile dirs
      */
     static BareChromium start(Path chromium, Path profiles, Duration timeout) throws IOException {
-        Path profile = Files.createTempDirectory(profiles, "chromium-");
+        // short names: Chromium's singleton socket must fit a unix socket path (108 bytes) under TMPDIR
+        Path profile = Files.createDirectory(profiles.resolve(Long.toString(SEQUENCE.incrementAndGet())));
         List<String> command = new ArrayList<>(List.of("setsid", chromium.toString()));
         command.addAll(FLAGS);
-        command.add("--user-data-dir=" + profile);
+        command.add("--user-data-dir=" + Files.createDirectory(profile.resolve("data")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // Chromium puts its singleton socket dir under TMPDIR and leaves it behind when killed: keep it in ours
+        builder.environment().put("TMPDIR", Files.createDirectory(profile.resolve("t")).toString());
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = builder.start();
         LIVE.add(process);
         CompletableFuture<URI> url = new CompletableFuture<>();
         Thread.ofVirtual().name("chromium-stderr-" + process.pid()).start(() -> drain(process, url));
@@ -77,6 +83,7 @@ final class BareChromium implements AutoCloseable {
     }
 
     private static void drain(Process process, CompletableFuture<URI> url) {
+        java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
         try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
                 StandardCharsets.UTF_8))) {
             String line;
@@ -84,13 +91,19 @@ final class BareChromium implements AutoCloseable {
                 int at = line.indexOf(LISTENING);
                 if (at >= 0 && !url.isDone()) {
                     url.complete(URI.create(line.substring(at + LISTENING.length()).trim()));
+                } else if (!url.isDone()) {
+                    if (tail.size() == 5) {
+                        tail.removeFirst();
+                    }
+                    tail.addLast(line);
                 }
             }
         } catch (IOException e) {
             // the process is gone; the future below says so if it never became ready
         } finally {
             url.completeExceptionally(new IOException("Chromium exited (code "
-                    + (process.isAlive() ? "?" : process.exitValue()) + ") before it was ready"));
+                    + (process.isAlive() ? "?" : process.exitValue()) + ") before it was ready; stderr: "
+                    + String.join(" | ", tail)));
         }
     }
 

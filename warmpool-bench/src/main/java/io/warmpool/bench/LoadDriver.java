@@ -55,7 +55,7 @@ public final class LoadDriver {
         System.out.println(MachineInfo.describe(chromium).text());
         System.out.printf("options: --warm %d --cold %d --quick %d --per-request %d --seconds %d%n%n", warmCount,
                 coldCount, quickCount, perRequestCount, window.toSeconds());
-        Files.createDirectories(root.resolve("profiles"));
+        Files.createDirectories(root.resolve("p"));
         List<PoolSettings> pools = List.of(
                 PoolSettings.builder("browser").minIdle(WARM_BROWSERS).maxSize(8).maxUses(100_000).build(),
                 PoolSettings.builder("cold").minIdle(0).maxSize(2).maxUses(1).build());
@@ -114,7 +114,7 @@ public final class LoadDriver {
             viaGateway[i] = System.nanoTime() - t0;
             client.release(s.id()); // maxUses 1: the browser is stopped
             awaitNoInstances(gateway, "cold");
-            try (BareChromium browser = BareChromium.start(chromium, root.resolve("profiles"), START_TIMEOUT)) {
+            try (BareChromium browser = BareChromium.start(chromium, root.resolve("p"), START_TIMEOUT)) {
                 bare[i] = browser.startNanos();
             }
         }
@@ -182,7 +182,7 @@ public final class LoadDriver {
 
     /** What a peer without a pool does for each screenshot: start a browser, drive it over CDP, kill it. */
     private byte[] perRequest(String url) throws IOException {
-        try (BareChromium browser = BareChromium.start(chromium, root.resolve("profiles"), START_TIMEOUT);
+        try (BareChromium browser = BareChromium.start(chromium, root.resolve("p"), START_TIMEOUT);
              CdpClient cdp = CdpClient.connect(http, browser.browserUrl(), START_TIMEOUT)) {
             return CdpScreenshot.capture(cdp, url);
         }

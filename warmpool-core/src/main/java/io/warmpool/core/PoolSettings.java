@@ -24,11 +24,12 @@ import java.util.Objects;
  *                         warm instance serves it instead
  * @param shared           members are never claimed; requests are routed to them by tenant (rendezvous hashing)
  * @param keepaliveInterval how often each warm member of a shared pool is pinged to keep it warm
+ * @param maxWaiting       callers that may wait for an instance at once; one more is refused at once (503)
  */
 public record PoolSettings(String name, String version, int minIdle, int maxSize, Duration acquireTimeout,
                            int maxUses, Duration maxLifetime, Duration keepAlive, Duration maxKeepAlive,
                            Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates,
-                           Duration coldStartBudget, boolean shared, Duration keepaliveInterval) {
+                           Duration coldStartBudget, boolean shared, Duration keepaliveInterval, int maxWaiting) {
 
     public static Builder builder(String name) {
         return new Builder(name);
@@ -39,7 +40,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 .maxUses(maxUses).maxLifetime(maxLifetime).keepAlive(keepAlive).maxKeepAlive(maxKeepAlive)
                 .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
                 .candidates(candidates).coldStartBudget(coldStartBudget).shared(shared)
-                .keepaliveInterval(keepaliveInterval);
+                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting);
     }
 
     /** Builder with the defaults an operator would expect of a browser pool. Not thread-safe. */
@@ -60,6 +61,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         private Duration coldStartBudget = Duration.ofSeconds(2);
         private boolean shared;
         private Duration keepaliveInterval = Duration.ofSeconds(30);
+        private int maxWaiting = 64;
 
         private Builder(String name) {
             this.name = name;
@@ -80,6 +82,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         public Builder coldStartBudget(Duration v) { this.coldStartBudget = v; return this; }
         public Builder shared(boolean v) { this.shared = v; return this; }
         public Builder keepaliveInterval(Duration v) { this.keepaliveInterval = v; return this; }
+        public Builder maxWaiting(int v) { this.maxWaiting = v; return this; }
 
         public PoolSettings build() {
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,62}")) {
@@ -94,6 +97,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
             atLeast("maxUses", maxUses, 1);
             atLeast("startParallelism", startParallelism, 1);
             atLeast("candidates", candidates, 1);
+            atLeast("maxWaiting", maxWaiting, 0);
             positive("acquireTimeout", acquireTimeout);
             positive("maxLifetime", maxLifetime);
             positive("keepAlive", keepAlive);
@@ -111,7 +115,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
             }
             return new PoolSettings(name, version, minIdle, maxSize, acquireTimeout, maxUses, maxLifetime, keepAlive,
                     maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates, coldStartBudget, shared,
-                    keepaliveInterval);
+                    keepaliveInterval, maxWaiting);
         }
 
         private void atLeast(String field, int value, int min) {

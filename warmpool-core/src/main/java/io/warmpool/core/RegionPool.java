@@ -96,7 +96,19 @@ public final class RegionPool {
         }
         long deadline = ticker.getAsLong() + wait.toNanos();
         boolean first = true;
-        waiting.incrementAndGet();
+        if (waiting.incrementAndGet() > settings.maxWaiting()) {
+            Optional<Instance> now = store.claim(claimRequest(sessionId, keepAlive, zones));
+            if (now.isEmpty()) {
+                waiting.decrementAndGet();
+                exhausted.incrementAndGet();
+                PoolCounts c = store.counts(settings.name());
+                throw new PoolExhaustedException(settings.name() + "/" + region + " - wait queue full ("
+                        + settings.maxWaiting() + " callers already waiting; " + c + ")", Duration.ofSeconds(1));
+            }
+            waiting.decrementAndGet();
+            warmHits.incrementAndGet();
+            return Optional.of(new Lease(now.get(), true, true, false));
+        }
         try {
             while (true) {
                 long seen = signal.generation();

@@ -146,4 +146,25 @@ class RegionPoolTest {
         assertThat(pool.release("s1", false)).isTrue();
         assertThat(store.find(held.id())).isEmpty();
     }
+
+    @Test
+    void beyondTheWaitQueueBoundACallerIsRefusedAtOnce() throws Exception {
+        provider.startGate = new java.util.concurrent.CountDownLatch(1);
+        RegionPool pool = new RegionPool("weur", settings().minIdle(0).maxSize(1).maxWaiting(1)
+                .acquireTimeout(Duration.ofSeconds(5)).build(), store, provider, clock, System::nanoTime, virtual);
+        java.util.concurrent.Future<Lease> waiter = virtual.submit(() -> pool.acquire("w1", KEEP));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (pool.waiting() < 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> pool.acquire("w2", KEEP)).isInstanceOf(PoolExhaustedException.class)
+                .hasMessageContaining("wait queue full");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refused at once, not after acquireTimeout")
+                .isLessThan(Duration.ofSeconds(4));
+
+        provider.startGate.countDown();
+        assertThat(waiter.get().instance().sessionId()).isEqualTo("w1");
+    }
 }

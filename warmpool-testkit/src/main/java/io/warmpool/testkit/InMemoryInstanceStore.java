@@ -96,12 +96,22 @@ public final class InMemoryInstanceStore implements InstanceStore {
                 return row.state == InstanceState.CLAIMED ? Optional.of(row.toInstance()) : Optional.empty();
             }
             Instant freshAfter = millis(request.freshAfter());
-            List<MemoryRow> best = rows.values().stream()
+            List<MemoryRow> warm = rows.values().stream()
                     .filter(r -> r.state == InstanceState.WARM && r.pool.equals(request.pool())
                             && request.version().equals(r.version) && !r.heartbeatAt.isBefore(freshAfter))
                     .sorted(Comparator.comparingLong(r -> r.pick))
-                    .limit(request.candidates())
                     .toList();
+            // the nearest zone that has a warm candidate wins; then any zone
+            List<MemoryRow> best = List.of();
+            for (String zone : request.zones()) {
+                best = warm.stream().filter(r -> zone.equals(r.zone)).limit(request.candidates()).toList();
+                if (!best.isEmpty()) {
+                    break;
+                }
+            }
+            if (best.isEmpty()) {
+                best = warm.stream().limit(request.candidates()).toList();
+            }
             if (best.isEmpty()) {
                 return Optional.empty();
             }

@@ -249,6 +249,42 @@ public abstract class InstanceStoreClaimContract {
         assertThat(store.counts(POOL)).isEqualTo(new PoolCounts(0, 9, 1, 0, 0));
     }
 
+    @Test
+    void aClaimPrefersTheCallersNearestZoneThenTheNextThenAny() {
+        for (String[] z : new String[][]{{"far-1", "weur-c"}, {"far-2", "weur-c"}, {"mid-1", "weur-b"},
+                {"near-1", "weur-a"}, {"near-2", "weur-a"}}) {
+            store.insert(Instance.starting(z[0], REGION, POOL, z[1], "agent-1", VERSION, T0, T0.plusSeconds(3600)));
+            store.markWarm(z[0], "ws://cdp/" + z[0], "http://agent/" + z[0], T0);
+        }
+        List<String> zones = List.of("weur-a", "weur-b");
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            order.add(store.claim(new ClaimRequest(POOL, VERSION, "z-" + i, T0, KEEP_ALIVE, T0, 5, zones))
+                    .orElseThrow().id());
+        }
+
+        assertThat(order.subList(0, 2)).containsExactlyInAnyOrder("near-1", "near-2");
+        assertThat(order.get(2)).isEqualTo("mid-1");
+        assertThat(order.subList(3, 5)).as("then any zone").containsExactlyInAnyOrder("far-1", "far-2");
+        assertThat(store.claim(new ClaimRequest(POOL, VERSION, "z-9", T0, KEEP_ALIVE, T0, 5, zones))).isEmpty();
+    }
+
+    @Test
+    void withinTheNearestZoneTheClaimStillSpreadsAmongCandidates() {
+        for (int i = 0; i < 5; i++) {
+            store.insert(Instance.starting("a-" + i, REGION, POOL, "weur-a", "agent-1", VERSION, T0, T0.plusSeconds(3600)));
+            store.markWarm("a-" + i, "ws://cdp", "http://agent", T0);
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            Instance got = store.claim(new ClaimRequest(POOL, VERSION, "s-" + i, T0, KEEP_ALIVE, T0, 5,
+                    List.of("weur-a"))).orElseThrow();
+            seen.add(got.id());
+            store.release("s-" + i, InstanceState.WARM);
+        }
+        assertThat(seen).hasSizeGreaterThan(1);
+    }
+
     // ---- fixtures shared with InstanceStoreContract ----
 
     protected static Instance starting(String id, String pool) {

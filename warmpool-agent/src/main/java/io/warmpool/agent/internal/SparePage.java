@@ -4,6 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,14 +26,30 @@ final class SparePage {
     private final AtomicReference<IsolatedPage> spare = new AtomicReference<>();
     private final AtomicBoolean refilling = new AtomicBoolean();
     private final AtomicLong generation = new AtomicLong();
+    private volatile CompletableFuture<Void> prepared = CompletableFuture.completedFuture(null);
 
     SparePage(BrowserInstance instance) {
         this.instance = instance;
     }
 
-    /** The spare page if there is one, else a new one. */
+    /**
+     * The spare page if there is one; else the one being prepared, if any (rather than preparing a second
+     * one beside it on a busy machine); else a new one.
+     */
     IsolatedPage take(Deadline deadline) {
         IsolatedPage page = spare.getAndSet(null);
+        CompletableFuture<Void> preparing = prepared;
+        if (page == null && !preparing.isDone()) {
+            try {
+                preparing.get(deadline.remaining(REFILL_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // open one below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CdpException(CdpException.Kind.CLOSED, "interrupted while waiting for a page");
+            }
+            page = spare.getAndSet(null);
+        }
         return page != null ? page : IsolatedPage.open(instance, deadline);
     }
 
@@ -40,18 +60,25 @@ final class SparePage {
     void release(IsolatedPage used) {
         long gen = generation.get();
         Thread.ofVirtual().name("release-" + instance.id()).start(() -> {
+            boolean refill = spare.get() == null && instance.alive() && refilling.compareAndSet(false, true);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            if (refill) {
+                prepared = done; // from now on a taker waits for this page instead of opening its own
+            }
             used.close();
-            if (spare.get() == null && instance.alive() && refilling.compareAndSet(false, true)) {
-                try {
-                    IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
-                    if (generation.get() != gen || !spare.compareAndSet(null, page)) {
-                        page.close();
-                    }
-                } catch (RuntimeException e) {
-                    log.debug("{} - preparing a spare page failed: {}", instance.id(), e.getMessage());
-                } finally {
-                    refilling.set(false);
+            if (!refill) {
+                return;
+            }
+            try {
+                IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
+                if (generation.get() != gen || !spare.compareAndSet(null, page)) {
+                    page.close();
                 }
+            } catch (RuntimeException e) {
+                log.debug("{} - preparing a spare page failed: {}", instance.id(), e.getMessage());
+            } finally {
+                refilling.set(false);
+                done.complete(null);
             }
         });
     }

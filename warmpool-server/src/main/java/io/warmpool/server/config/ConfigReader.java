@@ -49,7 +49,7 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -73,7 +73,43 @@ public final class ConfigReader {
                 top.has("housekeepingInterval") ? duration("housekeepingInterval", top.get("housekeepingInterval"))
                         : defaults.housekeepingInterval(),
                 top.has("maxBodyBytes") ? integer("maxBodyBytes", top.get("maxBodyBytes")) : defaults.maxBodyBytes(),
-                top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing());
+                top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing(),
+                top.has("auth") ? auth(top.get("auth")) : defaults.auth());
+    }
+
+    private static AuthSettings auth(JsonNode node) {
+        if (node.isTextual()) {
+            if (!node.asText().equals("none")) {
+                throw new ConfigException("auth must be 'none' or an object with tenants (got '" + node.asText() + "')");
+            }
+            return AuthSettings.NONE;
+        }
+        ObjectNode a = object("auth", node);
+        known("auth", a, Set.of("tenants", "anonymousLimits"));
+        Map<String, AuthSettings.Tenant> tenants = new LinkedHashMap<>();
+        if (a.has("tenants")) {
+            object("auth.tenants", a.get("tenants")).fields().forEachRemaining(e -> {
+                String path = "auth.tenants." + e.getKey();
+                ObjectNode t = object(path, e.getValue());
+                known(path, t, Set.of("keys", "limits"));
+                List<String> keys = t.has("keys") ? strings(path + ".keys", t.get("keys")) : List.of();
+                tenants.put(e.getKey(), new AuthSettings.Tenant(e.getKey(), keys,
+                        t.has("limits") ? limits(path + ".limits", t.get("limits")) : AuthSettings.Limits.DEFAULT));
+            });
+        }
+        AuthSettings.Limits anonymous = a.has("anonymousLimits") ? limits("auth.anonymousLimits", a.get("anonymousLimits"))
+                : AuthSettings.Limits.DEFAULT;
+        return new AuthSettings(tenants.isEmpty(), tenants, anonymous);
+    }
+
+    private static AuthSettings.Limits limits(String path, JsonNode node) {
+        ObjectNode l = object(path, node);
+        known(path, l, Set.of("maxSessions", "sessionsPerMinute", "quickPerSecond"));
+        AuthSettings.Limits d = AuthSettings.Limits.DEFAULT;
+        return new AuthSettings.Limits(
+                l.has("maxSessions") ? integer(path + ".maxSessions", l.get("maxSessions")) : d.maxSessions(),
+                l.has("sessionsPerMinute") ? integer(path + ".sessionsPerMinute", l.get("sessionsPerMinute")) : d.sessionsPerMinute(),
+                l.has("quickPerSecond") ? integer(path + ".quickPerSecond", l.get("quickPerSecond")) : d.quickPerSecond());
     }
 
     private static LocationMap.Entry location(String path, JsonNode node, Set<String> regions) {
@@ -135,7 +171,7 @@ public final class ConfigReader {
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
                     "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
-                    "coldStartBudget", "shared", "keepaliveInterval"));
+                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -149,6 +185,7 @@ public final class ConfigReader {
             with(p, "startParallelism", v -> b.startParallelism(integer(path + ".startParallelism", v)));
             with(p, "startBackoffMax", v -> b.startBackoffMax(duration(path + ".startBackoffMax", v)));
             with(p, "candidates", v -> b.candidates(integer(path + ".candidates", v)));
+            with(p, "maxWaiting", v -> b.maxWaiting(integer(path + ".maxWaiting", v)));
             with(p, "coldStartBudget", v -> b.coldStartBudget(duration(path + ".coldStartBudget", v)));
             with(p, "keepaliveInterval", v -> b.keepaliveInterval(duration(path + ".keepaliveInterval", v)));
             with(p, "shared", v -> {

@@ -20,11 +20,12 @@ import java.util.Map;
  * @param housekeepingInterval delay between two housekeeping runs of each pool
  * @param maxBodyBytes         largest request body accepted (413 beyond)
  * @param routing              unknown locations, and when a region's state is too stale to allocate from
+ * @param auth                 tenants and their keys and limits, or none (loopback only)
  */
 public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, String defaultRegion,
                             Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
                             HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes,
-                            RoutingSettings routing) {
+                            RoutingSettings routing, AuthSettings auth) {
 
     public GatewayConfig {
         regions = Map.copyOf(regions);
@@ -66,6 +67,13 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
             throw new ConfigException("housekeepingInterval must be a positive duration (housekeepingInterval="
                     + housekeepingInterval + ")");
         }
+        if (auth == null) {
+            throw new ConfigException("auth must be given");
+        }
+        if (auth.none() && !isLoopback(bind)) {
+            throw new ConfigException("refusing to serve " + bind + " without API keys: auth 'none' is only allowed on "
+                    + "a loopback address; add auth.tenants with keys, or bind 127.0.0.1");
+        }
         if (routing == null) {
             throw new ConfigException("routing must be given");
         }
@@ -82,31 +90,44 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
         PoolSettings browser = PoolSettings.builder("browser").minIdle(2).maxSize(6).build();
         return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
                 Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576,
-                RoutingSettings.DEFAULT);
+                RoutingSettings.DEFAULT, AuthSettings.NONE);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing);
+                housekeepingInterval, maxBodyBytes, routing, auth);
     }
 
     public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing);
+                housekeepingInterval, maxBodyBytes, routing, auth);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, newRouting);
+                housekeepingInterval, maxBodyBytes, newRouting, auth);
     }
 
     public GatewayConfig withRegions(Map<String, RegionConfig> newRegions, String newDefault) {
         return new GatewayConfig(bind, port, dataDir, chromium, newDefault, newRegions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing);
+                housekeepingInterval, maxBodyBytes, routing, auth);
+    }
+
+    public GatewayConfig withAuth(AuthSettings newAuth, String newBind) {
+        return new GatewayConfig(newBind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, routing, newAuth);
+    }
+
+    static boolean isLoopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException("bind is not an address: " + address);
+        }
     }
 
     public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
-                housekeepingInterval, maxBodyBytes, routing);
+                housekeepingInterval, maxBodyBytes, routing, auth);
     }
 }

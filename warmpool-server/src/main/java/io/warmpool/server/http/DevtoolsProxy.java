@@ -36,18 +36,23 @@ final class DevtoolsProxy {
     private static final String PATH = "/v1/sessions/{id}/devtools/<target>";
 
     private final RegionResolver resolver;
+    private final Access access;
+    private final SessionTokens tokens;
     private final InstantSource clock;
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
     private final Map<String, ProxyConnection> byContext = new ConcurrentHashMap<>();
 
-    DevtoolsProxy(RegionResolver resolver, InstantSource clock) {
+    DevtoolsProxy(RegionResolver resolver, Access access, SessionTokens tokens, InstantSource clock) {
         this.resolver = resolver;
+        this.access = access;
+        this.tokens = tokens;
         this.clock = clock;
     }
 
     void register(Javalin app) {
-        app.wsBeforeUpgrade(PATH, ctx -> target(ctx.pathParam("id"), ctx.pathParam("target")));
+        app.wsBeforeUpgrade(PATH, ctx -> target(byToken(ctx.pathParam("id"), ctx.queryParam("token")),
+                ctx.pathParam("target")));
         app.ws(PATH, this::configure);
         app.get("/v1/sessions/{id}/json/version", ctx -> ctx.json(version(ctx)));
         app.get("/v1/sessions/{id}/json/list", ctx -> ctx.json(list(ctx)));
@@ -87,27 +92,48 @@ final class DevtoolsProxy {
         return byContext.size();
     }
 
+    /** The internal session id a valid token for {@code sessionId} names; unknown (404) otherwise. */
+    private String byToken(String sessionId, String token) {
+        return tokens.verify(token, sessionId).map(tenant -> tenant + "/" + sessionId)
+                .orElseThrow(() -> new SessionNotFoundException(sessionId));
+    }
+
+    /** For the HTTP discovery endpoints: the session's token, or the owning tenant's API key. */
+    private String internalId(io.javalin.http.Context ctx) {
+        String id = ctx.pathParam("id");
+        String token = ctx.queryParam("token");
+        return token != null ? byToken(id, token) : Access.internal(access.tenant(ctx), id);
+    }
+
+    private String publicUrl(io.javalin.http.Context ctx, String internal) {
+        String external = Access.external(internal);
+        return SessionRoutes.devtoolsUrl(ctx, external, tokens.token(Access.tenantOf(internal), external));
+    }
+
     /** Chromium's own {@code /json/version}, with the debugger URL pointing at this proxy. */
     private Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
-        Target t = target(ctx.pathParam("id"), "browser");
+        Target t = target(internalId(ctx), "browser");
         com.fasterxml.jackson.databind.JsonNode v = browserJson(t, "/json/version");
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
-        out.put("webSocketDebuggerUrl", SessionRoutes.devtoolsUrl(ctx, t.sessionId()));
+        out.put("webSocketDebuggerUrl", publicUrl(ctx, t.sessionId()));
         return out;
     }
 
     /** Chromium's {@code /json/list}: the session's page targets, each reachable through this proxy. */
     private java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
-        Target t = target(ctx.pathParam("id"), "browser");
-        String base = SessionRoutes.devtoolsUrl(ctx, t.sessionId()).replaceAll("/browser$", "");
+        Target t = target(internalId(ctx), "browser");
+        String url = publicUrl(ctx, t.sessionId());
+        String base = url.substring(0, url.indexOf("/devtools/") + "/devtools".length());
+        String query = url.substring(url.indexOf('?'));
         java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode target : browserJson(t, "/json/list")) {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             for (String key : java.util.List.of("description", "id", "title", "type", "url")) {
                 m.put(key, target.path(key).asText());
             }
-            m.put("webSocketDebuggerUrl", base + "/" + target.path("type").asText("page") + "/" + target.path("id").asText());
+            m.put("webSocketDebuggerUrl", base + "/" + target.path("type").asText("page") + "/"
+                    + target.path("id").asText() + query);
             out.add(m);
         }
         return out;
@@ -127,7 +153,7 @@ final class DevtoolsProxy {
     private void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             ctx.session.setIdleTimeout(Duration.ofHours(1));
-            String sessionId = ctx.pathParam("id");
+            String sessionId = byToken(ctx.pathParam("id"), ctx.queryParam("token"));
             Target target = target(sessionId, ctx.pathParam("target"));
             ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING);
             byContext.put(ctx.sessionId(), conn);
@@ -194,10 +220,10 @@ final class DevtoolsProxy {
                         upstreamUrl(i.get().cdpUrl(), path));
             }
             if (i.isPresent()) {
-                throw new io.warmpool.InstanceLostException(sessionId, i.get().id());
+                throw new io.warmpool.InstanceLostException(Access.external(sessionId), i.get().id());
             }
         }
-        throw new SessionNotFoundException(sessionId);
+        throw new SessionNotFoundException(Access.external(sessionId));
     }
 
     static String upstreamUrl(String browserUrl, String path) {

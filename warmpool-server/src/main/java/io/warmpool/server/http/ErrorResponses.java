@@ -8,6 +8,8 @@ import io.warmpool.InstanceLostException;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.PoolExhaustedException;
 import io.warmpool.ProviderException;
+import io.warmpool.RateLimitedException;
+import io.warmpool.UnauthorizedException;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.StoreException;
 import io.warmpool.WarmPoolException;
@@ -40,6 +42,15 @@ final class ErrorResponses {
             log.warn("store failure: {} (SQLState {})", e.getMessage(), e.sqlState());
             ctx.header("Retry-After", "2");
             write(ctx, 503, e.code(), "the store is unavailable; retry shortly", null);
+        });
+        app.exception(RateLimitedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
+            ctx.header("X-Warmpool-Limit", e.limit());
+            write(ctx, 429, e.code(), e.getMessage(), null);
+        });
+        app.exception(UnauthorizedException.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"warmpool\"");
+            write(ctx, 401, e.code(), e.getMessage(), null);
         });
         app.exception(ActionFailedException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage(), null));
         app.exception(ProviderException.class, (e, ctx) -> {

@@ -18,11 +18,13 @@ public final class GatewayHttp {
     private final RegionResolver resolver;
     private final Allocator allocator;
     private final InstantSource clock;
+    private final byte[] secret;
     private final AgentClient agents = new AgentClient();
 
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
-                       InstantSource clock) {
+                       InstantSource clock, byte[] secret) {
         this.config = config;
+        this.secret = secret.clone();
         this.resolver = new RegionResolver(config, regions);
         this.allocator = allocator;
         this.clock = clock;
@@ -41,12 +43,14 @@ public final class GatewayHttp {
                 ws.setIdleTimeout(java.time.Duration.ofHours(1));
             });
         });
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, clock);
+        Access access = new Access(config.auth(), System::nanoTime);
+        SessionTokens tokens = new SessionTokens(secret);
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
         ErrorResponses.register(app);
-        new SessionRoutes(resolver, allocator, proxy).register(app);
+        new SessionRoutes(resolver, allocator, access, tokens, proxy).register(app);
         proxy.register(app);
-        new QuickRoutes(resolver, allocator, agents).register(app);
-        new PoolRoutes(resolver, allocator, proxy::openConnections).register(app);
+        new QuickRoutes(resolver, allocator, access, agents).register(app);
+        new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(app);
         new HeartbeatRoutes(resolver, clock).register(app);
         app.events(e -> e.serverStopped(agents::close));
         return app.start(config.bind(), config.port());

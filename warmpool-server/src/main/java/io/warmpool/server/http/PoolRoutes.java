@@ -17,15 +17,25 @@ final class PoolRoutes {
     private final Allocator allocator;
     private final java.util.function.IntSupplier proxyConnections;
 
-    PoolRoutes(RegionResolver resolver, Allocator allocator, java.util.function.IntSupplier proxyConnections) {
+    private final Access access;
+
+    PoolRoutes(RegionResolver resolver, Allocator allocator, Access access,
+               java.util.function.IntSupplier proxyConnections) {
         this.resolver = resolver;
+        this.access = access;
         this.allocator = allocator;
         this.proxyConnections = proxyConnections;
     }
 
     void register(Javalin app) {
-        app.get("/v1/pools", ctx -> ctx.json(Map.of("success", true, "result", pools())));
-        app.get("/v1/regions", ctx -> ctx.json(Map.of("success", true, "result", regions())));
+        app.get("/v1/pools", ctx -> {
+            access.tenant(ctx);
+            ctx.json(Map.of("success", true, "result", pools()));
+        });
+        app.get("/v1/regions", ctx -> {
+            access.tenant(ctx);
+            ctx.json(Map.of("success", true, "result", regions()));
+        });
         app.get("/healthz", ctx -> ctx.json(Map.of("ok", true, "regions", resolver.all().keySet(),
                 "devtoolsConnections", proxyConnections.getAsInt())));
     }

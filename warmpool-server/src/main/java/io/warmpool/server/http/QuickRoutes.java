@@ -33,11 +33,13 @@ final class QuickRoutes {
 
     private final RegionResolver resolver;
     private final Allocator allocator;
+    private final Access access;
     private final AgentClient agents;
 
-    QuickRoutes(RegionResolver resolver, Allocator allocator, AgentClient agents) {
+    QuickRoutes(RegionResolver resolver, Allocator allocator, Access access, AgentClient agents) {
         this.resolver = resolver;
         this.allocator = allocator;
+        this.access = access;
         this.agents = agents;
     }
 
@@ -49,7 +51,9 @@ final class QuickRoutes {
         QuickAction action = QuickAction.fromPath(ctx.pathParam("action")).orElseThrow(() ->
                 new InvalidRequestException("unknown_action", "action", "unknown quick action '"
                         + ctx.pathParam("action") + "' (known: screenshot, pdf, content)"));
+        Access.Tenant tenant = access.tenant(ctx);
         QuickActionRequest request = Json.read(ctx.bodyAsBytes(), QuickActionRequest.class).validated(action);
+        access.takeQuick(tenant);
         String location = ctx.header(SessionRoutes.LOCATION_HEADER);
         if (location == null) {
             location = ctx.queryParam("location");
@@ -66,7 +70,7 @@ final class QuickRoutes {
         Lease lease = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             lease = allocator.acquire(placement.region().name(), pool.settings().name(),
-                    SESSION_PREFIX + UUID.randomUUID(), budget, placement.zones());
+                    Access.internal(tenant, SESSION_PREFIX + UUID.randomUUID()), budget, placement.zones());
             RegionPool holder = allocator.region(lease.instance().region()).pools().get(pool.settings().name());
             answer = call(holder, lease, action, body, budget);
             if (answer.statusCode() != DEAD) {

@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@code /v1/sessions}: acquire (sticky by session id), list, show and release sessions. Stateless. */
+/**
+ * {@code /v1/sessions}: acquire (sticky by session id), list, show and release sessions. A session belongs to the
+ * tenant that made it: another tenant's id is simply unknown to a caller (404). Stateless.
+ */
 final class SessionRoutes {
     static final String LOCATION_HEADER = "X-Warmpool-Location";
     private static final String SESSION_ID = "[A-Za-z0-9._-]{1,128}";
@@ -30,22 +33,27 @@ final class SessionRoutes {
 
     private final RegionResolver resolver;
     private final Allocator allocator;
+    private final Access access;
+    private final SessionTokens tokens;
     private final DevtoolsProxy proxy;
 
-    SessionRoutes(RegionResolver resolver, Allocator allocator, DevtoolsProxy proxy) {
+    SessionRoutes(RegionResolver resolver, Allocator allocator, Access access, SessionTokens tokens, DevtoolsProxy proxy) {
         this.resolver = resolver;
         this.allocator = allocator;
+        this.access = access;
+        this.tokens = tokens;
         this.proxy = proxy;
     }
 
     void register(Javalin app) {
         app.post("/v1/sessions", this::acquire);
         app.get("/v1/sessions", this::list);
-        app.get("/v1/sessions/{id}", ctx -> ctx.json(view(ctx, find(ctx.pathParam("id")))));
+        app.get("/v1/sessions/{id}", ctx -> ctx.json(view(ctx, find(ctx, ctx.pathParam("id")))));
         app.delete("/v1/sessions/{id}", this::release);
     }
 
     private void acquire(Context ctx) {
+        Access.Tenant tenant = access.tenant(ctx);
         SessionRequest req = Json.read(ctx.bodyAsBytes(), SessionRequest.class);
         String location = req.location() != null ? req.location() : ctx.header(LOCATION_HEADER);
         RegionResolver.Placement placement = resolver.place(location);
@@ -60,16 +68,36 @@ final class SessionRoutes {
                     + " and not start with '" + QuickRoutes.SESSION_PREFIX + "' (got '" + sessionId + "')");
         }
         Duration keepAlive = keepAlive(req.keepAlive(), pool);
-        Lease lease = allocator.acquire(placement.region().name(), pool.settings().name(), sessionId, keepAlive,
+        String internal = Access.internal(tenant, sessionId);
+        if (allocator.find(internal).isEmpty()) {
+            access.checkConcurrent(tenant, held(tenant));
+            access.takeSession(tenant);
+        }
+        Lease lease = allocator.acquire(placement.region().name(), pool.settings().name(), internal, keepAlive,
                 placement.zones());
         ctx.status(lease.created() ? 201 : 200);
         ctx.header("X-Warmpool-Region", lease.instance().region());
         ctx.header("X-Warmpool-Instance", lease.instance().id());
-        Instance fresh = allocator.find(sessionId).orElse(lease.instance());
+        Instance fresh = allocator.find(internal).orElse(lease.instance());
         Map<String, Object> body = view(ctx, fresh);
         body.put("warm", lease.warm());
         body.put("fallback", lease.fallback());
         ctx.json(body);
+    }
+
+    /** Sessions the tenant holds now (quick actions not counted). */
+    private long held(Access.Tenant tenant) {
+        String prefix = tenant.name() + "/";
+        long n = 0;
+        for (RegionRuntime r : resolver.all().values()) {
+            for (Instance i : r.store().list(null)) {
+                if (i.sessionId() != null && i.sessionId().startsWith(prefix)
+                        && !Access.external(i.sessionId()).startsWith(QuickRoutes.SESSION_PREFIX)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     static Duration keepAlive(String text, RegionPool pool) {
@@ -91,10 +119,13 @@ final class SessionRoutes {
     }
 
     private void list(Context ctx) {
+        Access.Tenant tenant = access.tenant(ctx);
+        String prefix = tenant.name() + "/";
         List<Map<String, Object>> out = new ArrayList<>();
         for (RegionRuntime r : resolver.all().values()) {
             for (Instance i : r.store().list(null)) {
-                if (i.sessionId() != null && !i.sessionId().startsWith(QuickRoutes.SESSION_PREFIX)) {
+                if (i.sessionId() != null && i.sessionId().startsWith(prefix)
+                        && !Access.external(i.sessionId()).startsWith(QuickRoutes.SESSION_PREFIX)) {
                     out.add(view(ctx, i));
                 }
             }
@@ -102,35 +133,37 @@ final class SessionRoutes {
         ctx.json(Map.of("success", true, "result", out));
     }
 
-    private Instance find(String sessionId) {
-        return allocator.find(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    private Instance find(Context ctx, String sessionId) {
+        String internal = Access.internal(access.tenant(ctx), sessionId);
+        return allocator.find(internal).orElseThrow(() -> new SessionNotFoundException(sessionId));
     }
 
     private void release(Context ctx) {
-        String sessionId = ctx.pathParam("id");
-        Optional<RegionPool> holder = allocator.holder(sessionId);
+        String internal = Access.internal(access.tenant(ctx), ctx.pathParam("id"));
+        Optional<RegionPool> holder = allocator.holder(internal);
         if (holder.isPresent()) {
-            proxy.closeAll(sessionId, "session released");
-            holder.get().release(sessionId, false);
+            proxy.closeAll(internal, "session released");
+            holder.get().release(internal, false);
         }
         ctx.status(204);
     }
 
-    static Map<String, Object> view(Context ctx, Instance i) {
+    private Map<String, Object> view(Context ctx, Instance i) {
+        String external = Access.external(i.sessionId());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sessionId", i.sessionId());
+        m.put("sessionId", external);
         m.put("instanceId", i.id());
         m.put("region", i.region());
         m.put("pool", i.pool());
         m.put("zone", i.zone());
         m.put("state", i.state() == InstanceState.CLAIMED ? "active" : "lost");
-        m.put("webSocketDebuggerUrl", devtoolsUrl(ctx, i.sessionId()));
+        m.put("webSocketDebuggerUrl", devtoolsUrl(ctx, external, tokens.token(Access.tenantOf(i.sessionId()), external)));
         m.put("expiresAt", i.sessionExpiresAt() == null ? null : i.sessionExpiresAt().toString());
         return m;
     }
 
-    static String devtoolsUrl(Context ctx, String sessionId) {
+    static String devtoolsUrl(Context ctx, String sessionId, String token) {
         String host = ctx.header("Host") == null ? "127.0.0.1" : ctx.header("Host");
-        return "ws://" + host + "/v1/sessions/" + sessionId + "/devtools/browser";
+        return "ws://" + host + "/v1/sessions/" + sessionId + "/devtools/browser?token=" + token;
     }
 }

@@ -55,6 +55,8 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final Dialect dialect;
     private final ConnectionSource connections;
     private final String claimSql;
+    private final java.util.concurrent.ConcurrentMap<Integer, String> zoneClaimSql =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Transactions tx;
 
     JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
@@ -101,13 +103,49 @@ public sealed class JdbcInstanceStore implements InstanceStore
         }
     }
 
+    /**
+     * The claim for callers with nearest zones: one candidate list per zone (nearest first) and one for any zone,
+     * each through an index, and the claim takes a random candidate of the best non-empty list. Still one statement.
+     */
+    private String zoneClaimSql(int zones) {
+        return zoneClaimSql.computeIfAbsent(zones, n -> {
+            StringBuilder union = new StringBuilder();
+            for (int i = 0; i <= n; i++) {
+                if (i > 0) {
+                    union.append(" UNION ALL ");
+                }
+                union.append("SELECT z").append(i).append(".id, ").append(i).append(" AS rank FROM (SELECT id FROM instances")
+                        .append(" WHERE pool = ? AND state = 'WARM' AND version = ?")
+                        .append(i < n ? " AND zone = ?" : "")
+                        .append(" AND heartbeat_at >= ? ORDER BY pick LIMIT ?").append(dialect.claimLock())
+                        .append(") z").append(i);
+            }
+            return "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
+                    + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
+                    + " WHERE id = (SELECT c.id FROM (" + union + ") c ORDER BY c.rank, random() LIMIT 1)"
+                    + " AND state = 'WARM' RETURNING " + COLUMNS;
+        });
+    }
+
     /** The claimed instance, empty when no candidate was free, null when the session id is already bound. */
     private Optional<Instance> claimOnce(Connection c, ClaimRequest r) throws SQLException {
         long now = r.now().toEpochMilli();
         long keepAlive = r.keepAlive().toMillis();
-        try (PreparedStatement s = c.prepareStatement(claimSql)) {
-            bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(),
-                    r.freshAfter().toEpochMilli(), r.candidates());
+        boolean byZone = !r.zones().isEmpty();
+        try (PreparedStatement s = c.prepareStatement(byZone ? zoneClaimSql(r.zones().size()) : claimSql)) {
+            if (byZone) {
+                java.util.List<Object> params = new java.util.ArrayList<>(java.util.List.of(
+                        r.sessionId(), now, now + keepAlive, keepAlive));
+                for (String zone : r.zones()) {
+                    params.addAll(java.util.List.of(r.pool(), r.version(), zone, r.freshAfter().toEpochMilli(),
+                            r.candidates()));
+                }
+                params.addAll(java.util.List.of(r.pool(), r.version(), r.freshAfter().toEpochMilli(), r.candidates()));
+                bind(s, params.toArray());
+            } else {
+                bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(),
+                        r.freshAfter().toEpochMilli(), r.candidates());
+            }
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(InstanceRows.read(rs)) : Optional.empty();
             }

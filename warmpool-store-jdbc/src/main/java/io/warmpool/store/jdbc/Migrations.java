@@ -45,7 +45,10 @@ final class Migrations {
                         pick               BIGINT  NOT NULL
                     )""",
                     // serves the claim: equality on the first three, then candidates in pick order, no sort
-                    "CREATE INDEX instances_claim ON instances (pool, state, version, pick)")));
+                    "CREATE INDEX instances_claim ON instances (pool, state, version, pick)")),
+            new Version(2, "zone-aware claims", List.of(
+                    // serves a claim's per-zone candidate lists the same way
+                    "CREATE INDEX instances_claim_zone ON instances (pool, state, version, zone, pick)")));
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

@@ -1,0 +1,43 @@
+package io.warmpool.server;
+
+import io.warmpool.ConfigException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The gateway's secret: signs session tokens and authenticates agents. Kept in {@code <dataDir>/gateway.secret}
+ * (owner-only), created on first start, so tokens stay valid across restarts.
+ */
+final class GatewaySecret {
+    private GatewaySecret() {
+    }
+
+    static byte[] loadOrCreate(Path dataDir) {
+        Path file = dataDir.resolve("gateway.secret");
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.exists(file)) {
+                byte[] fresh = new byte[32];
+                new SecureRandom().nextBytes(fresh);
+                try {
+                    Files.writeString(file, HexFormat.of().formatHex(fresh), StandardCharsets.US_ASCII,
+                            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (FileAlreadyExistsException raced) {
+                    // another gateway on the same data dir wrote it first; use theirs
+                }
+            }
+            return HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read or create the gateway secret " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.warmpool.server.http;
+
+import io.javalin.http.Context;
+import io.warmpool.RateLimitedException;
+import io.warmpool.UnauthorizedException;
+import io.warmpool.core.TokenBucket;
+import io.warmpool.server.config.AuthSettings;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Who is calling, and whether they are within their limits. API keys arrive as {@code Authorization: Bearer <key>}
+ * and are compared by their SHA-256 hash; with auth {@code none} every caller is the anonymous tenant.
+ * Thread-safe.
+ */
+final class Access {
+    static final String TENANT = "warmpool.tenant";
+
+    /** A caller and its limits. */
+    record Tenant(String name, AuthSettings.Limits limits) {
+    }
+
+    private final AuthSettings auth;
+    private final Map<String, Tenant> byKeyHash = new HashMap<>();
+    private final Map<String, TokenBucket> sessionBuckets = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> quickBuckets = new ConcurrentHashMap<>();
+    private final LongSupplier ticker;
+
+    Access(AuthSettings auth, LongSupplier ticker) {
+        this.auth = auth;
+        this.ticker = ticker;
+        auth.tenants().values().forEach(t -> t.keyHashes().forEach(h -> byKeyHash.put(h, new Tenant(t.name(), t.limits()))));
+    }
+
+    /** The calling tenant; 401 without a valid key (unless auth is none). Cached on the request. */
+    Tenant tenant(Context ctx) {
+        Tenant cached = ctx.attribute(TENANT);
+        if (cached != null) {
+            return cached;
+        }
+        Tenant t = auth.none() ? new Tenant(AuthSettings.ANONYMOUS, auth.anonymousLimits()) : byKey(ctx.header("Authorization"));
+        ctx.attribute(TENANT, t);
+        return t;
+    }
+
+    private Tenant byKey(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new UnauthorizedException("send an API key as 'Authorization: Bearer <key>'");
+        }
+        Tenant t = byKeyHash.get(hash(header.substring(7).trim()));
+        if (t == null) {
+            throw new UnauthorizedException("the API key is not valid");
+        }
+        return t;
+    }
+
+    Tenant named(String name) {
+        if (auth.none() && name.equals(AuthSettings.ANONYMOUS)) {
+            return new Tenant(name, auth.anonymousLimits());
+        }
+        AuthSettings.Tenant t = auth.tenants().get(name);
+        if (t == null) {
+            throw new UnauthorizedException("unknown tenant");
+        }
+        return new Tenant(t.name(), t.limits());
+    }
+
+    void takeSession(Tenant t) {
+        take(sessionBuckets.computeIfAbsent(t.name(), k -> new TokenBucket(t.limits().sessionsPerMinute(),
+                t.limits().sessionsPerMinute() / 60.0, ticker)), t, "sessionsPerMinute",
+                t.limits().sessionsPerMinute() + " new sessions per minute");
+    }
+
+    void takeQuick(Tenant t) {
+        take(quickBuckets.computeIfAbsent(t.name(), k -> new TokenBucket(t.limits().quickPerSecond(),
+                t.limits().quickPerSecond(), ticker)), t, "quickPerSecond",
+                t.limits().quickPerSecond() + " quick actions per second");
+    }
+
+    void checkConcurrent(Tenant t, long held) {
+        if (held >= t.limits().maxSessions()) {
+            throw new RateLimitedException("maxSessions", "tenant " + t.name() + " holds " + held
+                    + " sessions, its limit maxSessions=" + t.limits().maxSessions() + "; release one first",
+                    Duration.ofSeconds(5));
+        }
+    }
+
+    private static void take(TokenBucket bucket, Tenant t, String limit, String what) {
+        long wait = bucket.tryTake();
+        if (wait > 0) {
+            throw new RateLimitedException(limit, "tenant " + t.name() + " is over " + limit + " (" + what + ")",
+                    Duration.ofNanos(wait));
+        }
+    }
+
+    static String hash(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Internal session ids carry their tenant, so one tenant's ids never meet another's. */
+    static String internal(Tenant t, String sessionId) {
+        return t.name() + "/" + sessionId;
+    }
+
+    static String external(String internal) {
+        int slash = internal.indexOf('/');
+        return slash < 0 ? internal : internal.substring(slash + 1);
+    }
+
+    static String tenantOf(String internal) {
+        int slash = internal.indexOf('/');
+        return slash < 0 ? "" : internal.substring(0, slash);
+    }
+}

@@ -64,6 +64,11 @@ final class BenchGateway implements AutoCloseable {
                 + p.coldHits() + ", exhausted=" + p.exhaustedCount();
     }
 
+    /** The pool engine itself, to time an acquire without HTTP. */
+    RegionPool pool(String pool) {
+        return gateway.regions().get(REGION).pool(pool);
+    }
+
     /** Acquires of {@code pool} so far that found nothing warm and waited for a start. */
     long waited(String pool) {
         return gateway.regions().get(REGION).pool(pool).coldHits();

@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <pre>
  * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
- *     io.warmpool.bench.ChattyVsQuick [--samples 20] [--chromium /usr/bin/chromium]
+ *     io.warmpool.bench.ChattyVsQuick [--samples 30] [--chromium /usr/bin/chromium]
  * </pre>
  */
 public final class ChattyVsQuick {
@@ -37,7 +37,7 @@ public final class ChattyVsQuick {
 
     public static void main(String[] args) throws Exception {
         BenchOptions o = BenchOptions.parse(args, Set.of("samples", "chromium"));
-        int samples = o.count("samples", 20, 1_000);
+        int samples = o.count("samples", 30, 1_000);
         Path chromium = o.chromium();
         Path root = Files.createTempDirectory("warmpool-chatty-");
         System.out.println(MachineInfo.describe(chromium).text());

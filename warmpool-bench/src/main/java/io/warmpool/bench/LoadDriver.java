@@ -1,6 +1,8 @@
 package io.warmpool.bench;
 
+import io.warmpool.core.Lease;
 import io.warmpool.core.PoolSettings;
+import io.warmpool.core.RegionPool;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -74,35 +76,50 @@ public final class LoadDriver {
 
     /**
      * Back to back, each DELETE is followed by a reset that takes longer than an acquire, so the warm set drains;
-     * the driver therefore waits after each DELETE until the pool is fully warm again (timing that wait as the
-     * reset time), so that every timed acquire is an acquire from a warm pool.
+     * the driver therefore waits after each release until the pool is fully warm again (timing that wait as the
+     * reset time), so that every timed acquire is an acquire from a warm pool. Each round also acquires once
+     * in-process ({@code RegionPool.acquire}, no HTTP), to show what the HTTP layer adds.
      */
     private void warmAcquire(GatewayClient client, BenchGateway gateway, int count) throws Exception {
+        RegionPool pool = gateway.pool("browser");
         for (int i = 0; i < 20; i++) { // warm-up, not measured: JIT and connection pool of both sides
             client.release(client.acquire("browser", BenchGateway.LOCATION).id());
             gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofSeconds(30));
+            pool.release(pool.acquire("warmup-" + i, Duration.ofSeconds(60)).instance().sessionId(), false);
+            gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofSeconds(30));
         }
-        long[] nanos = new long[count];
+        long[] http = new long[count];
+        long[] direct = new long[count];
         long[] resets = new long[count];
         int waited = 0;
         for (int i = 0; i < count; i++) {
             long t0 = System.nanoTime();
             GatewayClient.Session s = client.acquire("browser", BenchGateway.LOCATION);
-            nanos[i] = System.nanoTime() - t0;
+            http[i] = System.nanoTime() - t0;
             waited += s.warm() ? 0 : 1;
             long t1 = System.nanoTime();
             client.release(s.id());
             gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofSeconds(30));
             resets[i] = System.nanoTime() - t1;
+            long t2 = System.nanoTime();
+            Lease lease = pool.acquire("direct-" + i, Duration.ofSeconds(60));
+            direct[i] = System.nanoTime() - t2;
+            waited += lease.warm() ? 0 : 1;
+            pool.release(lease.instance().sessionId(), false);
+            gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofSeconds(30));
         }
-        Percentiles p = Percentiles.of(nanos);
-        Percentiles r = Percentiles.of(resets);
-        System.out.println("## Warm acquire: POST /v1/sessions (pool browser, " + WARM_BROWSERS + " warm), then DELETE");
-        System.out.print(new TextTable("what", "n", "p50 ms", "p90 ms", "p99 ms", "max ms", "waited for a start")
-                .row("POST /v1/sessions (timed alone)", p.count(), p.p50(), p.ms(0.9), p.ms(0.99), p.maxMs(), waited)
-                .row("DELETE until the pool is warm again (reset)", r.count(), r.p50(), r.ms(0.9), r.ms(0.99),
-                        r.maxMs(), "-"));
-        System.out.println("after: " + gateway.describe("browser") + "\n");
+        System.out.println("## Warm acquire: pool browser, " + WARM_BROWSERS + " warm; each acquire, then release,"
+                + " then wait until warm again");
+        TextTable table = new TextTable("what", "n", "p50 ms", "p90 ms", "p99 ms", "max ms");
+        row(table, "POST /v1/sessions over HTTP (timed alone)", Percentiles.of(http));
+        row(table, "RegionPool.acquire in-process (no HTTP)", Percentiles.of(direct));
+        row(table, "DELETE until the pool is warm again (reset)", Percentiles.of(resets));
+        System.out.print(table);
+        System.out.println("acquires that waited for a start: " + waited + "; after: " + gateway.describe("browser") + "\n");
+    }
+
+    private static void row(TextTable table, String what, Percentiles p) {
+        table.row(what, p.count(), p.p50(), p.ms(0.9), p.ms(0.99), p.maxMs());
     }
 
     private void coldAcquire(GatewayClient client, BenchGateway gateway, int count) throws Exception {

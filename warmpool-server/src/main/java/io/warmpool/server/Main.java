@@ -31,6 +31,10 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        if (args.length == 2 && args[0].equals("hash-key")) {
+            System.out.println(io.warmpool.server.http.KeyHash.of(args[1]));
+            return 0;
+        }
         CommandLine cli;
         try {
             cli = CommandLine.parse(args);

@@ -29,11 +29,15 @@ final class TestGateway implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     TestGateway(Path dataDir, PoolSettings browser) {
+        this(dataDir, browser, c -> c);
+    }
+
+    TestGateway(Path dataDir, PoolSettings browser, java.util.function.UnaryOperator<GatewayConfig> tweak) {
         this.dataDir = dataDir;
         GatewayConfig config = GatewayConfig.demo(dataDir, CHROMIUM, 0)
                 .withPools(Map.of("browser", browser))
                 .withHeartbeat(new HeartbeatSettings(Duration.ofMillis(500), 100, Duration.ofMillis(200), 1, 10_000));
-        this.gateway = Main.start(config, agents);
+        this.gateway = Main.start(tweak.apply(config), agents);
     }
 
     HttpResponse<byte[]> send(String method, String path, String body, String... headers) {

@@ -6,12 +6,8 @@ import io.warmpool.UnauthorizedException;
 import io.warmpool.core.TokenBucket;
 import io.warmpool.server.config.AuthSettings;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -102,12 +98,7 @@ final class Access {
     }
 
     static String hash(String key) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return KeyHash.of(key);
     }
 
     /** Internal session ids carry their tenant, so one tenant's ids never meet another's. */

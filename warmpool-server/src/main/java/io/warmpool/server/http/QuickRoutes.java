@@ -52,8 +52,8 @@ final class QuickRoutes {
                 new InvalidRequestException("unknown_action", "action", "unknown quick action '"
                         + ctx.pathParam("action") + "' (known: screenshot, pdf, content)"));
         Access.Tenant tenant = access.tenant(ctx);
+        access.takeQuick(tenant); // every request counts, valid or not: the limit is there for abuse
         QuickActionRequest request = Json.read(ctx.bodyAsBytes(), QuickActionRequest.class).validated(action);
-        access.takeQuick(tenant);
         String location = ctx.header(SessionRoutes.LOCATION_HEADER);
         if (location == null) {
             location = ctx.queryParam("location");

@@ -55,7 +55,8 @@ public final class Agent implements AutoCloseable {
                 config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http);
         ChromiumLauncher launcher = new ChromiumLauncher(config.chromium(), profiles, config.startTimeout());
         this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died);
-        this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region()), new BrowserReset(config.region()), json);
+        this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region(), config.sparePage()),
+                new BrowserReset(config.region()), json);
         try {
             this.port = api.start("127.0.0.1", config.port());
         } catch (RuntimeException e) {

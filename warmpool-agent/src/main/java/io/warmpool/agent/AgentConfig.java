@@ -19,15 +19,17 @@ import java.util.Set;
  * @param gateway           base URL heartbeats go to; {@code null} sends none
  * @param heartbeatInterval time between heartbeat reports
  * @param startTimeout      how long one Chromium may take to report its DevTools endpoint
+ * @param sparePage         keep one blank page in its own context ready for each browser's next quick action
+ *                          (faster quick actions; a CDP session client listing all targets can see it)
  */
 public record AgentConfig(String agentId, String region, String zone, int port, Path chromium, Path dataDir,
-                          URI gateway, Duration heartbeatInterval, Duration startTimeout) {
+                          URI gateway, Duration heartbeatInterval, Duration startTimeout, boolean sparePage) {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final String USAGE = "usage: AgentMain --agent-id ID --region R --zone Z --port N --chromium PATH"
-            + " --data-dir DIR [--gateway URL] [--heartbeat-interval PT5S] [--start-timeout PT30S]";
+            + " --data-dir DIR [--gateway URL] [--heartbeat-interval PT5S] [--start-timeout PT30S] [--spare-page true|false]";
     private static final Set<String> REQUIRED = Set.of("agent-id", "region", "zone", "port", "chromium", "data-dir");
-    private static final Set<String> OPTIONAL = Set.of("gateway", "heartbeat-interval", "start-timeout");
+    private static final Set<String> OPTIONAL = Set.of("gateway", "heartbeat-interval", "start-timeout", "spare-page");
 
     public AgentConfig {
         name("agentId", agentId);
@@ -84,7 +86,8 @@ public record AgentConfig(String agentId, String region, String zone, int port, 
                 integer("port", options.get("port")), Path.of(options.get("chromium")), Path.of(options.get("data-dir")),
                 options.containsKey("gateway") ? uri("gateway", options.get("gateway")) : null,
                 duration("heartbeat-interval", options.get("heartbeat-interval"), DEFAULT_HEARTBEAT_INTERVAL),
-                duration("start-timeout", options.get("start-timeout"), DEFAULT_START_TIMEOUT));
+                duration("start-timeout", options.get("start-timeout"), DEFAULT_START_TIMEOUT),
+                bool("spare-page", options.getOrDefault("spare-page", "true")));
     }
 
     private static void name(String field, String value) {
@@ -97,6 +100,14 @@ public record AgentConfig(String agentId, String region, String zone, int port, 
         if (value == null || value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
             throw new ConfigException(field + " must be positive and at most " + max + " (" + field + "=" + value + ")");
         }
+    }
+
+    private static boolean bool(String option, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException("--" + option + " must be true or false (got '" + value + "')");
+        };
     }
 
     private static int integer(String option, String value) {

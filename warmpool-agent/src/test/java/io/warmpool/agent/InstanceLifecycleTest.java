@@ -130,6 +130,21 @@ class InstanceLifecycleTest {
     }
 
     @Test
+    void withoutSparePagesAQuickActionLeavesNoContextBehind() throws Exception {
+        String cdpUrl = client.start("plain").path("cdpUrl").asText();
+
+        HttpResponse<byte[]> content = client.post("/instances/plain/quick/content", "{\"html\":\"<p>plain</p>\"}");
+
+        assertThat(AgentClient.json(content).path("result").asText()).contains("plain");
+        try (HttpClient http = HttpClient.newHttpClient();
+             CdpConnection cdp = CdpConnection.open(http, URI.create(cdpUrl), new ObjectMapper(), CDP_TIMEOUT)) {
+            assertThat(Processes.await(Duration.ofSeconds(10), () -> cdp.call("Target.getBrowserContexts", null, null,
+                    CDP_TIMEOUT).path("browserContextIds").isEmpty())).isTrue();
+        }
+        client.delete("/instances/plain");
+    }
+
+    @Test
     void resetAndQuickActionsOfAnUnknownInstanceAreNotFound() {
         HttpResponse<byte[]> reset = client.post("/instances/ghost/reset", "");
 
@@ -192,6 +207,7 @@ class InstanceLifecycleTest {
 
     private static AgentConfig config(String agentId, String chromium, String startTimeout) {
         return AgentConfig.fromArgs("--agent-id", agentId, "--region", "weur", "--zone", "z1", "--port", "0",
-                "--chromium", chromium, "--data-dir", dataDir.toString(), "--start-timeout", startTimeout);
+                "--chromium", chromium, "--data-dir", dataDir.toString(), "--start-timeout", startTimeout,
+                "--spare-page", "false");
     }
 }

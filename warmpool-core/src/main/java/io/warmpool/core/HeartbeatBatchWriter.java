@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Drains a region's {@link HeartbeatQueue} into its store: batches of up to {@code batchSize}, flushed at the
  * latest {@code flushAfter} after their first report, coalesced by instance (the latest report wins), each batch
- * written in one transaction, retried {@code retries} times, then dropped and counted.
+ * written in one transaction and retried {@code retries} times. When the store stays unwritable, reports are held
+ * (coalesced by instance, at most {@code maxHeld}; past that the oldest are dropped and counted) and written as soon
+ * as the store is back, with one log line each way; the queue's lag keeps growing meanwhile.
  * Run {@link #runOnce()} from tests; {@link #run()} loops until interrupted. Counters are thread-safe.
  */
 public final class HeartbeatBatchWriter implements Runnable {
@@ -32,6 +34,11 @@ public final class HeartbeatBatchWriter implements Runnable {
     private final AtomicLong reportsWritten = new AtomicLong();
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicLong reportsDropped = new AtomicLong();
+    private final int maxHeld;
+    private final Map<String, HeartbeatReport> held = new LinkedHashMap<>(); // only touched by the writer thread
+    private long heldTaken; // reports taken from the queue and not yet written; writer thread only
+    private volatile int heldCount;
+    private volatile boolean storeDown;
 
     public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
                                 Duration flushAfter, int retries) {
@@ -47,6 +54,7 @@ public final class HeartbeatBatchWriter implements Runnable {
         this.batchSize = batchSize;
         this.flushAfter = flushAfter;
         this.retries = retries;
+        this.maxHeld = Math.max(batchSize, 100_000);
     }
 
     @Override
@@ -65,49 +73,82 @@ public final class HeartbeatBatchWriter implements Runnable {
     /** Takes one batch (waiting up to {@code flushAfter}) and writes it; returns how many reports it took. */
     public int runOnce() throws InterruptedException {
         List<HeartbeatReport> batch = queue.poll(batchSize, flushAfter);
-        if (batch.isEmpty()) {
+        if (batch.isEmpty() && held.isEmpty()) {
             return 0;
         }
-        try {
-            write(coalesce(batch), batch.size());
-        } finally {
-            queue.acknowledge(batch);
+        heldTaken += batch.size();
+        for (HeartbeatReport r : coalesce(batch)) {
+            held.merge(r.instanceId(), r, HeartbeatBatchWriter::latest);
         }
+        dropOldestBeyondBound();
+        if (write(held.values())) {
+            reportsWritten.addAndGet(heldTaken);
+            batchesWritten.incrementAndGet();
+            held.clear();
+            queue.acknowledge(batch);
+            heldTaken = 0;
+        }
+        heldCount = held.size();
         return batch.size();
+    }
+
+    private void dropOldestBeyondBound() {
+        var it = held.entrySet().iterator();
+        while (held.size() > maxHeld && it.hasNext()) {
+            it.next();
+            it.remove();
+            reportsDropped.incrementAndGet();
+        }
     }
 
     static Collection<HeartbeatReport> coalesce(List<HeartbeatReport> batch) {
         Map<String, HeartbeatReport> latest = new LinkedHashMap<>();
         for (HeartbeatReport r : batch) {
-            latest.merge(r.instanceId(), r, (old, neu) -> {
-                if (!neu.alive() && old.alive()) {
-                    return neu; // a death is never overwritten by an older "alive"
-                }
-                if (!old.alive() && neu.alive()) {
-                    return old;
-                }
-                return neu.at().isBefore(old.at()) ? old : neu;
-            });
+            latest.merge(r.instanceId(), r, HeartbeatBatchWriter::latest);
         }
         return latest.values();
     }
 
-    private void write(Collection<HeartbeatReport> reports, int taken) {
+    private static HeartbeatReport latest(HeartbeatReport old, HeartbeatReport neu) {
+        if (!neu.alive() && old.alive()) {
+            return neu; // a death is never overwritten by an older "alive"
+        }
+        if (!old.alive() && neu.alive()) {
+            return old;
+        }
+        return neu.at().isBefore(old.at()) ? old : neu;
+    }
+
+    /** Writes in one transaction, retrying; false when the store stayed unwritable (the reports stay held). */
+    private boolean write(Collection<HeartbeatReport> reports) {
         for (int attempt = 0; ; attempt++) {
             try {
                 store.applyHeartbeats(reports);
-                reportsWritten.addAndGet(taken);
-                batchesWritten.incrementAndGet();
-                return;
+                if (storeDown) {
+                    storeDown = false;
+                    log.info("{} - store writable again; wrote {} held heartbeats", region, reports.size());
+                }
+                return true;
             } catch (WarmPoolException e) {
                 if (attempt >= retries) {
-                    reportsDropped.addAndGet(taken);
-                    log.warn("{} - dropped a batch of {} heartbeats after {} attempts: {}", region, taken, attempt + 1,
-                            e.getMessage());
-                    return;
+                    if (!storeDown) {
+                        storeDown = true;
+                        log.warn("{} - store unwritable, holding heartbeats until it is back: {}", region, e.getMessage());
+                    }
+                    return false;
                 }
             }
         }
+    }
+
+    /** Whether the last write failed and reports are being held. */
+    public boolean storeDown() {
+        return storeDown;
+    }
+
+    /** Reports held (coalesced by instance) while the store is unwritable. */
+    public int held() {
+        return heldCount;
     }
 
     public long reportsWritten() {

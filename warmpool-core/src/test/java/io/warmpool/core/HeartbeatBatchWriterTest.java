@@ -94,21 +94,42 @@ class HeartbeatBatchWriterTest {
     }
 
     @Test
-    void aFailingStoreIsRetriedOnceThenTheBatchIsDroppedAndCounted() throws Exception {
+    void whileTheStoreIsUnwritableReportsAreHeldCoalescedAndWrittenWhenItIsBack() throws Exception {
         List<Integer> attempts = new ArrayList<>();
-        InstanceStore store = intercepting(new InMemoryInstanceStore(), reports -> {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        InMemoryInstanceStore real = new InMemoryInstanceStore();
+        Instant start = clock.instant();
+        real.insert(Instance.starting("a", "weur", "browser", "weur-a", "agent-1", "1", start, start.plusSeconds(600)));
+        InstanceStore store = intercepting(real, reports -> {
             attempts.add(reports.size());
-            throw new io.warmpool.StoreException("disk full", "SQLITE_FULL", null);
+            if (down.get()) {
+                throw new io.warmpool.StoreException("disk full", "SQLITE_FULL", null);
+            }
+            return null;
         });
         BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10, System::nanoTime);
-        queue.offer(report("a", true, 0));
         HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(5), 1);
 
+        queue.offer(report("a", true, 1));
         writer.runOnce();
+        assertThat(attempts).as("one try and one retry").hasSize(2);
+        assertThat(writer.storeDown()).isTrue();
+        assertThat(writer.held()).isEqualTo(1);
+        assertThat(writer.reportsDropped()).isZero();
+        assertThat(queue.lag(clock.instant().plusSeconds(3))).as("held reports still count as lag")
+                .isEqualTo(Duration.ofSeconds(3));
 
-        assertThat(attempts).hasSize(2);
-        assertThat(writer.reportsDropped()).isEqualTo(1);
-        assertThat(queue.lag(clock.instant().plusSeconds(3))).as("nothing left in flight").isZero();
+        queue.offer(report("a", true, 4));
+        writer.runOnce();
+        assertThat(writer.held()).as("coalesced by instance").isEqualTo(1);
+
+        down.set(false);
+        writer.runOnce();
+        assertThat(writer.storeDown()).isFalse();
+        assertThat(writer.held()).isZero();
+        assertThat(writer.reportsWritten()).isEqualTo(2);
+        assertThat(real.find("a").orElseThrow().heartbeatAt()).isEqualTo(start.plusSeconds(4));
+        assertThat(queue.lag(clock.instant().plusSeconds(3))).isZero();
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Runs one quick action next to a browser, in a fresh browser context that is always disposed:
- * take a blank page (prepared ahead by {@link SparePage}), set the viewport, load, wait for the selector,
+ * take a blank page (prepared ahead by {@link SparePage} when enabled), set the viewport, load, wait for the selector,
  * capture, then dispose of the context in the background. Thread-safe and stateless: many
  * actions may run on one browser at once, each in its own context. The whole action is bounded by
  * {@link QuickActionRequest#budgetMillis()}.
@@ -19,9 +19,12 @@ public final class QuickActionRunner {
     private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String region;
+    private final boolean sparePages;
 
-    public QuickActionRunner(String region) {
+    /** @param sparePages prepare each browser's next page ahead (see {@link SparePage}) */
+    public QuickActionRunner(String region, boolean sparePages) {
         this.region = region;
+        this.sparePages = sparePages;
     }
 
     /**
@@ -39,7 +42,7 @@ public final class QuickActionRunner {
         instance.countUse();
         IsolatedPage page = null;
         try {
-            page = instance.spare().take(budget);
+            page = sparePages ? instance.spare().take(budget) : IsolatedPage.open(instance, budget);
             page.setViewport(req.viewport(), budget);
             PageLoader.load(page, req);
             if (req.waitForSelector() != null) {
@@ -53,7 +56,7 @@ public final class QuickActionRunner {
             throw new AgentException("browser_error", 502, "interrupted");
         } finally {
             if (page != null) {
-                instance.spare().release(page); // disposed right after the answer, off the request path
+                instance.spare().release(page, sparePages); // disposed right after the answer, off the request path
             }
             instance.quickSlots().release();
         }

@@ -54,13 +54,13 @@ final class SparePage {
     }
 
     /**
-     * Disposes a used page's context and then prepares the next spare, both on a virtual thread after
-     * the action has answered, so that neither competes with the action for the browser.
+     * Disposes a used page's context and then (if {@code prepareNext}) prepares the next spare, both on a
+     * virtual thread after the action has answered, so that neither competes with the action for the browser.
      */
-    void release(IsolatedPage used) {
+    void release(IsolatedPage used, boolean prepareNext) {
         long gen = generation.get();
         Thread.ofVirtual().name("release-" + instance.id()).start(() -> {
-            boolean refill = spare.get() == null && instance.alive() && refilling.compareAndSet(false, true);
+            boolean refill = prepareNext && spare.get() == null && instance.alive() && refilling.compareAndSet(false, true);
             CompletableFuture<Void> done = new CompletableFuture<>();
             if (refill) {
                 prepared = done; // from now on a taker waits for this page instead of opening its own

@@ -16,17 +16,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * A running agent: its browsers, its HTTP API on 127.0.0.1 and, with a gateway, its heartbeats.
- * Browser profiles live under {@code <dataDir>/agent-<agentId>/}, which is emptied at start (left-overs
- * of a previous run that was killed). Thread-safe; {@link #close()} is idempotent and stops every browser.
+ * Browser profiles live under {@code <dataDir>/agent-<agentId>/}, which is emptied at start; other agents'
+ * folders left behind by a SIGKILL are swept too (see {@link #sweepLeftovers}). Thread-safe; {@link #close()} is idempotent and stops every browser.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -44,6 +47,7 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         Path profiles = config.dataDir().toAbsolutePath().resolve("agent-" + config.agentId());
         deleteTree(profiles);
+        sweepLeftovers(config.dataDir().toAbsolutePath());
         try {
             Files.createDirectories(profiles);
         } catch (IOException e) {
@@ -133,6 +137,31 @@ public final class Agent implements AutoCloseable {
     private void died(BrowserInstance instance) {
         if (heartbeats != null) {
             heartbeats.reportDead(instance.id());
+        }
+    }
+
+    /**
+     * Deletes the profile folders of agents that are gone (killed with SIGKILL, so nobody cleaned up):
+     * {@code agent-*} folders that no live process mentions and that have not changed for a minute.
+     */
+    private static void sweepLeftovers(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        List<String> commandLines = ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(dataDir.toString())).toList();
+        FileTime cutoff = FileTime.from(Instant.now().minus(Duration.ofMinutes(1)));
+        try (Stream<Path> dirs = Files.list(dataDir)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("agent-")).toList()) {
+                String inside = dir + "/";
+                if (commandLines.stream().noneMatch(c -> c.contains(inside))
+                        && Files.getLastModifiedTime(dir).compareTo(cutoff) < 0) {
+                    log.info("deleting {}, left behind by an agent that is gone", dir);
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("cannot sweep {}: {}", dataDir, e.toString());
         }
     }
 

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,12 +63,13 @@ class AgentProcessTest {
                 .as("the wrappers killed their groups").isTrue();
         assertThat(dataDir.resolve("agent-proc")).isNotEmptyDirectory(); // nobody was left to delete the profiles
 
-        Process restarted = launch();
-        awaitReady(restarted);
+        Files.setLastModifiedTime(dataDir.resolve("agent-proc"), FileTime.from(Instant.now().minusSeconds(120)));
+        Process successor = launch("proc-2");
+        awaitReady(successor);
 
-        assertThat(dataDir.resolve("agent-proc")).isEmptyDirectory();
-        restarted.getOutputStream().close();
-        assertThat(restarted.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(dataDir.resolve("agent-proc")).doesNotExist(); // swept: no live process mentions it
+        successor.getOutputStream().close();
+        assertThat(successor.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -94,7 +98,11 @@ class AgentProcessTest {
     }
 
     private Process launch() throws IOException {
-        Process agent = new ProcessBuilder(javaCommand("--agent-id", "proc", "--region", "weur", "--zone", "z1",
+        return launch("proc");
+    }
+
+    private Process launch(String agentId) throws IOException {
+        Process agent = new ProcessBuilder(javaCommand("--agent-id", agentId, "--region", "weur", "--zone", "z1",
                 "--port", "0", "--chromium", "/usr/bin/chromium", "--data-dir", dataDir.toString()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();

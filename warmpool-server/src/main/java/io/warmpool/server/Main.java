@@ -97,8 +97,13 @@ public final class Main {
 
     /** The gateway with SQLite shards under the data dir and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient) {
-        return Gateway.start(config,
-                region -> SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")),
+        return start(config, agentClient,
+                region -> SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")));
+    }
+
+    /** The gateway with the given store shards and one local agent per region. */
+    public static Gateway start(GatewayConfig config, AgentClient agentClient, Gateway.StoreFactory stores) {
+        return Gateway.start(config, stores,
                 (region, onAgentLost, url) -> new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
                         region.zones().get(0), config.chromium(), config.dataDir().resolve("agents"), url,
                         config.heartbeat().interval(), LocalAgentProvider.Settings.currentJava(),

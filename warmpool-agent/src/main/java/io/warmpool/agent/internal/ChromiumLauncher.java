@@ -60,17 +60,24 @@ public final class ChromiumLauncher {
         command.add("--user-data-dir=" + dir);
         command.add("about:blank");
         Process wrapper;
+        Path tmp = null;
         try {
-            Files.createDirectories(dir.resolve(".tmp"));
+            Files.createDirectories(dir);
+            // a short $TMPDIR of its own: Chromium's SingletonSocket lives there, and a unix socket path must stay
+            // under 108 bytes however deep the data dir is
+            tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "wpc");
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             // everything Chromium keeps under $HOME (NSS db, caches, crash reports) stays in its own dir
             builder.environment().put("HOME", dir.toString());
-            builder.environment().put("TMPDIR", dir.resolve(".tmp").toString()); // its SingletonSocket dir too
+            builder.environment().put("TMPDIR", tmp.toString());
             builder.environment().remove("XDG_CONFIG_HOME");
             builder.environment().remove("XDG_CACHE_HOME");
             wrapper = builder.start();
         } catch (IOException e) {
             ChromiumProcess.deleteTree(dir);
+            if (tmp != null) {
+                ChromiumProcess.deleteTree(tmp);
+            }
             throw new AgentException("start_failed", 502, "cannot start " + chromium + ": " + e.getMessage(), e);
         }
         StderrDrain stderr = StderrDrain.start(instanceId, wrapper.getErrorStream());
@@ -81,7 +88,7 @@ public final class ChromiumLauncher {
                 URI cdpUrl = stderr.devtoolsUrl().getNow(null);
                 ProcessHandle main = wrapper.toHandle().children().findFirst().orElse(null);
                 if (main != null && !ChromiumProcess.gone(main)) {
-                    return new ChromiumProcess(wrapper, main, dir, cdpUrl, stderr);
+                    return new ChromiumProcess(wrapper, main, dir, tmp, cdpUrl, stderr);
                 }
                 failure = "Chromium reported " + cdpUrl + " but its process is gone";
             }
@@ -91,6 +98,7 @@ public final class ChromiumLauncher {
         }
         ChromiumProcess.killGroup(wrapper, null, Duration.ofSeconds(5));
         ChromiumProcess.deleteTree(dir);
+        ChromiumProcess.deleteTree(tmp);
         log.debug("start of {} failed: {}", instanceId, failure);
         throw new AgentException("start_failed", 502, failure);
     }

@@ -26,10 +26,13 @@ public final class ChromiumProcess {
     private final Process wrapper;
     private final ProcessHandle chromium;
     private final Path userDataDir;
+    private final Path tmpDir;
     private final URI cdpUrl;
     private final StderrDrain stderr;
 
-    ChromiumProcess(Process wrapper, ProcessHandle chromium, Path userDataDir, URI cdpUrl, StderrDrain stderr) {
+    ChromiumProcess(Process wrapper, ProcessHandle chromium, Path userDataDir, Path tmpDir, URI cdpUrl,
+                    StderrDrain stderr) {
+        this.tmpDir = tmpDir;
         this.wrapper = wrapper;
         this.chromium = chromium;
         this.userDataDir = userDataDir;
@@ -68,6 +71,7 @@ public final class ChromiumProcess {
     public void stop() {
         killGroup(wrapper, chromium, STOP_TIMEOUT);
         deleteTree(userDataDir);
+        deleteTree(tmpDir);
     }
 
     /** Kills a wrapper's process group; used for a wrapper that never became a {@code ChromiumProcess} too. */

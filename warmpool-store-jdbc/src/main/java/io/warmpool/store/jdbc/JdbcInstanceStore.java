@@ -147,7 +147,16 @@ public sealed class JdbcInstanceStore implements InstanceStore
                         r.freshAfter().toEpochMilli(), r.candidates());
             }
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(InstanceRows.read(rs)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Instance claimed = InstanceRows.read(rs);
+                // Step the statement to its end: in auto-commit mode that is where SQLite commits, and a failed
+                // commit (an unwritable file) must fail the claim rather than vanish when the statement is closed.
+                if (rs.next()) {
+                    throw new SQLException("claim returned more than one row", "XX000");
+                }
+                return Optional.of(claimed);
             }
         } catch (SQLException e) {
             if (dialect.isUniqueViolation(e)) {

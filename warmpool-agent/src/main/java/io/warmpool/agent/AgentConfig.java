@@ -1,6 +1,7 @@
 package io.warmpool.agent;
 
 import io.warmpool.ConfigException;
+import io.warmpool.agent.internal.AddressPolicy;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,15 +22,24 @@ import java.util.Set;
  * @param startTimeout      how long one Chromium may take to report its DevTools endpoint
  * @param sparePage         keep one blank page in its own context ready for each browser's next quick action
  *                          (faster quick actions; a CDP session client listing all targets can see it)
+ * @param allow             what pages may reach besides public addresses: comma-separated CIDRs, addresses and
+ *                          host names ({@code --allow 127.0.0.1/32,intranet.example}); empty for nothing
+ * @param secret            when set, every API call but {@code GET /healthz} needs {@code Authorization: Bearer <secret>},
+ *                          and heartbeats carry it; from the environment variable {@value #SECRET_ENV}, never a flag
  */
 public record AgentConfig(String agentId, String region, String zone, int port, Path chromium, Path dataDir,
-                          URI gateway, Duration heartbeatInterval, Duration startTimeout, boolean sparePage) {
+                          URI gateway, Duration heartbeatInterval, Duration startTimeout, boolean sparePage,
+                          String allow, String secret) {
+    /** The environment variable holding the shared secret (see {@link #secret()}). */
+    public static final String SECRET_ENV = "WARMPOOL_AGENT_SECRET";
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final String USAGE = "usage: AgentMain --agent-id ID --region R --zone Z --port N --chromium PATH"
-            + " --data-dir DIR [--gateway URL] [--heartbeat-interval PT5S] [--start-timeout PT30S] [--spare-page true|false]";
+            + " --data-dir DIR [--gateway URL] [--heartbeat-interval PT5S] [--start-timeout PT30S] [--spare-page true|false]"
+            + " [--allow CIDR|ADDRESS|HOST,...]; environment: " + SECRET_ENV;
     private static final Set<String> REQUIRED = Set.of("agent-id", "region", "zone", "port", "chromium", "data-dir");
-    private static final Set<String> OPTIONAL = Set.of("gateway", "heartbeat-interval", "start-timeout", "spare-page");
+    private static final Set<String> OPTIONAL = Set.of("gateway", "heartbeat-interval", "start-timeout", "spare-page",
+            "allow");
 
     public AgentConfig {
         name("agentId", agentId);
@@ -49,10 +59,31 @@ public record AgentConfig(String agentId, String region, String zone, int port, 
         }
         positive("heartbeatInterval", heartbeatInterval, Duration.ofHours(1));
         positive("startTimeout", startTimeout, Duration.ofMinutes(10));
+        allow = allow == null ? "" : allow.trim();
+        AddressPolicy.allowing(allow); // fails with the bad entry named
+        secret = secret == null || secret.isEmpty() ? null : secret;
     }
 
-    /** Parses {@code --name value} (or {@code --name=value}) options; see {@link #USAGE}. */
+    /** The egress policy pages run under. */
+    public AddressPolicy egressPolicy() {
+        return AddressPolicy.allowing(allow);
+    }
+
+    /** Parses the command line with the secret taken from this process's environment. */
     public static AgentConfig fromArgs(String... args) {
+        return fromArgs(System.getenv(), args);
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig[agentId=" + agentId + ", region=" + region + ", zone=" + zone + ", port=" + port
+                + ", chromium=" + chromium + ", dataDir=" + dataDir + ", gateway=" + gateway + ", heartbeatInterval="
+                + heartbeatInterval + ", startTimeout=" + startTimeout + ", sparePage=" + sparePage + ", allow=" + allow
+                + ", secret=" + (secret == null ? "none" : "(set)") + "]";
+    }
+
+    /** Parses {@code --name value} (or {@code --name=value}) options (see {@link #USAGE}) and {@code env}'s secret. */
+    public static AgentConfig fromArgs(Map<String, String> env, String... args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -87,7 +118,8 @@ public record AgentConfig(String agentId, String region, String zone, int port, 
                 options.containsKey("gateway") ? uri("gateway", options.get("gateway")) : null,
                 duration("heartbeat-interval", options.get("heartbeat-interval"), DEFAULT_HEARTBEAT_INTERVAL),
                 duration("start-timeout", options.get("start-timeout"), DEFAULT_START_TIMEOUT),
-                bool("spare-page", options.getOrDefault("spare-page", "true")));
+                bool("spare-page", options.getOrDefault("spare-page", "true")), options.get("allow"),
+                env.get(SECRET_ENV));
     }
 
     private static void name(String field, String value) {

@@ -38,6 +38,11 @@ public interface InstanceProvider extends AutoCloseable {
         return true;
     }
 
+    /** Whether heartbeats from {@code agentId} are accepted: only from agents this provider started or admitted. */
+    default boolean admits(String agentId) {
+        return true;
+    }
+
     @Override
     void close();
 

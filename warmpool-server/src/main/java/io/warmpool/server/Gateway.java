@@ -80,7 +80,8 @@ public final class Gateway implements AutoCloseable {
                 regions.put(rc.name(), runtime);
             }
             Allocator allocator = allocator(config, regions, clock);
-            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, GatewaySecret.loadOrCreate(config.dataDir()));
+            byte[] secret = GatewaySecret.loadOrCreate(config.dataDir());
+            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, null /*AGENT-SECRET-PENDING*/);
             Javalin http = api.start();
             url.set("http://127.0.0.1:" + http.port());
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(

@@ -20,6 +20,17 @@ final class GatewaySecret {
     private GatewaySecret() {
     }
 
+    /** What agents present to the gateway and the gateway to them: derived from, never equal to, the secret. */
+    static String agentSecret(byte[] secret) {
+        try {
+            javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+            hmac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(hmac.doFinal("warmpool-agent".getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static byte[] loadOrCreate(Path dataDir) {
         Path file = dataDir.resolve("gateway.secret");
         try {

@@ -103,11 +103,14 @@ public final class Main {
 
     /** The gateway with the given store shards and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient, Gateway.StoreFactory stores) {
+        String agentSecret = GatewaySecret.agentSecret(GatewaySecret.loadOrCreate(config.dataDir()));
+        agentClient.authenticateWith(agentSecret);
         return Gateway.start(config, stores,
                 (region, onAgentLost, url) -> new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
                         region.zones().get(0), config.chromium(), config.dataDir().resolve("agents"), url,
                         config.heartbeat().interval(), LocalAgentProvider.Settings.currentJava(),
-                        System.getProperty("java.class.path")), agentClient, onAgentLost));
+                        System.getProperty("java.class.path"), agentSecret, config.egressAllow()), agentClient,
+                        onAgentLost));
     }
 
     static Optional<Path> findChromium(Path explicit) {

@@ -49,7 +49,7 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -74,7 +74,13 @@ public final class ConfigReader {
                         : defaults.housekeepingInterval(),
                 top.has("maxBodyBytes") ? integer("maxBodyBytes", top.get("maxBodyBytes")) : defaults.maxBodyBytes(),
                 top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing(),
-                top.has("auth") ? auth(top.get("auth")) : defaults.auth());
+                top.has("auth") ? auth(top.get("auth")) : defaults.auth(),
+                top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow());
+    }
+
+    private static List<String> egress(ObjectNode e) {
+        known("egress", e, Set.of("allow"));
+        return e.has("allow") ? strings("egress.allow", e.get("allow")) : List.of();
     }
 
     private static AuthSettings auth(JsonNode node) {

@@ -21,15 +21,22 @@ import java.util.Map;
  * @param maxBodyBytes         largest request body accepted (413 beyond)
  * @param routing              unknown locations, and when a region's state is too stale to allocate from
  * @param auth                 tenants and their keys and limits, or none (loopback only)
+ * @param egressAllow          CIDRs or host names pages may reach although they are loopback/private/link-local
  */
 public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, String defaultRegion,
                             Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
                             HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes,
-                            RoutingSettings routing, AuthSettings auth) {
+                            RoutingSettings routing, AuthSettings auth, List<String> egressAllow) {
 
     public GatewayConfig {
         regions = Map.copyOf(regions);
         pools = Map.copyOf(pools);
+        egressAllow = List.copyOf(egressAllow);
+        for (String a : egressAllow) {
+            if (!a.matches("[A-Za-z0-9.:\\-]+(/[0-9]{1,3})?")) {
+                throw new ConfigException("egress.allow entries must be CIDRs or host names (got '" + a + "')");
+            }
+        }
         if (port < 0 || port > 65535) {
             throw new ConfigException("port must be between 0 and 65535 (port=" + port + ")");
         }
@@ -90,32 +97,37 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
         PoolSettings browser = PoolSettings.builder("browser").minIdle(2).maxSize(6).build();
         return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
                 Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576,
-                RoutingSettings.DEFAULT, AuthSettings.NONE);
+                RoutingSettings.DEFAULT, AuthSettings.NONE, List.of());
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
     }
 
     public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, newRouting, auth);
+                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow);
     }
 
     public GatewayConfig withRegions(Map<String, RegionConfig> newRegions, String newDefault) {
         return new GatewayConfig(bind, port, dataDir, chromium, newDefault, newRegions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
+    }
+
+    public GatewayConfig withEgressAllow(List<String> allow) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, routing, auth, allow);
     }
 
     public GatewayConfig withAuth(AuthSettings newAuth, String newBind) {
         return new GatewayConfig(newBind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, newAuth);
+                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow);
     }
 
     static boolean isLoopback(String address) {
@@ -128,6 +140,6 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
 
     public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
     }
 }

@@ -19,10 +19,12 @@ public final class GatewayHttp {
     private final Allocator allocator;
     private final InstantSource clock;
     private final byte[] secret;
+    private final String agentSecret;
     private final AgentClient agents = new AgentClient();
 
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
-                       InstantSource clock, byte[] secret) {
+                       InstantSource clock, byte[] secret, String agentSecret) {
+        this.agentSecret = agentSecret;
         this.config = config;
         this.secret = secret.clone();
         this.resolver = new RegionResolver(config, regions);
@@ -37,6 +39,7 @@ public final class GatewayHttp {
             cfg.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(MAX_CDP_MESSAGE);
                 ws.setMaxBinaryMessageSize(MAX_CDP_MESSAGE);
@@ -51,7 +54,7 @@ public final class GatewayHttp {
         proxy.register(app);
         new QuickRoutes(resolver, allocator, access, agents).register(app);
         new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(app);
-        new HeartbeatRoutes(resolver, clock).register(app);
+        new HeartbeatRoutes(resolver, clock, agentSecret).register(app);
         app.events(e -> e.serverStopped(agents::close));
         return app.start(config.bind(), config.port());
     }

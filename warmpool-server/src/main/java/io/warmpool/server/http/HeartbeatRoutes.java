@@ -24,10 +24,13 @@ final class HeartbeatRoutes {
 
     private final RegionResolver resolver;
     private final InstantSource clock;
+    private final byte[] agentSecret;
 
-    HeartbeatRoutes(RegionResolver resolver, InstantSource clock) {
+    /** @param agentSecret what agents must present as {@code Authorization: Bearer}; null accepts any caller */
+    HeartbeatRoutes(RegionResolver resolver, InstantSource clock, String agentSecret) {
         this.resolver = resolver;
         this.clock = clock;
+        this.agentSecret = agentSecret == null ? null : ("Bearer " + agentSecret).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     void register(Javalin app) {
@@ -35,6 +38,11 @@ final class HeartbeatRoutes {
     }
 
     private void take(Context ctx) {
+        String auth = ctx.header("Authorization");
+        if (agentSecret != null && (auth == null || !java.security.MessageDigest.isEqual(agentSecret,
+                auth.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+            throw new io.warmpool.UnauthorizedException("heartbeats need the agents' shared secret");
+        }
         Report report = Json.read(ctx.bodyAsBytes(), Report.class);
         RegionRuntime region = report.region() == null ? null : resolver.all().get(report.region());
         if (region == null) {
@@ -43,6 +51,11 @@ final class HeartbeatRoutes {
         if (report.agentId() == null || report.instances() == null) {
             throw new InvalidRequestException("invalid_field", report.agentId() == null ? "agentId" : "instances",
                     "agentId and instances are required");
+        }
+        if (!region.provider().admits(report.agentId())) {
+            ErrorResponses.write(ctx, 403, "unknown_agent", "agent '" + report.agentId()
+                    + "' was not started or admitted by this gateway", "agentId");
+            return;
         }
         Instant at = at(report.at());
         Instant now = clock.instant();

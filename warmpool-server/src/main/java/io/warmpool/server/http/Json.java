@@ -41,7 +41,11 @@ final class Json {
             if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
                 return MAPPER.readValue("{}", type);
             }
-            return MAPPER.readValue(body, type);
+            T value = MAPPER.readValue(body, type);
+            if (value == null) {
+                throw new InvalidRequestException("malformed_json", null, "request body must be a JSON object, not null");
+            }
+            return value;
         } catch (UnrecognizedPropertyException e) {
             String field = path(e);
             throw new InvalidRequestException("unknown_field", field, "unknown field '" + field + "'");

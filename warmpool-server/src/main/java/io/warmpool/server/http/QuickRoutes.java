@@ -104,7 +104,9 @@ final class QuickRoutes {
         try {
             HttpResponse<byte[]> answer = agents.post(instance.agentUrl() + "/instances/" + instance.id() + "/quick/"
                     + action.path(), body, budget);
-            clean = answer.statusCode() < 500 && answer.statusCode() != DEAD;
+            // a timed-out or failed action may leave the browser busy or odd: reset it before anyone else gets it
+            int status = answer.statusCode();
+            clean = status < 400 || (status < 500 && status != DEAD && status != 422 && status != 429);
             return answer;
         } catch (ProviderException e) {
             throw new ProviderException(pool.settings().name() + "/" + pool.region() + " - the agent of "
@@ -118,6 +120,9 @@ final class QuickRoutes {
         ctx.header("X-Warmpool-Region", instance.region());
         ctx.header("X-Warmpool-Instance", instance.id());
         ctx.header("X-Browser-Ms-Used", answer.headers().firstValue("X-Browser-Ms-Used").orElse("0"));
+        for (String h : new String[]{"X-Warmpool-Blocked", "X-Warmpool-Blocked-Urls", "Retry-After"}) {
+            answer.headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
+        }
         ctx.status(answer.statusCode());
         ctx.contentType(answer.headers().firstValue("Content-Type").orElse("application/octet-stream"));
         ctx.result(answer.body());

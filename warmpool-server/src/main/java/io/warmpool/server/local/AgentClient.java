@@ -21,15 +21,30 @@ public final class AgentClient implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
+    private volatile String secret;
+
+    /** From now on, every call carries {@code Authorization: Bearer <secret>} (the agents' shared secret). */
+    public void authenticateWith(String agentSecret) {
+        this.secret = agentSecret;
+    }
+
     public HttpResponse<byte[]> post(String url, byte[] json, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
-        return send(request);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json));
+        return send(authorized(request));
     }
 
     public HttpResponse<byte[]> delete(String url, Duration timeout) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).DELETE().build());
+        return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).DELETE()));
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder request) {
+        String s = secret;
+        if (s != null) {
+            request.header("Authorization", "Bearer " + s);
+        }
+        return request.build();
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) {

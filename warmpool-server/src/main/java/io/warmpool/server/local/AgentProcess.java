@@ -33,10 +33,14 @@ final class AgentProcess {
     }
 
     /** Starts the agent and waits for its ready line; kills it if it is not ready in time. */
-    static AgentProcess spawn(String agentId, List<String> command, long readyTimeoutMillis) {
+    static AgentProcess spawn(String agentId, List<String> command, String secret, long readyTimeoutMillis) {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            if (secret != null) {
+                builder.environment().put("WARMPOOL_AGENT_SECRET", secret); // not on the command line, where ps shows it
+            }
+            process = builder.start();
         } catch (IOException e) {
             throw new ProviderException("cannot start agent " + agentId + ": " + e.getMessage(), e);
         }

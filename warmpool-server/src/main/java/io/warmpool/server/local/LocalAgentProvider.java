@@ -36,7 +36,8 @@ public final class LocalAgentProvider implements InstanceProvider {
      * @param classpath  the classpath the agent JVM runs with (normally this JVM's)
      */
     public record Settings(String region, String zone, Path chromium, Path dataDir, Supplier<String> gatewayUrl,
-                           Duration heartbeatInterval, String javaCommand, String classpath) {
+                           Duration heartbeatInterval, String javaCommand, String classpath, String agentSecret,
+                           java.util.List<String> egressAllow) {
         public static String currentJava() {
             return ProcessHandle.current().info().command().orElse("java");
         }
@@ -49,6 +50,7 @@ public final class LocalAgentProvider implements InstanceProvider {
     private AgentProcess agent; // guarded by lock
     private int generation; // guarded by lock
     private boolean closed; // guarded by lock
+    private final java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public LocalAgentProvider(Settings settings, AgentClient client, Consumer<String> onAgentLost) {
         this.settings = settings;
@@ -85,7 +87,11 @@ public final class LocalAgentProvider implements InstanceProvider {
                 "--data-dir", settings.dataDir().toString(),
                 "--heartbeat-interval", settings.heartbeatInterval().toString(),
                 "--gateway", settings.gatewayUrl().get()));
-        AgentProcess started = AgentProcess.spawn(agentId, cmd, 30_000);
+        if (!settings.egressAllow().isEmpty()) {
+            cmd.addAll(List.of("--allow", String.join(",", settings.egressAllow())));
+        }
+        this.started.add(agentId);
+        AgentProcess started = AgentProcess.spawn(agentId, cmd, settings.agentSecret(), 30_000);
         log.info("{} - agent {} started (pid {}, {})", settings.region(), agentId, started.pid(), started.url());
         started.onExit().thenRun(() -> exited(started));
         return started;
@@ -145,6 +151,11 @@ public final class LocalAgentProvider implements InstanceProvider {
         }
         return client.post(current.url() + "/instances/" + instance.id() + "/reset", new byte[0], CALL_TIMEOUT)
                 .statusCode() == 200;
+    }
+
+    @Override
+    public boolean admits(String agentId) {
+        return started.contains(agentId);
     }
 
     /** The running agent, or null; never starts one. */

@@ -1,0 +1,40 @@
+package io.warmpool.server.http;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Jetty's own errors (a request line or URI it cannot parse, before any route runs) in the same JSON envelope as
+ * every other error, instead of Jetty's HTML page.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        return ByteBuffer.wrap(envelope(status, reason));
+    }
+
+    @Override
+    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
+                                              HttpServletResponse response, int code, String message) throws IOException {
+        baseRequest.setHandled(true);
+        response.setContentType("application/json");
+        response.getOutputStream().write(envelope(code, message));
+    }
+
+    private static byte[] envelope(int status, String reason) {
+        String code = status == 413 ? "body_too_large" : status == 431 ? "headers_too_large"
+                : status >= 500 ? "internal_error" : "bad_request";
+        String message = "the request could not be read" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        return Json.write(Map.of("success", false, "errors", List.of(Map.of("code", code, "message", message))));
+    }
+}

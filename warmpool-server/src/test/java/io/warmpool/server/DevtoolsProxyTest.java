@@ -143,4 +143,23 @@ class DevtoolsProxyTest {
             throw e;
         }
     }
+
+    @Test
+    void cdpTrafficKeepsASessionAliveAndSilenceLetsItIdleOutClosingTheSocket() throws Exception {
+        String url = json(gw.send("POST", "/v1/sessions", "{\"sessionId\":\"idle-1\",\"keepAlive\":\"PT3S\"}"))
+                .get("webSocketDebuggerUrl").asText();
+        try (CdpClient cdp = new CdpClient(url)) {
+            long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            int id = 1;
+            while (System.nanoTime() < until) {
+                cdp.call(id++, "Browser.getVersion", "{}");
+                assertThat(await(Duration.ofMillis(700), () -> false)).isFalse(); // pace the traffic, ~1 message per 0.7 s
+            }
+            assertThat(gw.send("GET", "/v1/sessions/idle-1", null).statusCode()).as("busy for 6 s > keepAlive 3 s").isEqualTo(200);
+
+            assertThat(cdp.closeCode.get(15, TimeUnit.SECONDS)).as("silent past keepAlive: closed by the gateway")
+                    .isEqualTo(4000);
+        }
+        assertThat(gw.send("GET", "/v1/sessions/idle-1", null).statusCode()).isEqualTo(404);
+    }
 }

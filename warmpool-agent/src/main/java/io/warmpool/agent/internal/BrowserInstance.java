@@ -18,6 +18,15 @@ public final class BrowserInstance {
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     /** Quick actions one browser runs at once; more are refused with 429 rather than queued. */
     public static final int MAX_QUICK_ACTIONS = 16;
+    /** Connections one browser's pages may hold open through its egress proxies at once. */
+    public static final int MAX_EGRESS_CONNECTIONS = 256;
+
+    /**
+     * The browser's egress guard: its policy, the browser-wide proxy (its {@code --proxy-server}) and the
+     * connection bound that the browser-wide proxy and every quick action's own proxy share.
+     */
+    public record Egress(AddressPolicy policy, EgressProxy proxy, Semaphore connections) {
+    }
 
     private final String id;
     private final String pool;
@@ -31,9 +40,12 @@ public final class BrowserInstance {
     private final Set<String> quickContexts = ConcurrentHashMap.newKeySet();
     private final SparePage spare = new SparePage(this);
     private final Semaphore quickSlots = new Semaphore(MAX_QUICK_ACTIONS);
+    private final Egress egress;
+    private volatile Runnable died = () -> { };
 
     public BrowserInstance(String id, String pool, String version, ChromiumProcess process, CdpConnection cdp,
-                           long startMillis) {
+                           long startMillis, Egress egress) {
+        this.egress = egress;
         this.id = id;
         this.pool = pool;
         this.version = version;
@@ -52,15 +64,25 @@ public final class BrowserInstance {
                 onDeath.accept(this);
             }
         };
+        this.died = died;
         cdp.closedFuture().whenComplete((reason, e) -> died.run());
         process.onExit().whenComplete((p, e) -> died.run());
     }
 
-    /** Closes the connection, kills the process group and deletes the profile. Idempotent. */
+    /**
+     * Declares the browser dead although its process and socket are still there (it stopped answering):
+     * it is reported like a crash, at once, and then stopped by the death listener.
+     */
+    void markDead() {
+        died.run();
+    }
+
+    /** Closes the connection, kills the process group, deletes the profile and stops its egress proxy. Idempotent. */
     public void stop() {
         if (stopping.compareAndSet(false, true)) {
             cdp.close();
             process.stop();
+            egress.proxy().close();
         }
     }
 
@@ -113,6 +135,10 @@ public final class BrowserInstance {
 
     Semaphore quickSlots() {
         return quickSlots;
+    }
+
+    Egress egress() {
+        return egress;
     }
 
     SparePage spare() {

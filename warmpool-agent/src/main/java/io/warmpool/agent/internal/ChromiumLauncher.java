@@ -30,7 +30,11 @@ public final class ChromiumLauncher {
     private static final List<String> FLAGS = List.of(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio", "--remote-debugging-port=0");
+            "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio", "--remote-debugging-port=0",
+            // every connection goes through the egress proxy, loopback included (Chromium bypasses it by default);
+            // WebRTC may not send UDP around it
+            "--proxy-bypass-list=<-loopback>", "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+            "--webrtc-ip-handling-policy=disable_non_proxied_udp");
 
     private final Path chromium;
     private final Path profilesRoot;
@@ -51,12 +55,14 @@ public final class ChromiumLauncher {
     /**
      * Starts one Chromium and waits until it reports its DevTools endpoint.
      *
+     * @param proxyServer the egress proxy every request of the browser goes through ({@code http://127.0.0.1:<port>})
      * @throws AgentException {@code start_failed} (502) with the reason; nothing is left running then
      */
-    public ChromiumProcess launch(String instanceId) {
+    public ChromiumProcess launch(String instanceId, String proxyServer) {
         Path dir = profilesRoot.resolve(instanceId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sequence.incrementAndGet());
         List<String> command = new ArrayList<>(List.of("setsid", "-w", "sh", "-c", WRAPPER_SCRIPT, chromium.toString()));
         command.addAll(FLAGS);
+        command.add("--proxy-server=" + proxyServer);
         command.add("--user-data-dir=" + dir);
         command.add("about:blank");
         Process wrapper;

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -34,17 +35,22 @@ public final class InstanceRegistry implements AutoCloseable {
     private final HttpClient http;
     private final ObjectMapper json;
     private final Consumer<BrowserInstance> onDeath;
+    private final AddressPolicy egressPolicy;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param onDeath told, on a background thread, about each browser that died unexpectedly */
+    /**
+     * @param onDeath      told, on a background thread, about each browser that died unexpectedly
+     * @param egressPolicy what the browsers' pages may connect to (see {@link EgressProxy})
+     */
     public InstanceRegistry(String region, ChromiumLauncher launcher, HttpClient http, ObjectMapper json,
-                            Consumer<BrowserInstance> onDeath) {
+                            Consumer<BrowserInstance> onDeath, AddressPolicy egressPolicy) {
         this.region = region;
         this.launcher = launcher;
         this.http = http;
         this.json = json;
         this.onDeath = onDeath;
+        this.egressPolicy = egressPolicy;
     }
 
     /**
@@ -70,17 +76,27 @@ public final class InstanceRegistry implements AutoCloseable {
                 throw new AgentException("agent_stopping", 503, "the agent is shutting down");
             }
             long t0 = System.nanoTime();
-            ChromiumProcess process = launcher.launch(instanceId);
+            Semaphore egressSlots = new Semaphore(BrowserInstance.MAX_EGRESS_CONNECTIONS);
+            EgressProxy egress = EgressProxy.start(instanceId, egressPolicy, egressSlots);
+            ChromiumProcess process;
             CdpConnection cdp;
+            try {
+                process = launcher.launch(instanceId, egress.proxyServer());
+            } catch (RuntimeException e) {
+                egress.close();
+                throw e;
+            }
             try {
                 cdp = CdpConnection.open(http, process.cdpUrl(), json, BrowserInstance.CALL_TIMEOUT);
                 cdp.call("Browser.getVersion", null, null, BrowserInstance.CALL_TIMEOUT);
             } catch (CdpException e) {
                 process.stop();
+                egress.close();
                 throw new AgentException("start_failed", 502, "Chromium's CDP endpoint did not answer: " + e.getMessage());
             }
             long startMillis = (System.nanoTime() - t0) / 1_000_000;
-            BrowserInstance instance = new BrowserInstance(instanceId, pool, version, process, cdp, startMillis);
+            BrowserInstance instance = new BrowserInstance(instanceId, pool, version, process, cdp, startMillis,
+                    new BrowserInstance.Egress(egressPolicy, egress, egressSlots));
             slot.instance = instance;
             instance.watch(this::died);
             if (slot.deleted || closed) {

@@ -11,8 +11,10 @@ import java.util.function.Consumer;
 
 /**
  * One blank page in a fresh, isolated browser context of a browser, attached through a flattened CDP
- * session with the Page domain and lifecycle events enabled. Closing disposes the whole context (and with
- * it the page). Not thread-safe: one quick action uses it from one thread.
+ * session with the Page domain and lifecycle events enabled. The context sends all its traffic through an
+ * {@link EgressProxy} of its own, so that what it was refused is known per quick action. Closing disposes
+ * the whole context (and with it the page and its renderer), then stops that proxy. Not thread-safe: one
+ * quick action uses it from one thread.
  */
 final class IsolatedPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IsolatedPage.class);
@@ -21,21 +23,32 @@ final class IsolatedPage implements AutoCloseable {
 
     private final BrowserInstance instance;
     private final String contextId;
+    private final EgressProxy egress;
     private String sessionId;
     private QuickActionRequest.Viewport viewport;
 
-    private IsolatedPage(BrowserInstance instance, String contextId) {
+    private IsolatedPage(BrowserInstance instance, String contextId, EgressProxy egress) {
         this.instance = instance;
         this.contextId = contextId;
+        this.egress = egress;
     }
 
     /** Creates the context and a blank 1280x720 page in it, ready to navigate. */
     static IsolatedPage open(BrowserInstance instance, Deadline deadline) {
         CdpConnection cdp = instance.cdp();
-        // disposeOnDetach: should the agent's connection drop, the browser disposes the context itself
-        String contextId = cdp.call("Target.createBrowserContext", Map.of("disposeOnDetach", true), null,
-                deadline.remaining(BrowserInstance.CALL_TIMEOUT)).path("browserContextId").asText();
-        IsolatedPage page = new IsolatedPage(instance, contextId);
+        EgressProxy egress = EgressProxy.start(instance.id() + "-quick", instance.egress().policy(),
+                instance.egress().connections());
+        String contextId;
+        try {
+            // disposeOnDetach: should the agent's connection drop, the browser disposes the context itself
+            contextId = cdp.call("Target.createBrowserContext", Map.of("disposeOnDetach", true,
+                    "proxyServer", egress.proxyServer(), "proxyBypassList", "<-loopback>"), null,
+                    deadline.remaining(BrowserInstance.CALL_TIMEOUT)).path("browserContextId").asText();
+        } catch (RuntimeException e) {
+            egress.close();
+            throw e;
+        }
+        IsolatedPage page = new IsolatedPage(instance, contextId, egress);
         instance.quickContexts().add(contextId);
         try {
             String targetId = cdp.call("Target.createTarget", Map.of("url", "about:blank", "browserContextId", contextId),
@@ -73,6 +86,15 @@ final class IsolatedPage implements AutoCloseable {
         return instance.cdp().subscribe(sessionId, listener);
     }
 
+    /** What this page's context was refused so far. */
+    EgressLog denials() {
+        return egress.denials();
+    }
+
+    BrowserInstance instance() {
+        return instance;
+    }
+
     boolean browserAlive() {
         return instance.cdp().isOpen();
     }
@@ -89,6 +111,7 @@ final class IsolatedPage implements AutoCloseable {
             log.debug("{} - disposing context {} failed: {}", instance.id(), contextId, e.getMessage());
         } finally {
             instance.quickContexts().remove(contextId);
+            egress.close();
         }
     }
 }

@@ -77,8 +77,9 @@ public final class LoadDriver {
     /**
      * Back to back, each DELETE is followed by a reset that takes longer than an acquire, so the warm set drains;
      * the driver therefore waits after each release until the pool is fully warm again (timing that wait as the
-     * reset time), so that every timed acquire is an acquire from a warm pool. Each round also acquires once
-     * in-process ({@code RegionPool.acquire}, no HTTP), to show what the HTTP layer adds.
+     * reset time), so that every timed acquire is an acquire from a warm pool. Each round also times a
+     * {@code GET /healthz} and one in-process acquire ({@code RegionPool.acquire}, no HTTP), to show what the HTTP
+     * layer adds.
      */
     private void warmAcquire(GatewayClient client, BenchGateway gateway, int count) throws Exception {
         RegionPool pool = gateway.pool("browser");
@@ -88,11 +89,15 @@ public final class LoadDriver {
             pool.release(pool.acquire("warmup-" + i, Duration.ofSeconds(60)).instance().sessionId(), false);
             gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofSeconds(30));
         }
+        long[] health = new long[count];
         long[] http = new long[count];
         long[] direct = new long[count];
         long[] resets = new long[count];
         int waited = 0;
         for (int i = 0; i < count; i++) {
+            long h0 = System.nanoTime();
+            client.health();
+            health[i] = System.nanoTime() - h0;
             long t0 = System.nanoTime();
             GatewayClient.Session s = client.acquire("browser", BenchGateway.LOCATION);
             http[i] = System.nanoTime() - t0;
@@ -111,6 +116,7 @@ public final class LoadDriver {
         System.out.println("## Warm acquire: pool browser, " + WARM_BROWSERS + " warm; each acquire, then release,"
                 + " then wait until warm again");
         TextTable table = new TextTable("what", "n", "p50 ms", "p90 ms", "p99 ms", "max ms");
+        row(table, "GET /healthz over HTTP (the HTTP round trip alone)", Percentiles.of(health));
         row(table, "POST /v1/sessions over HTTP (timed alone)", Percentiles.of(http));
         row(table, "RegionPool.acquire in-process (no HTTP)", Percentiles.of(direct));
         row(table, "DELETE until the pool is warm again (reset)", Percentiles.of(resets));
@@ -165,21 +171,21 @@ public final class LoadDriver {
         }
         long before = gateway.waited("browser");
         long[] waited = new long[3];
-        LoadRun.Result q1 = LoadRun.run(1, quickCount, PHASE_LIMIT, () -> client.screenshot(url, size));
+        LoadRun.Result q1 = LoadRun.run(1, quickCount, PHASE_LIMIT, () -> timedScreenshot(client, url, size));
         waited[0] = gateway.waited("browser");
-        LoadRun.Result q2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> client.screenshot(url, size));
+        LoadRun.Result q2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> timedScreenshot(client, url, size));
         waited[1] = gateway.waited("browser");
-        LoadRun.Result q4 = LoadRun.run(4, Integer.MAX_VALUE, window, () -> client.screenshot(url, size));
+        LoadRun.Result q4 = LoadRun.run(4, Integer.MAX_VALUE, window, () -> timedScreenshot(client, url, size));
         waited[2] = gateway.waited("browser");
-        LoadRun.Result b1 = LoadRun.run(1, perRequestCount, PHASE_LIMIT, () -> perRequest(url));
-        LoadRun.Result b2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> perRequest(url));
+        LoadRun.Result b1 = LoadRun.run(1, perRequestCount, PHASE_LIMIT, () -> timedPerRequest(url));
+        LoadRun.Result b2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> timedPerRequest(url));
         TextTable table = new TextTable("what", "concurrency", "n", "errors", "p50 ms", "p95 ms", "max ms", "req/s",
                 "claims that waited for a start");
         row(table, "quick: POST /v1/quick/screenshot", 1, q1, waited[0] - before);
         row(table, "quick: POST /v1/quick/screenshot", 2, q2, waited[1] - waited[0]);
         row(table, "quick: POST /v1/quick/screenshot", 4, q4, waited[2] - waited[1]);
-        row(table, "browser per request: start, CDP, kill", 1, b1, "-");
-        row(table, "browser per request: start, CDP, kill", 2, b2, "-");
+        row(table, "browser per request: start + CDP (kill not in latency)", 1, b1, "-");
+        row(table, "browser per request: start + CDP (kill not in latency)", 2, b2, "-");
         System.out.print(table);
         System.out.printf("browser-per-request / quick, p50 at concurrency 1: %.1fx; quick / browser-per-request,"
                 + " req/s at concurrency 2: %.1fx%n", b1.percentiles().p50() / q1.percentiles().p50(),
@@ -203,5 +209,19 @@ public final class LoadDriver {
              CdpClient cdp = CdpClient.connect(http, browser.browserUrl(), START_TIMEOUT)) {
             return CdpScreenshot.capture(cdp, url);
         }
+    }
+
+    /** The same, timed: the result is in hand once the PNG arrived; killing the browser is cleanup after it. */
+    private long timedPerRequest(String url) throws IOException {
+        try (BareChromium browser = BareChromium.start(chromium, root.resolve("p"), START_TIMEOUT);
+             CdpClient cdp = CdpClient.connect(http, browser.browserUrl(), START_TIMEOUT)) {
+            CdpScreenshot.capture(cdp, url);
+            return System.nanoTime();
+        }
+    }
+
+    private static long timedScreenshot(GatewayClient client, String url, Png.Size size) throws Exception {
+        client.screenshot(url, size);
+        return System.nanoTime();
     }
 }

@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -146,6 +145,7 @@ final class EgressProxy implements AutoCloseable {
         try {
             target = EgressTarget.resolve(policy, request.host(), CONNECT_TIMEOUT);
         } catch (UnknownHostException e) {
+            denials.failed(new EgressLog.Failure(request.reportedUrl(), "net::ERR_NAME_NOT_RESOLVED"));
             answer(out, 502, "cannot resolve " + request.host());
             return;
         }
@@ -158,9 +158,15 @@ final class EgressProxy implements AutoCloseable {
                     + " (" + target.reason() + "), which this agent does not let pages reach");
             return;
         }
-        Socket upstream = connect(target, request.port());
-        if (upstream == null) {
-            answer(out, 502, "cannot connect to " + request.host() + ":" + request.port());
+        Socket upstream;
+        try {
+            upstream = connect(target, request.port());
+        } catch (IOException e) {
+            String error = e instanceof java.net.ConnectException ? "net::ERR_CONNECTION_REFUSED"
+                    : e instanceof java.net.SocketTimeoutException ? "net::ERR_CONNECTION_TIMED_OUT"
+                    : "net::ERR_CONNECTION_FAILED";
+            denials.failed(new EgressLog.Failure(request.reportedUrl(), error));
+            answer(out, 502, "cannot connect to " + request.host() + ":" + request.port() + ": " + error);
             return;
         }
         open.add(upstream);
@@ -178,9 +184,14 @@ final class EgressProxy implements AutoCloseable {
         }
     }
 
-    /** Connects to the first allowed address that answers, all within the connect timeout; null if none does. */
-    private static Socket connect(EgressTarget target, int port) {
+    /**
+     * Connects to the first allowed address that answers, all within the connect timeout.
+     *
+     * @throws IOException the last address's failure
+     */
+    private static Socket connect(EgressTarget target, int port) throws IOException {
         Deadline deadline = Deadline.after(CONNECT_TIMEOUT);
+        IOException last = null;
         for (InetAddress address : target.allowed()) {
             Socket socket = new Socket();
             try {
@@ -189,12 +200,13 @@ final class EgressProxy implements AutoCloseable {
                 return socket;
             } catch (IOException e) {
                 closeQuietly(socket);
+                last = e;
                 if (deadline.passed()) {
-                    return null;
+                    break;
                 }
             }
         }
-        return null;
+        throw last;
     }
 
     private static void answer(OutputStream out, int status, String message) throws IOException {

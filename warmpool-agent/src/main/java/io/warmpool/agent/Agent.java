@@ -56,11 +56,12 @@ public final class Agent implements AutoCloseable {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         ObjectMapper json = new ObjectMapper();
         this.heartbeats = config.gateway() == null ? null : new HeartbeatReporter(config.gateway(), config.agentId(),
-                config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http);
+                config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http, config.secret());
         ChromiumLauncher launcher = new ChromiumLauncher(config.chromium(), profiles, config.startTimeout());
-        this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died);
+        this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died,
+                config.egressPolicy());
         this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region(), config.sparePage()),
-                new BrowserReset(config.region()), json);
+                new BrowserReset(config.region()), json, config.secret());
         try {
             this.port = api.start("127.0.0.1", config.port());
         } catch (RuntimeException e) {
@@ -75,7 +76,8 @@ public final class Agent implements AutoCloseable {
     /** Starts the agent; returns once its HTTP API listens. */
     public static Agent start(AgentConfig config) {
         Agent agent = new Agent(config);
-        log.info("agent {} ({}/{}) listening on {}", config.agentId(), config.region(), config.zone(), agent.url());
+        log.info("agent {} ({}/{}) listening on {}; pages: {}; API secret {}", config.agentId(), config.region(),
+                config.zone(), agent.url(), config.egressPolicy(), config.secret() == null ? "not set" : "set");
         return agent;
     }
 

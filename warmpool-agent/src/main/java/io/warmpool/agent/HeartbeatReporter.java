@@ -50,6 +50,7 @@ public final class HeartbeatReporter implements AutoCloseable {
     private final Supplier<List<InstanceStatus>> instances;
     private final InstantSource clock;
     private final HttpClient http;
+    private final String secret;
     private final ObjectMapper json = new ObjectMapper();
     private final Set<String> pendingDead = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Boolean> wake = new ArrayBlockingQueue<>(1);
@@ -67,6 +68,12 @@ public final class HeartbeatReporter implements AutoCloseable {
      */
     public HeartbeatReporter(URI gateway, String agentId, String region, Duration interval,
                              Supplier<List<InstanceStatus>> instances, InstantSource clock, HttpClient http) {
+        this(gateway, agentId, region, interval, instances, clock, http, null);
+    }
+
+    /** @param secret sent as {@code Authorization: Bearer <secret>} on every post; null sends none */
+    public HeartbeatReporter(URI gateway, String agentId, String region, Duration interval,
+                             Supplier<List<InstanceStatus>> instances, InstantSource clock, HttpClient http, String secret) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive (interval=" + interval + ")");
         }
@@ -79,6 +86,7 @@ public final class HeartbeatReporter implements AutoCloseable {
         this.instances = instances;
         this.clock = clock;
         this.http = http;
+        this.secret = secret;
         this.thread = Thread.ofPlatform().daemon().name("warmpool-heartbeat-" + agentId).unstarted(this::loop);
     }
 
@@ -143,9 +151,12 @@ public final class HeartbeatReporter implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", "application/json");
+        if (secret != null) {
+            builder.header("Authorization", "Bearer " + secret);
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 != 2) {

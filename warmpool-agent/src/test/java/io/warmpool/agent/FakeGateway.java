@@ -20,11 +20,13 @@ final class FakeGateway implements AutoCloseable {
     private final List<JsonNode> reports = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(204);
     private final AtomicInteger refused = new AtomicInteger();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     FakeGateway() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(executor);
         server.createContext("/internal/v1/heartbeats", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             try (InputStream body = exchange.getRequestBody()) {
                 JsonNode report = AgentClient.JSON.readTree(body);
                 int answer = status.get();
@@ -54,6 +56,11 @@ final class FakeGateway implements AutoCloseable {
     boolean reported(String instanceId, boolean alive) {
         return reports.stream().flatMap(r -> r.path("instances").valueStream())
                 .anyMatch(i -> i.path("instanceId").asText().equals(instanceId) && i.path("alive").asBoolean() == alive);
+    }
+
+    /** The Authorization header of every post, "null" where there was none. */
+    List<String> authorizations() {
+        return List.copyOf(authorizations);
     }
 
     void answer(int httpStatus) {

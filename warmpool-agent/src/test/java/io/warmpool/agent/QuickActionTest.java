@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -36,7 +38,8 @@ class QuickActionTest {
     void startAgentAndBrowser() throws Exception {
         pages = new TestPages();
         agent = Agent.start(AgentConfig.fromArgs("--agent-id", "quick", "--region", "weur", "--zone", "z1",
-                "--port", "0", "--chromium", "/usr/bin/chromium", "--data-dir", dataDir.toString()));
+                "--port", "0", "--chromium", "/usr/bin/chromium", "--data-dir", dataDir.toString(),
+                "--allow", "127.0.0.1/32")); // the test pages are on 127.0.0.1, which the egress guard refuses by default
         client = new AgentClient(agent.url());
         client.start("q1");
     }
@@ -218,6 +221,37 @@ class QuickActionTest {
             assertThat(Processes.await(Duration.ofSeconds(10), () -> cdp.call("Target.getBrowserContexts", null, null,
                     Duration.ofSeconds(5)).path("browserContextIds").size() <= 1)).isTrue();
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "an inline script that never yields | {\"html\":\"<p>x</p><script>while(true){}</script>\",\"gotoOptions\":{\"timeout\":1000}}",
+            "a loaded page that loops | {\"url\":\"PAGES/loop\",\"gotoOptions\":{\"timeout\":1000}}",
+            "a server that accepts and never answers | {\"url\":\"SILENT\",\"gotoOptions\":{\"timeout\":1000}}"})
+    void aHungPageIsCutOffAtTheTimeoutAndTheBrowserServesTheNextAction(String what, String body) throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 8, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread.ofVirtual().start(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept()); // and never answer
+                    } catch (java.io.IOException e) {
+                        held.forEach(s -> { try { s.close(); } catch (java.io.IOException ignored) { } });
+                    }
+                }
+            });
+            long t0 = System.nanoTime();
+            HttpResponse<byte[]> hung = client.post(QUICK + "screenshot", body.replace("PAGES", pages.url(""))
+                    .replace("SILENT", "http://127.0.0.1:" + silent.getLocalPort() + "/"));
+
+            assertThat(hung.statusCode()).as(new String(hung.body(), StandardCharsets.UTF_8)).isEqualTo(422);
+            assertThat(AgentClient.errorCode(hung)).isEqualTo("action_timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("timeout 1 s plus slack").isLessThan(Duration.ofSeconds(8));
+        }
+        HttpResponse<byte[]> next = client.post(QUICK + "screenshot", "{\"url\":\"" + pages.url("/hello") + "\"}");
+
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(AgentClient.json(client.get("/instances")).path(0).path("alive").asBoolean()).isTrue();
     }
 
     /** Width and height from a PNG's IHDR chunk. */

@@ -39,6 +39,7 @@ final class TestPages implements AutoCloseable {
         page("/hanging-image", HANGING_IMAGE);
         page("/fetch-after-load", FETCH_AFTER_LOAD);
         page("/noise", NOISE);
+        page("/loop", "<!DOCTYPE html><html><body><p>looping</p><script>while (true) {}</script></body></html>");
         server.createContext("/hang", exchange -> {
             sleep(3_000);
             respond(exchange, "image/png", "");
@@ -48,6 +49,24 @@ final class TestPages implements AutoCloseable {
             respond(exchange, "text/plain", "fetched late");
         });
         server.start();
+    }
+
+    /** Serves {@code html} at {@code path}. */
+    void page(String path, String html) {
+        server.createContext(path, exchange -> respond(exchange, "text/html; charset=utf-8", html));
+    }
+
+    /** Answers {@code path} with a 302 to {@code location}. */
+    void redirect(String path, String location) {
+        server.createContext(path, exchange -> {
+            exchange.getResponseHeaders().add("Location", location);
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     String url(String path) {
@@ -65,10 +84,6 @@ final class TestPages implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-    }
-
-    private void page(String path, String html) {
-        server.createContext(path, exchange -> respond(exchange, "text/html; charset=utf-8", html));
     }
 
     private static void respond(HttpExchange exchange, String type, String body) throws IOException {

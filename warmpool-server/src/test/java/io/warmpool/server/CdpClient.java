@@ -77,6 +77,20 @@ final class CdpClient implements WebSocket.Listener, AutoCloseable {
         closeCode.complete(-1);
     }
 
+    /** The HTTP status of a WebSocket handshake to {@code url}: 101 when it upgraded, else the refusal's status. */
+    static int handshakeStatus(String url) {
+        try {
+            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
+            }).join().abort();
+            return 101;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                return h.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
     WebSocket socket() {
         return ws;
     }

@@ -10,15 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import static io.warmpool.server.TestGateway.await;
@@ -123,26 +120,14 @@ class DevtoolsProxyTest {
         String instance = json(gw.send("GET", "/v1/sessions/owner-1", null)).get("instanceId").asText();
         String base = live.substring(0, live.indexOf("/v1/sessions/"));
 
-        assertThat(handshakeStatus(base + "/v1/sessions/nobody/devtools/browser")).isEqualTo(404);
-        assertThat(handshakeStatus(base + "/v1/sessions/" + instance + "/devtools/browser")).isEqualTo(404);
-        assertThat(handshakeStatus(base + "/v1/sessions/owner-1/devtools/secret/../../x")).isIn(400, 404);
+        assertThat(CdpClient.handshakeStatus(base + "/v1/sessions/nobody/devtools/browser")).isEqualTo(404);
+        assertThat(CdpClient.handshakeStatus(base + "/v1/sessions/" + instance + "/devtools/browser")).isEqualTo(404);
+        assertThat(CdpClient.handshakeStatus(base + "/v1/sessions/owner-1/devtools/secret/../../x")).isIn(400, 404);
 
         gw.send("DELETE", "/v1/sessions/owner-1", null);
-        assertThat(handshakeStatus(live)).isEqualTo(404);
+        assertThat(CdpClient.handshakeStatus(live)).isEqualTo(404);
     }
 
-    private static int handshakeStatus(String url) {
-        try {
-            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new java.net.http.WebSocket.Listener() {
-            }).join().abort();
-            return 101;
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) {
-                return h.getResponse().statusCode();
-            }
-            throw e;
-        }
-    }
 
     @Test
     void cdpTrafficKeepsASessionAliveAndSilenceLetsItIdleOutClosingTheSocket() throws Exception {

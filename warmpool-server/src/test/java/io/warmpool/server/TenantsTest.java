@@ -11,15 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 import static io.warmpool.server.TestGateway.await;
 import static io.warmpool.server.TestGateway.json;
@@ -107,10 +103,10 @@ class TenantsTest {
             String otherToken = other.substring(other.indexOf("?token="));
             String bare = url.substring(0, url.indexOf('?'));
 
-            assertThat(handshake(bare)).as("no token").isEqualTo(404);
-            assertThat(handshake(bare + otherToken)).as("another session's token").isEqualTo(404);
-            assertThat(handshake(bare + "?token=globex.AAAA")).as("a forged token").isEqualTo(404);
-            assertThat(handshake(url)).isEqualTo(101);
+            assertThat(CdpClient.handshakeStatus(bare)).as("no token").isEqualTo(404);
+            assertThat(CdpClient.handshakeStatus(bare + otherToken)).as("another session's token").isEqualTo(404);
+            assertThat(CdpClient.handshakeStatus(bare + "?token=globex.AAAA")).as("a forged token").isEqualTo(404);
+            assertThat(CdpClient.handshakeStatus(url)).isEqualTo(101);
         } finally {
             gw.send("DELETE", "/v1/sessions/tok-1", null, "Authorization", ACME);
             gw.send("DELETE", "/v1/sessions/tok-2", null, "Authorization", ACME);
@@ -174,19 +170,6 @@ class TenantsTest {
             return p;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int handshake(String url) {
-        try {
-            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new java.net.http.WebSocket.Listener() {
-            }).join().abort();
-            return 101;
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) {
-                return h.getResponse().statusCode();
-            }
-            throw e;
         }
     }
 }

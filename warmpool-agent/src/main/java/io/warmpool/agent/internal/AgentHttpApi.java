@@ -12,6 +12,9 @@ import io.warmpool.quick.QuickActionRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +26,10 @@ import java.util.Map;
 public final class AgentHttpApi implements AutoCloseable {
     /** Milliseconds a quick action spent in the browser; on every quick action response. */
     public static final String BROWSER_MS_HEADER = "X-Browser-Ms-Used";
+    /** Requests of the page the egress guard refused during a quick action; on every successful quick action. */
+    public static final String BLOCKED_HEADER = "X-Warmpool-Blocked";
+    /** The first refused URLs ({@code host:port} for tunnels), comma-separated, at most 1 KB; when any were. */
+    public static final String BLOCKED_URLS_HEADER = "X-Warmpool-Blocked-Urls";
     private static final Logger log = LoggerFactory.getLogger(AgentHttpApi.class);
     private static final String ERROR_WRITTEN = "warmpool.error";
     private static final long MAX_BODY_BYTES = 16L << 20;
@@ -44,8 +51,12 @@ public final class AgentHttpApi implements AutoCloseable {
     private final BrowserReset reset;
     private final ObjectMapper json;
     private final Javalin app;
+    private final byte[] secretDigest;
 
-    public AgentHttpApi(InstanceRegistry registry, QuickActionRunner quick, BrowserReset reset, ObjectMapper json) {
+    /** @param secret when non-null, every route but {@code GET /healthz} needs {@code Authorization: Bearer <secret>} */
+    public AgentHttpApi(InstanceRegistry registry, QuickActionRunner quick, BrowserReset reset, ObjectMapper json,
+                        String secret) {
+        this.secretDigest = secret == null ? null : sha256("Bearer " + secret);
         this.registry = registry;
         this.quick = quick;
         this.reset = reset;
@@ -57,6 +68,7 @@ public final class AgentHttpApi implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.disableCompression(); // images and PDFs are compressed already; it is loopback
         });
+        app.before(this::authorize);
         app.get("/healthz", ctx -> writeJson(ctx, 200, Map.of("ok", true)));
         app.get("/instances", ctx -> writeJson(ctx, 200, registry.list().stream()
                 .map(i -> new InstanceView(i.id(), i.pool(), i.pid(), i.alive(), i.cdpUrl(), i.uses())).toList()));
@@ -116,6 +128,10 @@ public final class AgentHttpApi implements AutoCloseable {
             inBrowser = true;
             QuickResult result = quick.run(instance, action, request);
             ctx.header(BROWSER_MS_HEADER, Long.toString((System.nanoTime() - t0) / 1_000_000));
+            ctx.header(BLOCKED_HEADER, Integer.toString(result.blocked()));
+            if (!result.blockedUrls().isEmpty()) {
+                ctx.header(BLOCKED_URLS_HEADER, result.blockedUrls());
+            }
             if (result.isBinary()) {
                 ctx.status(200).contentType(result.contentType()).result(result.body());
             } else {
@@ -124,6 +140,26 @@ public final class AgentHttpApi implements AutoCloseable {
         } catch (RuntimeException e) {
             ctx.header(BROWSER_MS_HEADER, !inBrowser ? "0" : Long.toString((System.nanoTime() - t0) / 1_000_000));
             writeError(ctx, e);
+        }
+    }
+
+    private void authorize(Context ctx) {
+        if (secretDigest == null || (ctx.method() == io.javalin.http.HandlerType.GET && ctx.path().equals("/healthz"))) {
+            return;
+        }
+        String given = ctx.header("Authorization");
+        // digests have one length, so the comparison takes the same time whatever was sent
+        if (given == null || !MessageDigest.isEqual(secretDigest, sha256(given))) {
+            throw new AgentException("unauthorized", 401, given == null ? "missing Authorization: Bearer <secret>"
+                    : "wrong agent secret");
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -41,22 +41,37 @@ public final class QuickActionRunner {
         }
         instance.countUse();
         IsolatedPage page = null;
+        boolean timedOut = false;
         try {
+            if (req.url() != null) {
+                NavigationGuard.preCheck(instance.egress().policy(), req.url());
+            }
             page = sparePages ? instance.spare().take(budget) : IsolatedPage.open(instance, budget);
             page.setViewport(req.viewport(), budget);
-            PageLoader.load(page, req);
+            try {
+                PageLoader.load(page, req);
+            } catch (AgentException e) {
+                throw e.code().equals("navigation_failed") ? NavigationGuard.failedNavigation(page, req.url(), e) : e;
+            }
+            NavigationGuard.checkLoaded(page, req.url());
             if (req.waitForSelector() != null) {
                 SelectorWaiter.await(page, req.waitForSelector());
             }
-            return PageCapture.capture(page, action, req, budget.remaining(CAPTURE_TIMEOUT));
+            return PageCapture.capture(page, action, req, budget.remaining(CAPTURE_TIMEOUT)).withBlocked(page.denials());
         } catch (CdpException e) {
+            timedOut = e.kind() == CdpException.Kind.TIMEOUT;
             throw translate(instance, action, e);
+        } catch (AgentException e) {
+            timedOut = e.code().equals("action_timeout");
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AgentException("browser_error", 502, "interrupted");
         } finally {
             if (page != null) {
-                instance.spare().release(page, sparePages); // disposed right after the answer, off the request path
+                // disposed right after the answer, off the request path; after a timeout the page may be hung
+                // (disposing kills its renderer) or the browser may be: then it is declared dead
+                instance.spare().release(page, sparePages, timedOut);
             }
             instance.quickSlots().release();
         }
@@ -66,6 +81,11 @@ public final class QuickActionRunner {
         if (e.kind() == CdpException.Kind.CLOSED || !instance.cdp().isOpen()) {
             return new AgentException("instance_dead", 410, "instance '" + instance.id() + "' died during "
                     + action.path() + ": " + e.getMessage());
+        }
+        if (e.kind() == CdpException.Kind.TIMEOUT && BrowserProbe.answers(instance)) {
+            // the browser answers, the page does not: a script that never yields is the page's fault
+            return new AgentException("action_timeout", 422, "the page did not answer in time (" + e.getMessage()
+                    + "); a script may be stuck in a loop");
         }
         log.warn("{}/{} - {} on {} failed: {}", instance.pool(), region, action.path(), instance.id(), e.getMessage());
         if (e.kind() == CdpException.Kind.TIMEOUT) {

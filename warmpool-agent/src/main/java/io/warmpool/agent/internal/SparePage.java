@@ -56,10 +56,16 @@ final class SparePage {
     /**
      * Disposes a used page's context and then (if {@code prepareNext}) prepares the next spare, both on a
      * virtual thread after the action has answered, so that neither competes with the action for the browser.
+     * With {@code checkBrowser} (the action timed out), the browser must first answer a probe within
+     * {@link BrowserProbe#TIMEOUT}, else it is declared dead.
      */
-    void release(IsolatedPage used, boolean prepareNext) {
+    void release(IsolatedPage used, boolean prepareNext, boolean checkBrowser) {
         long gen = generation.get();
         Thread.ofVirtual().name("release-" + instance.id()).start(() -> {
+            if (checkBrowser && !BrowserProbe.answersOrDies(instance)) {
+                used.close();
+                return;
+            }
             boolean refill = prepareNext && spare.get() == null && instance.alive() && refilling.compareAndSet(false, true);
             CompletableFuture<Void> done = new CompletableFuture<>();
             if (refill) {

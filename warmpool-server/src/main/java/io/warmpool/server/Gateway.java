@@ -81,7 +81,7 @@ public final class Gateway implements AutoCloseable {
             }
             Allocator allocator = allocator(config, regions, clock);
             byte[] secret = GatewaySecret.loadOrCreate(config.dataDir());
-            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, null /*AGENT-SECRET-PENDING*/);
+            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(secret));
             Javalin http = api.start();
             url.set("http://127.0.0.1:" + http.port());
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(

@@ -6,6 +6,7 @@ import io.warmpool.server.config.ConfigReader;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProvider;
+import io.warmpool.store.jdbc.PostgresInstanceStore;
 import io.warmpool.store.jdbc.SqliteInstanceStore;
 
 import java.nio.file.Files;
@@ -97,8 +98,10 @@ public final class Main {
 
     /** The gateway with SQLite shards under the data dir and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient) {
-        return start(config, agentClient,
-                region -> SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")));
+        return start(config, agentClient, region -> config.store().postgres()
+                ? PostgresInstanceStore.open(config.store().postgresUrl(),
+                        config.store().schemaPrefix() + region.name().replace('-', '_'))
+                : SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")));
     }
 
     /** The gateway with the given store shards and one local agent per region. */

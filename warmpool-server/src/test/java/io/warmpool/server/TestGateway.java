@@ -36,7 +36,8 @@ final class TestGateway implements AutoCloseable {
         this.dataDir = dataDir;
         GatewayConfig config = GatewayConfig.demo(dataDir, CHROMIUM, 0)
                 .withPools(Map.of("browser", browser))
-                .withHeartbeat(new HeartbeatSettings(Duration.ofMillis(500), 100, Duration.ofMillis(200), 1, 10_000));
+                .withHeartbeat(new HeartbeatSettings(Duration.ofMillis(500), 100, Duration.ofMillis(200), 1, 10_000))
+                .withEgressAllow(java.util.List.of("127.0.0.1/32")); // the tests' pages are served on loopback
         this.gateway = Main.start(tweak.apply(config), agents);
     }
 

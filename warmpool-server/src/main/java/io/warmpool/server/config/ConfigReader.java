@@ -49,7 +49,7 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -75,7 +75,14 @@ public final class ConfigReader {
                 top.has("maxBodyBytes") ? integer("maxBodyBytes", top.get("maxBodyBytes")) : defaults.maxBodyBytes(),
                 top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing(),
                 top.has("auth") ? auth(top.get("auth")) : defaults.auth(),
-                top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow());
+                top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow(),
+                top.has("store") ? store(object("store", top.get("store"))) : defaults.store());
+    }
+
+    private static StoreSettings store(ObjectNode node) {
+        known("store", node, Set.of("postgres", "schemaPrefix"));
+        return new StoreSettings(node.has("postgres") ? text("store.postgres", node.get("postgres")) : null,
+                node.has("schemaPrefix") ? text("store.schemaPrefix", node.get("schemaPrefix")) : "wp_");
     }
 
     private static List<String> egress(ObjectNode e) {

@@ -22,11 +22,13 @@ import java.util.Map;
  * @param routing              unknown locations, and when a region's state is too stale to allocate from
  * @param auth                 tenants and their keys and limits, or none (loopback only)
  * @param egressAllow          CIDRs or host names pages may reach although they are loopback/private/link-local
+ * @param store                where the region shards live: SQLite files in the data dir, or PostgreSQL schemas
  */
 public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, String defaultRegion,
                             Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
                             HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes,
-                            RoutingSettings routing, AuthSettings auth, List<String> egressAllow) {
+                            RoutingSettings routing, AuthSettings auth, List<String> egressAllow,
+                            StoreSettings store) {
 
     public GatewayConfig {
         regions = Map.copyOf(regions);
@@ -74,6 +76,9 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
             throw new ConfigException("housekeepingInterval must be a positive duration (housekeepingInterval="
                     + housekeepingInterval + ")");
         }
+        if (store == null) {
+            throw new ConfigException("store must be given");
+        }
         if (auth == null) {
             throw new ConfigException("auth must be given");
         }
@@ -97,37 +102,42 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
         PoolSettings browser = PoolSettings.builder("browser").minIdle(2).maxSize(6).build();
         return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
                 Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576,
-                RoutingSettings.DEFAULT, AuthSettings.NONE, List.of());
+                RoutingSettings.DEFAULT, AuthSettings.NONE, List.of(), StoreSettings.SQLITE);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
     }
 
     public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow);
+                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow, store);
     }
 
     public GatewayConfig withRegions(Map<String, RegionConfig> newRegions, String newDefault) {
         return new GatewayConfig(bind, port, dataDir, chromium, newDefault, newRegions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
     }
 
     public GatewayConfig withEgressAllow(List<String> allow) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, allow);
+                housekeepingInterval, maxBodyBytes, routing, auth, allow, store);
+    }
+
+    public GatewayConfig withStore(StoreSettings newStore) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, newStore);
     }
 
     public GatewayConfig withAuth(AuthSettings newAuth, String newBind) {
         return new GatewayConfig(newBind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow);
+                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow, store);
     }
 
     static boolean isLoopback(String address) {
@@ -140,6 +150,6 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
 
     public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
     }
 }

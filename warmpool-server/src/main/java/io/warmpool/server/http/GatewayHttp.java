@@ -25,6 +25,9 @@ public final class GatewayHttp {
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
                        InstantSource clock, byte[] secret, String agentSecret) {
         this.agentSecret = agentSecret;
+        if (agentSecret != null) {
+            agents.authenticateWith(agentSecret);
+        }
         this.config = config;
         this.secret = secret.clone();
         this.resolver = new RegionResolver(config, regions);

@@ -53,6 +53,24 @@ class AgentConfigTest {
     }
 
     @Test
+    void allowAndTheSecretAreOptionalAndChecked() {
+        AgentConfig none = AgentConfig.fromArgs(java.util.Map.of(), REQUIRED);
+        AgentConfig some = AgentConfig.fromArgs(java.util.Map.of("WARMPOOL_AGENT_SECRET", "xyz"),
+                with("--allow", "127.0.0.1/32,::1/128,intranet.example"));
+
+        assertThat(none.allow()).isEmpty();
+        assertThat(none.secret()).isNull();
+        assertThat(none.egressPolicy()).hasToString("deny internal");
+        assertThat(some.allow()).isEqualTo("127.0.0.1/32,::1/128,intranet.example");
+        assertThat(some.secret()).isEqualTo("xyz");
+        assertThat(some.toString()).doesNotContain("xyz").contains("secret=(set)");
+        assertThatThrownBy(() -> AgentConfig.fromArgs(with("--allow", "10.0.0.0/40")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("allow CIDR prefix must be 0-32");
+        assertThatThrownBy(() -> AgentConfig.fromArgs(with("--allow", "ftp://x")))
+                .hasMessageContaining("entry 'ftp://x'");
+    }
+
+    @Test
     void portAndChromiumAreChecked() {
         String[] args = REQUIRED.clone();
         args[7] = "70000";

@@ -138,6 +138,25 @@ class EgressGuardTest {
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).doesNotContain("root:x:0:0");
     }
 
+    @Test
+    void pagesThatACdpSessionClientOpensGoThroughTheBrowserWideGuardToo() throws Exception {
+        String cdpUrl = AgentClient.json(strictClient.get("/instances")).path(0).path("cdpUrl").asText();
+        Duration timeout = Duration.ofSeconds(10);
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+             io.warmpool.agent.internal.CdpConnection cdp = io.warmpool.agent.internal.CdpConnection.open(http,
+                     java.net.URI.create(cdpUrl), AgentClient.JSON, timeout)) {
+            String targetId = cdp.call("Target.createTarget", java.util.Map.of("url", pages.url("/hello")), null, timeout)
+                    .path("targetId").asText();
+            String session = cdp.call("Target.attachToTarget", java.util.Map.of("targetId", targetId, "flatten", true),
+                    null, timeout).path("sessionId").asText();
+
+            assertThat(Processes.await(timeout, () -> cdp.call("Runtime.evaluate", java.util.Map.of("expression",
+                    "document.body ? document.body.innerText : ''", "returnByValue", true), session, timeout)
+                    .path("result").path("value").asText().contains("warmpool egress guard"))).isTrue();
+            cdp.call("Target.closeTarget", java.util.Map.of("targetId", targetId), null, timeout);
+        }
+    }
+
     private static String message(HttpResponse<byte[]> response) {
         return AgentClient.json(response).path("errors").path(0).path("message").asText();
     }

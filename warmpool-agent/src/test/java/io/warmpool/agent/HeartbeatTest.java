@@ -64,6 +64,29 @@ class HeartbeatTest {
     }
 
     @Test
+    void aBrowserThatStopsAnsweringCdpIsReportedDeadAfterATimedOutAction() throws Exception {
+        long pid = client.start("frozen").path("pid").asLong();
+        assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+        try {
+            long t0 = System.nanoTime();
+            var response = client.post("/instances/frozen/quick/content",
+                    "{\"html\":\"<p>x</p>\",\"gotoOptions\":{\"timeout\":1000}}");
+
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(AgentClient.errorCode(response)).isEqualTo("browser_unresponsive");
+            // opening the page waits up to its 10 s CDP bound, then the probe up to 3 s
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+            assertThat(Processes.await(AWAIT, () -> gateway.reported("frozen", false))).as("reported dead at once").isTrue();
+            assertThat(Processes.await(AWAIT, () -> !AgentClient.json(client.get("/instances"))
+                    .findValuesAsText("instanceId").contains("frozen"))).as("forgotten").isTrue();
+        } finally {
+            new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+        }
+        assertThat(Processes.await(AWAIT, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)))
+                .as("its process group was killed").isTrue();
+    }
+
+    @Test
     void aChromiumKilledFromOutsideIsReportedDeadAndForgotten() {
         long pid = client.start("victim").path("pid").asLong();
 

@@ -89,6 +89,7 @@ public final class QuickActionRunner {
         }
         log.warn("{}/{} - {} on {} failed: {}", instance.pool(), region, action.path(), instance.id(), e.getMessage());
         if (e.kind() == CdpException.Kind.TIMEOUT) {
+            BrowserProbe.answersOrDies(instance); // it did not answer just now: a hung browser is reported dead
             return new AgentException("browser_unresponsive", 502, e.getMessage());
         }
         return new AgentException("browser_error", 502, e.getMessage());

@@ -88,6 +88,10 @@ public final class Main {
         }, "shutdown"));
         System.out.println("warmpool: gateway up at " + gateway.url() + " (regions " + config.regions().keySet()
                 + "); Ctrl-C stops it");
+        if (config.egressAllow().isEmpty()) {
+            System.out.println("warmpool: pages may not reach loopback or private addresses; to test against a local "
+                    + "server, put {\"egress\":{\"allow\":[\"127.0.0.1/32\"]}} in a --config file");
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -35,6 +35,13 @@ final class ProxyConnection implements CdpUpstream.Downstream {
     }
 
     void fromClient(Object message) {
+        if (message instanceof String text) {
+            java.util.Optional<String> refused = CdpGuard.refusal(text);
+            if (refused.isPresent()) {
+                text(refused.get());
+                return;
+            }
+        }
         CdpUpstream up;
         lock.lock();
         try {

@@ -233,19 +233,24 @@ public final class RegionPool {
     }
 
     private void reset(Instance instance) {
-        boolean ok;
         try {
-            ok = provider.reset(instance);
+            boolean ok;
+            try {
+                ok = provider.reset(instance);
+            } catch (RuntimeException e) {
+                log.warn("{}/{} - reset of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
+                ok = false;
+            }
+            if (ok && store.markWarm(instance.id(), instance.cdpUrl(), instance.agentUrl(), clock.instant())) {
+                signal.signalAll();
+                return;
+            }
+            if (store.transition(instance.id(), InstanceState.STARTING, InstanceState.STOPPING)) {
+                stop(instance, InstanceState.STOPPING);
+            }
         } catch (RuntimeException e) {
-            log.warn("{}/{} - reset of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
-            ok = false;
-        }
-        if (ok && store.markWarm(instance.id(), instance.cdpUrl(), instance.agentUrl(), clock.instant())) {
-            signal.signalAll();
-            return;
-        }
-        if (store.transition(instance.id(), InstanceState.STARTING, InstanceState.STOPPING)) {
-            stop(instance, InstanceState.STOPPING);
+            // the store may be unwritable: the row stays STARTING and the housekeeper retires it once it is stale
+            log.warn("{}/{} - could not return {} to the pool: {}", settings.name(), region, instance.id(), e.getMessage());
         }
     }
 
@@ -256,7 +261,11 @@ public final class RegionPool {
         } catch (RuntimeException e) {
             log.warn("{}/{} - stop of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
         }
-        store.transition(instance.id(), from, InstanceState.GONE);
+        try {
+            store.transition(instance.id(), from, InstanceState.GONE);
+        } catch (RuntimeException e) {
+            log.warn("{}/{} - could not forget stopped {}: {}", settings.name(), region, instance.id(), e.getMessage());
+        }
     }
 
     void sharedHit(boolean warm) {

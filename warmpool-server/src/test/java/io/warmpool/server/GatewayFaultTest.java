@@ -36,7 +36,7 @@ class GatewayFaultTest {
 
             ProcessHandle.of(victim).orElseThrow().destroyForcibly();
 
-            assertThat(await(Duration.ofSeconds(30), () -> {
+            assertThat(await(Duration.ofSeconds(90), () -> {
                 Set<String> now = instanceIds(gw, "weur");
                 return gw.pool("weur").get("warm").asInt() == 2 && !now.equals(before);
             })).as("the lost browser is replaced and the pool is back at minIdle").isTrue();
@@ -59,7 +59,7 @@ class GatewayFaultTest {
 
             ProcessHandle.of(agent).orElseThrow().destroyForcibly();
 
-            assertThat(await(Duration.ofSeconds(45), () -> {
+            assertThat(await(Duration.ofSeconds(90), () -> {
                 Set<String> now = instanceIds(gw, "enam");
                 return gw.pool("enam").get("warm").asInt() == 2 && now.stream().noneMatch(before::contains);
             })).as("a new agent serves two new warm instances").isTrue();
@@ -76,7 +76,10 @@ class GatewayFaultTest {
         TestGateway gw = new TestGateway(dir, browser().minIdle(1).maxSize(1).build());
         try {
             assertThat(await(Duration.ofSeconds(60), () -> gw.pool("weur").get("warm").asInt() == 1)).isTrue();
+            assertThat(await(Duration.ofSeconds(60), () -> gw.pool("enam").get("warm").asInt() == 1)).isTrue();
             assertThat(gw.send("POST", "/v1/sessions", "{\"sessionId\":\"holder\"}").statusCode()).isEqualTo(201);
+            assertThat(json(gw.send("POST", "/v1/sessions", "{\"sessionId\":\"backup-holder\"}")).get("fallback")
+                    .asBoolean()).as("weur's backup serves while it has a warm instance").isTrue();
 
             HttpResponse<byte[]> r = gw.send("POST", "/v1/sessions", "{\"sessionId\":\"waiter\"}");
 

@@ -6,8 +6,6 @@ import io.warmpool.core.RegionPool;
 import io.warmpool.server.Gateway;
 import io.warmpool.server.Main;
 import io.warmpool.server.config.GatewayConfig;
-import io.warmpool.server.config.HeartbeatSettings;
-import io.warmpool.server.config.LocationMap;
 import io.warmpool.server.config.RegionConfig;
 import io.warmpool.server.local.AgentClient;
 
@@ -18,8 +16,9 @@ import java.util.Map;
 
 /**
  * A real gateway for a benchmark: one region ({@code weur}, which {@code LHR} maps to) with its SQLite shard and
- * one local agent, under a temp data dir, on a free loopback port. One region rather than the demo's two, so that
- * a 2-core machine runs one agent JVM and only the browsers the benchmark asked for. {@link #close()} stops the
+ * one local agent, under a temp data dir, on a free loopback port, with the demo's settings otherwise. One region
+ * rather than the demo's two, so that a 2-core machine runs one agent JVM and only the browsers the benchmark asked
+ * for; {@code 127.0.0.1/32} on the egress allow-list, so that browsers may load the benchmark's local page. {@link #close()} stops the
  * gateway, its agent and every browser.
  */
 final class BenchGateway implements AutoCloseable {
@@ -37,9 +36,11 @@ final class BenchGateway implements AutoCloseable {
     static BenchGateway start(Path dataDir, Path chromium, List<PoolSettings> pools) {
         Map<String, PoolSettings> byName = new java.util.LinkedHashMap<>();
         pools.forEach(p -> byName.put(p.name(), p));
-        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dataDir, chromium, REGION,
-                Map.of(REGION, new RegionConfig(REGION, List.of(), List.of(REGION + "-a"))),
-                LocationMap.withOverrides(Map.of()), byName, HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576);
+        GatewayConfig config = GatewayConfig.demo(dataDir, chromium, 0)
+                .withRegions(Map.of(REGION, new RegionConfig(REGION, List.of(), List.of(REGION + "-a"))), REGION)
+                .withPools(byName)
+                // the benchmark's page is on loopback, which the agents' egress guard refuses unless allowed
+                .withEgressAllow(List.of("127.0.0.1/32"));
         AgentClient agentClient = new AgentClient();
         try {
             return new BenchGateway(agentClient, Main.start(config, agentClient));

@@ -58,8 +58,8 @@ final class LoadRun {
                     while (System.nanoTime() < deadline && started.incrementAndGet() <= maxOps) {
                         long t0 = System.nanoTime();
                         try {
-                            long done = op.run();
-                            mine.add(done - t0);
+                            long resultAt = op.run();
+                            mine.add(resultAt - t0);
                         } catch (Exception e) {
                             errors.incrementAndGet();
                             firstError.compareAndSet(null, e.toString());

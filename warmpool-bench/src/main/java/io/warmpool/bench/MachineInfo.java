@@ -8,18 +8,23 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 
-/** What a figure was measured on, printed above every table: cores, CPU model, Chromium and Java versions, date. */
-record MachineInfo(int cores, String cpu, String chromium, String java, String date) {
+/**
+ * What a figure was measured on, printed above every table: cores, CPU model, Chromium and Java versions, date,
+ * the source tree's commit (when run from a git checkout) and the load average.
+ */
+record MachineInfo(int cores, String cpu, String chromium, String java, String date, String commit) {
 
     static MachineInfo describe(Path chromium) {
-        return new MachineInfo(Runtime.getRuntime().availableProcessors(), cpuModel(), chromiumVersion(chromium),
+        return new MachineInfo(Runtime.getRuntime().availableProcessors(), cpuModel(),
+                firstLine(chromium.toString(), "--version"),
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
-                ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+                ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                firstLine("git", "describe", "--always", "--dirty"));
     }
 
     String text() {
-        return "machine: nproc=" + cores + ", cpu=" + cpu + ", " + chromium + ", java " + java + ", " + date
-                + "\n" + loadAverage();
+        return "machine: nproc=" + cores + ", cpu=" + cpu + ", " + chromium + ", java " + java + "\n"
+                + "date: " + date + ", source tree: " + commit + "\n" + loadAverage();
     }
 
     /** The 1, 5 and 15 minute load averages: on a shared machine, the first thing to look at beside a figure. */
@@ -41,20 +46,20 @@ record MachineInfo(int cores, String cpu, String chromium, String java, String d
         }
     }
 
-    private static String chromiumVersion(Path chromium) {
+    /** The first line a short command prints on stdout, or "unknown". */
+    private static String firstLine(String... command) {
         try {
-            Process p = new ProcessBuilder(chromium.toString(), "--version")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
-            return out.isEmpty() ? "chromium (version unknown)" : out;
+            return out.isEmpty() ? "unknown" : out.lines().findFirst().orElse("unknown");
         } catch (IOException e) {
-            return "chromium (version unknown: " + e.getMessage() + ")";
+            return "unknown";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "chromium (version unknown)";
+            return "unknown";
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.warmpool.bench.lab;
 
 import io.warmpool.Instance;
-import io.warmpool.core.PoolCounts;
+import io.warmpool.PoolCounts;
 import io.warmpool.core.PoolSettings;
 import io.warmpool.server.Gateway;
 import io.warmpool.server.config.GatewayConfig;

@@ -126,4 +126,20 @@ class SessionClientsTest {
             gw.send("DELETE", "/v1/sessions/next-" + i, null);
         }
     }
+
+    @Test
+    void oneStepAcquireAndConnectWorksForPuppeteerAndEndsWithTheSocket() {
+        String ws = "ws://127.0.0.1:" + gw.gateway.port() + "/v1/devtools?pool=browser&location=LHR&keepAlive=PT60S";
+        int claimedBefore = gw.pool("weur").get("claimed").asInt();
+
+        JsonNode r = NodeScript.run("puppeteer-session.js", ws, pages.url("/button"));
+
+        assertThat(r.get("text").asText()).isEqualTo("clicked!");
+        assertThat(await(Duration.ofSeconds(10), () -> gw.pool("weur").get("claimed").asInt() == claimedBefore))
+                .as("the one-step session ended with its socket").isTrue();
+        assertThat(CdpClient.handshakeStatus("ws://127.0.0.1:" + gw.gateway.port() + "/v1/devtools?pool=nope"))
+                .isEqualTo(400);
+        assertThat(CdpClient.handshakeStatus("ws://127.0.0.1:" + gw.gateway.port() + "/v1/devtools?location=XXX"))
+                .isEqualTo(400);
+    }
 }

@@ -50,10 +50,20 @@ final class DevtoolsProxy {
         this.clock = clock;
     }
 
-    void register(Javalin app) {
+    static final String ONE_STEP = "warmpool.devtools.session";
+
+    /**
+     * @param oneStep  acquires a session for {@code /v1/devtools?pool=&location=&keepAlive=} and returns its internal id
+     * @param releaser releases a session by its internal id (a one-step session ends with its socket)
+     */
+    void register(Javalin app, java.util.function.Function<io.javalin.http.Context, String> oneStep,
+                  java.util.function.Consumer<String> releaser) {
         app.wsBeforeUpgrade(PATH, ctx -> target(byToken(ctx.pathParam("id"), ctx.queryParam("token")),
                 ctx.pathParam("target")));
-        app.ws(PATH, this::configure);
+        app.ws(PATH, ws -> configure(ws, ctx -> byToken(ctx.pathParam("id"), ctx.queryParam("token")),
+                ctx -> ctx.pathParam("target"), null));
+        app.wsBeforeUpgrade("/v1/devtools", ctx -> ctx.attribute(ONE_STEP, oneStep.apply(ctx)));
+        app.ws("/v1/devtools", ws -> configure(ws, ctx -> ctx.attribute(ONE_STEP), ctx -> "browser", releaser));
         app.get("/v1/sessions/{id}/json/version", ctx -> ctx.json(version(ctx)));
         app.get("/v1/sessions/{id}/json/list", ctx -> ctx.json(list(ctx)));
         app.get("/v1/sessions/{id}/json", ctx -> ctx.json(list(ctx)));
@@ -150,11 +160,13 @@ final class DevtoolsProxy {
         return Json.MAPPER.readTree(r.body());
     }
 
-    private void configure(WsConfig ws) {
+    private void configure(WsConfig ws, java.util.function.Function<WsContext, String> sessionOf,
+                           java.util.function.Function<WsContext, String> targetOf,
+                           java.util.function.Consumer<String> releaseOnClose) {
         ws.onConnect(ctx -> {
             ctx.session.setIdleTimeout(Duration.ofHours(1));
-            String sessionId = byToken(ctx.pathParam("id"), ctx.queryParam("token"));
-            Target target = target(sessionId, ctx.pathParam("target"));
+            String sessionId = sessionOf.apply(ctx);
+            Target target = target(sessionId, targetOf.apply(ctx));
             ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING);
             byContext.put(ctx.sessionId(), conn);
             bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(conn);
@@ -172,8 +184,8 @@ final class DevtoolsProxy {
             byte[] copy = java.util.Arrays.copyOfRange(ctx.data(), ctx.offset(), ctx.offset() + ctx.length());
             c.fromClient(ByteBuffer.wrap(copy));
         }));
-        ws.onClose(ctx -> forget(ctx));
-        ws.onError(ctx -> forget(ctx));
+        ws.onClose(ctx -> forget(ctx, releaseOnClose));
+        ws.onError(ctx -> forget(ctx, releaseOnClose));
     }
 
     private void withConnection(WsContext ctx, java.util.function.Consumer<ProxyConnection> action) {
@@ -184,13 +196,16 @@ final class DevtoolsProxy {
         }
     }
 
-    private void forget(WsContext ctx) {
+    private void forget(WsContext ctx, java.util.function.Consumer<String> releaseOnClose) {
         ProxyConnection c = byContext.remove(ctx.sessionId());
         if (c != null) {
             c.closeUpstream();
             Set<ProxyConnection> set = bySession.get(c.target().sessionId());
             if (set != null) {
                 set.remove(c);
+            }
+            if (releaseOnClose != null) {
+                releaseOnClose.accept(c.target().sessionId());
             }
         }
     }

@@ -53,8 +53,9 @@ public final class GatewayHttp {
         SessionTokens tokens = new SessionTokens(secret);
         DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
         ErrorResponses.register(app);
-        new SessionRoutes(resolver, allocator, access, tokens, proxy).register(app);
-        proxy.register(app);
+        SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
+        sessions.register(app);
+        proxy.register(app, sessions::acquireForSocket, sessions::releaseInternal);
         new QuickRoutes(resolver, allocator, access, agents).register(app);
         new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(app);
         new HeartbeatRoutes(resolver, clock, agentSecret).register(app);

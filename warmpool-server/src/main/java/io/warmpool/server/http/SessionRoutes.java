@@ -52,16 +52,42 @@ final class SessionRoutes {
         app.delete("/v1/sessions/{id}", this::release);
     }
 
+    /**
+     * {@code ws://host/v1/devtools?pool=browser&location=LHR&keepAlive=PT60S}: acquires a new session before the
+     * upgrade (any error is an HTTP answer) and returns its internal id; the socket then proxies to its browser.
+     */
+    String acquireForSocket(Context ctx) {
+        Access.Tenant tenant = access.tenant(ctx);
+        String location = ctx.queryParam("location") != null ? ctx.queryParam("location") : ctx.header(LOCATION_HEADER);
+        RegionResolver.Placement placement = resolver.place(location);
+        RegionPool pool = exclusive(resolver.pool(placement.region(), ctx.queryParam("pool")));
+        Duration keepAlive = keepAlive(ctx.queryParam("keepAlive"), pool);
+        String internal = Access.internal(tenant, "ws-" + UUID.randomUUID());
+        access.checkConcurrent(tenant, held(tenant));
+        access.takeSession(tenant);
+        allocator.acquire(placement.region().name(), pool.settings().name(), internal, keepAlive, placement.zones());
+        return internal;
+    }
+
+    /** Releases a session by its internal id (the one-step socket closed). */
+    void releaseInternal(String internal) {
+        allocator.holder(internal).ifPresent(p -> p.release(internal, false));
+    }
+
+    private static RegionPool exclusive(RegionPool pool) {
+        if (pool.settings().shared()) {
+            throw new InvalidRequestException("shared_pool", "pool", "pool '" + pool.settings().name()
+                    + "' is shared: its members are routed to by tenant, not held by sessions");
+        }
+        return pool;
+    }
+
     private void acquire(Context ctx) {
         Access.Tenant tenant = access.tenant(ctx);
         SessionRequest req = Json.read(ctx.bodyAsBytes(), SessionRequest.class);
         String location = req.location() != null ? req.location() : ctx.header(LOCATION_HEADER);
         RegionResolver.Placement placement = resolver.place(location);
-        RegionPool pool = resolver.pool(placement.region(), req.pool());
-        if (pool.settings().shared()) {
-            throw new InvalidRequestException("shared_pool", "pool", "pool '" + pool.settings().name()
-                    + "' is shared: its members are routed to by tenant, not held by sessions");
-        }
+        RegionPool pool = exclusive(resolver.pool(placement.region(), req.pool()));
         String sessionId = req.sessionId() == null ? UUID.randomUUID().toString() : req.sessionId();
         if (!sessionId.matches(SESSION_ID) || sessionId.startsWith(QuickRoutes.SESSION_PREFIX)) {
             throw new InvalidRequestException("invalid_field", "sessionId", "sessionId must match " + SESSION_ID

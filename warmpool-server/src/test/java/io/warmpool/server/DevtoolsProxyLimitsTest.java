@@ -80,7 +80,7 @@ class DevtoolsProxyLimitsTest {
     void messagesBeyondTheBufferBeforeTheBrowserAnswersCloseWith1009() throws Exception {
         ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         open.add(silent);
-        List<Socket> accepted = new ArrayList<>();
+        List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
             try {
                 while (true) {

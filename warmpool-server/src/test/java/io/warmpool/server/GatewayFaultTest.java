@@ -32,7 +32,8 @@ class GatewayFaultTest {
             assertThat(await(Duration.ofSeconds(60), () -> gw.pool("weur").get("warm").asInt() == 2)).isTrue();
             Set<String> before = instanceIds(gw, "weur");
             long victim = Processes.mentioning(gw.dataDir.toString()).stream()
-                    .filter(p -> p.isChromium() && !p.line().contains("--type=")).findFirst().orElseThrow().pid();
+                    .filter(p -> p.isChromium() && !p.line().contains("--type=") && p.line().contains("agent-weur-"))
+                    .findFirst().orElseThrow().pid(); // a weur browser: the region this test watches
 
             ProcessHandle.of(victim).orElseThrow().destroyForcibly();
 

@@ -21,7 +21,6 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** What a SQLite store does with its file: survives restarts, migrates once, fails as a StoreException. */
 class SqliteInstanceStoreFileTest {
@@ -84,19 +83,29 @@ class SqliteInstanceStoreFileTest {
                 .extracting(e -> ((WarmPoolException) e).code()).isEqualTo("store_unavailable");
     }
 
+    private static boolean chattr(String flag, Path file) throws Exception {
+        Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
     @Test
     void aReadOnlyDatabaseFileFailsWithStoreUnavailable() throws Exception {
         Path file = dir.resolve("weur.db");
         SqliteInstanceStore.open(file).close();
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-        // root ignores file modes; the disk-full test below covers a failing write for any user
-        assumeFalse(Files.isWritable(file), "running as a user that can write a 0444 file");
+        // root ignores file modes, so as root make the file immutable instead (root cannot write that either)
+        boolean immutable = Files.isWritable(file) && chattr("+i", file);
 
         StoreException failure = null;
         try (SqliteInstanceStore store = SqliteInstanceStore.open(file)) {
             store.insert(starting("i-1"));
         } catch (StoreException e) {
             failure = e;
+        } finally {
+            if (immutable) {
+                chattr("-i", file);
+            }
         }
 
         assertThat(failure).isNotNull();

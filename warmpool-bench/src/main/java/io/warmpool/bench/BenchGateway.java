@@ -5,6 +5,7 @@ import io.warmpool.core.PoolSettings;
 import io.warmpool.core.RegionPool;
 import io.warmpool.server.Gateway;
 import io.warmpool.server.Main;
+import io.warmpool.server.config.AuthSettings;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.config.RegionConfig;
 import io.warmpool.server.local.AgentClient;
@@ -18,12 +19,14 @@ import java.util.Map;
  * A real gateway for a benchmark: one region ({@code weur}, which {@code LHR} maps to) with its SQLite shard and
  * one local agent, under a temp data dir, on a free loopback port, with the demo's settings otherwise. One region
  * rather than the demo's two, so that a 2-core machine runs one agent JVM and only the browsers the benchmark asked
- * for; {@code 127.0.0.1/32} on the egress allow-list, so that browsers may load the benchmark's local page. {@link #close()} stops the
+ * for; {@code 127.0.0.1/32} on the egress allow-list, so that browsers may load the benchmark's local page; no auth
+ * (loopback) with rate limits far above what a benchmark asks, so that the limiter is not what is measured. {@link #close()} stops the
  * gateway, its agent and every browser.
  */
 final class BenchGateway implements AutoCloseable {
     static final String REGION = "weur";
     static final String LOCATION = "LHR";
+    static final AuthSettings.Limits BENCH_LIMITS = new AuthSettings.Limits(1_000, 1_000_000, 100_000);
 
     private final AgentClient agentClient;
     private final Gateway gateway;
@@ -40,7 +43,9 @@ final class BenchGateway implements AutoCloseable {
                 .withRegions(Map.of(REGION, new RegionConfig(REGION, List.of(), List.of(REGION + "-a"))), REGION)
                 .withPools(byName)
                 // the benchmark's page is on loopback, which the agents' egress guard refuses unless allowed
-                .withEgressAllow(List.of("127.0.0.1/32"));
+                .withEgressAllow(List.of("127.0.0.1/32"))
+                // the anonymous tenant's default rate limits (120 sessions/min, 20 quick/s) would cap what is measured
+                .withAuth(new AuthSettings(true, Map.of(), BENCH_LIMITS), "127.0.0.1");
         AgentClient agentClient = new AgentClient();
         try {
             return new BenchGateway(agentClient, Main.start(config, agentClient));

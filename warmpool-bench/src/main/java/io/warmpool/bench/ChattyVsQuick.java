@@ -17,7 +17,8 @@ import java.util.Set;
  * gateway, at each RTT (default 0, 10 and 40 ms), alternating (a) a screenshot taken step by step over CDP through
  * a session ({@code POST /v1/sessions}, open its {@code webSocketDebuggerUrl} through the relay, the steps of
  * {@link CdpScreenshot}) and (b) the same screenshot as one {@code POST /v1/quick/screenshot} through the relay.
- * Reports medians per RTT and, by least squares over the RTTs, how many ms each adds per ms of RTT.
+ * Each timed operation starts after a {@link #SETTLE} pause. Reports medians per RTT and, by least squares over the
+ * RTTs, how many ms each adds per ms of RTT, beside {@code GET /healthz} as the relay's calibration (slope 1).
  *
  * <pre>
  * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
@@ -27,6 +28,11 @@ import java.util.Set;
 public final class ChattyVsQuick {
     static final int[] RTTS_MS = {0, 10, 40};
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Pause before each timed operation, so that what the previous one left the browser to do (disposing a context,
+     * preparing a spare page, a reset) is done and does not blur the RTT slope; back to back is the load driver's job.
+     */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
 
     private ChattyVsQuick() {
     }
@@ -83,9 +89,11 @@ public final class ChattyVsQuick {
             client.health();
             health[i] = System.nanoTime() - h0;
             long[] phases = new long[3];
+            Thread.sleep(SETTLE);
             chatty(client, http, relay, gateway, url, phases);
             steps[i] = phases[2] - phases[1];
             session[i] = phases[2] - phases[0];
+            Thread.sleep(SETTLE);
             long t0 = System.nanoTime();
             client.screenshot(url, size);
             quick[i] = System.nanoTime() - t0;
@@ -104,7 +112,9 @@ public final class ChattyVsQuick {
         phases[0] = System.nanoTime();
         GatewayClient.Session s = client.acquire("browser", BenchGateway.LOCATION);
         URI ws = URI.create(s.webSocketDebuggerUrl());
-        URI viaRelay = URI.create("ws://" + relay.hostPort() + ws.getRawPath());
+        // same path and query (the session's token), but through the relay
+        URI viaRelay = URI.create("ws://" + relay.hostPort() + ws.getRawPath()
+                + (ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery()));
         byte[] png;
         try (CdpClient cdp = CdpClient.connect(http, viaRelay, TIMEOUT)) {
             phases[1] = System.nanoTime();

@@ -30,6 +30,9 @@ public final class LoadDriver {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PHASE_LIMIT = Duration.ofMinutes(5);
     private static final int WARM_BROWSERS = 4;
+    /** Paced quick requests: one every second, so that whatever an action leaves to do afterwards is done. */
+    private static final int PACED_COUNT = 20;
+    private static final Duration PACE = Duration.ofSeconds(1);
 
     private final Path chromium;
     private final Path root;
@@ -171,6 +174,7 @@ public final class LoadDriver {
         }
         long before = gateway.waited("browser");
         long[] waited = new long[3];
+        LoadRun.Result paced = paced(PACED_COUNT, PACE, () -> timedScreenshot(client, url, size));
         LoadRun.Result q1 = LoadRun.run(1, quickCount, PHASE_LIMIT, () -> timedScreenshot(client, url, size));
         waited[0] = gateway.waited("browser");
         LoadRun.Result q2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> timedScreenshot(client, url, size));
@@ -181,6 +185,7 @@ public final class LoadDriver {
         LoadRun.Result b2 = LoadRun.run(2, Integer.MAX_VALUE, window, () -> timedPerRequest(url));
         TextTable table = new TextTable("what", "concurrency", "n", "errors", "p50 ms", "p95 ms", "max ms", "req/s",
                 "claims that waited for a start");
+        row(table, "quick, " + PACE.toSeconds() + " s pause before each request", 1, paced, "-");
         row(table, "quick: POST /v1/quick/screenshot", 1, q1, waited[0] - before);
         row(table, "quick: POST /v1/quick/screenshot", 2, q2, waited[1] - waited[0]);
         row(table, "quick: POST /v1/quick/screenshot", 4, q4, waited[2] - waited[1]);
@@ -191,16 +196,31 @@ public final class LoadDriver {
                 + " req/s at concurrency 2: %.1fx%n", b1.percentiles().p50() / q1.percentiles().p50(),
                 q2.throughput() / b2.throughput());
         System.out.println("after: " + gateway.describe("browser"));
-        for (LoadRun.Result r : List.of(q1, q2, q4, b1, b2)) {
+        for (LoadRun.Result r : List.of(paced, q1, q2, q4, b1, b2)) {
             if (r.firstError() != null) {
                 System.out.println("first error: " + r.firstError());
             }
         }
     }
 
+    /**
+     * {@code count} operations one after the other, each started {@code pace} after the previous one ended; a
+     * rate makes no sense here, so the result has no elapsed time.
+     */
+    private static LoadRun.Result paced(int count, Duration pace, LoadRun.Operation op) throws Exception {
+        long[] nanos = new long[count];
+        for (int i = 0; i < count; i++) {
+            Thread.sleep(pace);
+            long t0 = System.nanoTime();
+            nanos[i] = op.run() - t0;
+        }
+        return new LoadRun.Result(nanos, 0, null, 0);
+    }
+
     private static void row(TextTable table, String what, int concurrency, LoadRun.Result r, Object waited) {
         Percentiles p = r.percentiles();
-        table.row(what, concurrency, p.count(), r.errors(), p.p50(), p.ms(0.95), p.maxMs(), r.throughput(), waited);
+        table.row(what, concurrency, p.count(), r.errors(), p.p50(), p.ms(0.95), p.maxMs(),
+                r.elapsedNanos() == 0 ? "-" : r.throughput(), waited);
     }
 
     /** What a peer without a pool does for each screenshot: start a browser, drive it over CDP, kill it. */

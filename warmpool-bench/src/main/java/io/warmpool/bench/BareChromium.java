@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -133,7 +132,7 @@ final class BareChromium implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteTree(profile);
+        Cleanup.deleteTree(profile);
     }
 
     /** SIGKILL to the process group that {@code setsid} made {@code leader} the leader of (its pid is the group id). */
@@ -145,17 +144,6 @@ final class BareChromium implements AutoCloseable {
             // the caller kills the processes it knows one by one
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // a vanishing file; the temp root is deleted at the end anyway
         }
     }
 }

@@ -4,7 +4,6 @@ import io.warmpool.core.PoolSettings;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,13 +44,14 @@ public final class ChattyVsQuick {
         BenchOptions o = BenchOptions.parse(args, Set.of("samples", "chromium"));
         int samples = o.count("samples", 30, 1_000);
         Path chromium = o.chromium();
-        Path root = Files.createTempDirectory("warmpool-chatty-");
         System.out.println(MachineInfo.describe(chromium).text());
         System.out.printf("options: --samples %d; RTTs %s ms%n%n", samples, Arrays.toString(RTTS_MS));
         List<Medians> rows = new ArrayList<>();
-        try (LocalPage page = new LocalPage();
-             BenchGateway gateway = BenchGateway.start(root.resolve("data"), chromium,
-                     List.of(PoolSettings.builder("browser").minIdle(2).maxSize(4).maxUses(100_000).build()))) {
+        try (Cleanup cleanup = new Cleanup()) {
+            Path root = cleanup.tempDir("warmpool-chatty-");
+            LocalPage page = cleanup.add(new LocalPage());
+            BenchGateway gateway = cleanup.add(BenchGateway.start(root.resolve("data"), chromium,
+                    List.of(PoolSettings.builder("browser").minIdle(2).maxSize(4).maxUses(100_000).build())));
             gateway.awaitWarm("browser", 2, Duration.ofMinutes(2));
             int port = URI.create(gateway.url()).getPort();
             Png.Size size = null;
@@ -70,8 +70,6 @@ public final class ChattyVsQuick {
                     rows.add(measure(client, http, relay, gateway, page.url(), size, rtt, samples));
                 }
             }
-        } finally {
-            BareChromium.deleteTree(root);
         }
         print(rows);
         System.out.println(MachineInfo.loadAverage());

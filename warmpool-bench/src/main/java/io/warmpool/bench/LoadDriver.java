@@ -30,7 +30,7 @@ public final class LoadDriver {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PHASE_LIMIT = Duration.ofMinutes(5);
     private static final int WARM_BROWSERS = 4;
-    /** Paced quick requests: one every second, so that whatever an action leaves to do afterwards is done. */
+    /** Paced quick requests: a 1 s pause before each, so that whatever the previous action left to do is done. */
     private static final int PACED_COUNT = 20;
     private static final Duration PACE = Duration.ofSeconds(1);
 
@@ -46,17 +46,15 @@ public final class LoadDriver {
     public static void main(String[] args) throws Exception {
         BenchOptions o = BenchOptions.parse(args, OPTIONS);
         Path chromium = o.chromium();
-        Path root = Files.createTempDirectory("warmpool-load-");
-        try {
-            new LoadDriver(chromium, root).run(o.count("warm", 300, 10_000), o.count("cold", 15, 200),
-                    o.count("quick", 60, 10_000), o.count("per-request", 20, 1_000), o.seconds("seconds", 20, 300));
-        } finally {
-            BareChromium.deleteTree(root);
+        try (Cleanup cleanup = new Cleanup()) {
+            new LoadDriver(chromium, cleanup.tempDir("warmpool-load-")).run(cleanup, o.count("warm", 300, 10_000),
+                    o.count("cold", 15, 200), o.count("quick", 60, 10_000), o.count("per-request", 20, 1_000),
+                    o.seconds("seconds", 20, 300));
         }
     }
 
-    private void run(int warmCount, int coldCount, int quickCount, int perRequestCount, Duration window)
-            throws Exception {
+    private void run(Cleanup cleanup, int warmCount, int coldCount, int quickCount, int perRequestCount,
+                     Duration window) throws Exception {
         System.out.println(MachineInfo.describe(chromium).text());
         System.out.printf("options: --warm %d --cold %d --quick %d --per-request %d --seconds %d%n%n", warmCount,
                 coldCount, quickCount, perRequestCount, window.toSeconds());
@@ -64,16 +62,14 @@ public final class LoadDriver {
         List<PoolSettings> pools = List.of(
                 PoolSettings.builder("browser").minIdle(WARM_BROWSERS).maxSize(8).maxUses(100_000).build(),
                 PoolSettings.builder("cold").minIdle(0).maxSize(2).maxUses(1).build());
-        try (LocalPage page = new LocalPage();
-             BenchGateway gateway = BenchGateway.start(root.resolve("data"), chromium, pools)) {
-            gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofMinutes(2));
-            GatewayClient client = new GatewayClient(http, gateway.url());
-            warmAcquire(client, gateway, warmCount);
-            coldAcquire(client, gateway, coldCount);
-            screenshots(client, gateway, page.url(), quickCount, perRequestCount, window);
-        } finally {
-            http.close();
-        }
+        cleanup.add(http);
+        LocalPage page = cleanup.add(new LocalPage());
+        BenchGateway gateway = cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
+        gateway.awaitWarm("browser", WARM_BROWSERS, Duration.ofMinutes(2));
+        GatewayClient client = new GatewayClient(http, gateway.url());
+        warmAcquire(client, gateway, warmCount);
+        coldAcquire(client, gateway, coldCount);
+        screenshots(client, gateway, page.url(), quickCount, perRequestCount, window);
         System.out.println("\n" + MachineInfo.loadAverage());
     }
 

@@ -60,10 +60,15 @@ class HeartbeatReporterTest {
     @Test
     void anUnreachableGatewayNeverStopsTheReporterAndCloseIsPrompt() throws Exception {
         int port = TestPages.closedPort();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         HeartbeatReporter reporter = new HeartbeatReporter(URI.create("http://127.0.0.1:" + port), "a", "weur",
-                Duration.ofMillis(20), List::of, InstantSource.system(), http);
+                Duration.ofMillis(20), () -> {
+                    attempts.incrementAndGet();
+                    return List.of();
+                }, InstantSource.system(), http);
         reporter.start();
-        Thread.sleep(200); // let it fail a few times: nothing to observe but that it survives
+        assertThat(Processes.await(AWAIT, () -> attempts.get() >= 4))
+                .as("it keeps reporting after failed posts").isTrue();
 
         long t0 = System.nanoTime();
         reporter.close();

@@ -57,7 +57,7 @@ public final class Agent implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         this.heartbeats = config.gateway() == null ? null : new HeartbeatReporter(config.gateway(), config.agentId(),
                 config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http, config.secret());
-        ChromiumLauncher launcher = new ChromiumLauncher(config.chromium(), profiles, config.startTimeout());
+        ChromiumLauncher launcher = new ChromiumLauncher(config.browsers(), profiles, config.startTimeout());
         this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died,
                 config.egressPolicy());
         this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region(), config.sparePage()),

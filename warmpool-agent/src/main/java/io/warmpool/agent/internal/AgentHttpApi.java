@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.warmpool.BrowserKind;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.WarmPoolException;
 import io.warmpool.quick.QuickAction;
@@ -34,7 +35,12 @@ public final class AgentHttpApi implements AutoCloseable {
     private static final String ERROR_WRITTEN = "warmpool.error";
     private static final long MAX_BODY_BYTES = 16L << 20;
 
-    record StartRequest(String instanceId, String pool, String version) {
+    /** {@code browser} is {@code headless-shell} (the default when absent) or {@code chromium}. */
+    record StartRequest(String instanceId, String pool, String version, String browser) {
+        BrowserKind browserKind(BrowserKind absent) {
+            return browser == null ? absent : BrowserKind.fromConfigName(browser).orElseThrow(() -> new AgentException(
+                    "invalid_field", 400, "browser must be headless-shell or chromium (got '" + browser + "')"));
+        }
     }
 
     record Started(String instanceId, String cdpUrl, long pid, long startMs) {
@@ -108,7 +114,8 @@ public final class AgentHttpApi implements AutoCloseable {
         if (request == null) {
             throw new AgentException("invalid_json", 400, "body must be {\"instanceId\",\"pool\",\"version\"}");
         }
-        BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version());
+        BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version(),
+                request.browserKind(registry.defaultBrowser()));
         writeJson(ctx, 200, new Started(instance.id(), instance.cdpUrl(), instance.pid(), instance.startMillis()));
     }
 

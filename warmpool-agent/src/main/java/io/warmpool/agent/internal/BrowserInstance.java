@@ -1,5 +1,7 @@
 package io.warmpool.agent.internal;
 
+import io.warmpool.BrowserKind;
+
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +33,7 @@ public final class BrowserInstance {
     private final String id;
     private final String pool;
     private final String version;
+    private final BrowserKind browser;
     private final ChromiumProcess process;
     private final CdpConnection cdp;
     private final long startMillis;
@@ -43,8 +46,9 @@ public final class BrowserInstance {
     private final Egress egress;
     private volatile Runnable died = () -> { };
 
-    public BrowserInstance(String id, String pool, String version, ChromiumProcess process, CdpConnection cdp,
-                           long startMillis, Egress egress) {
+    public BrowserInstance(String id, String pool, String version, BrowserKind browser, ChromiumProcess process,
+                           CdpConnection cdp, long startMillis, Egress egress) {
+        this.browser = browser;
         this.egress = egress;
         this.id = id;
         this.pool = pool;
@@ -100,6 +104,11 @@ public final class BrowserInstance {
 
     public String version() {
         return version;
+    }
+
+    /** Which binary this browser is. */
+    public BrowserKind browser() {
+        return browser;
     }
 
     public long pid() {

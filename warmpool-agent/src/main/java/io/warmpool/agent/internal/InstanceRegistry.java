@@ -1,6 +1,7 @@
 package io.warmpool.agent.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warmpool.BrowserKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +57,12 @@ public final class InstanceRegistry implements AutoCloseable {
     /**
      * Starts a browser and returns once its CDP endpoint answers.
      *
-     * @throws AgentException {@code invalid_field} 400, {@code instance_exists} 409, {@code start_failed} 502,
+     * @param browser which binary to start
+     * @throws AgentException {@code invalid_field} 400, {@code browser_unavailable} 400, {@code instance_exists} 409,
+     *                        {@code start_failed} 502,
      *                        {@code agent_stopping} 503
      */
-    public BrowserInstance start(String instanceId, String pool, String version) {
+    public BrowserInstance start(String instanceId, String pool, String version, BrowserKind browser) {
         if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
             throw new AgentException("invalid_field", 400,
                     "instanceId must match " + INSTANCE_ID.pattern() + " (got '" + instanceId + "')");
@@ -81,7 +84,7 @@ public final class InstanceRegistry implements AutoCloseable {
             ChromiumProcess process;
             CdpConnection cdp;
             try {
-                process = launcher.launch(instanceId, egress.proxyServer());
+                process = launcher.launch(instanceId, browser, egress.proxyServer());
             } catch (RuntimeException e) {
                 egress.close();
                 throw e;
@@ -95,7 +98,7 @@ public final class InstanceRegistry implements AutoCloseable {
                 throw new AgentException("start_failed", 502, "Chromium's CDP endpoint did not answer: " + e.getMessage());
             }
             long startMillis = (System.nanoTime() - t0) / 1_000_000;
-            BrowserInstance instance = new BrowserInstance(instanceId, pool, version, process, cdp, startMillis,
+            BrowserInstance instance = new BrowserInstance(instanceId, pool, version, browser, process, cdp, startMillis,
                     new BrowserInstance.Egress(egressPolicy, egress, egressSlots));
             slot.instance = instance;
             instance.watch(this::died);
@@ -103,12 +106,18 @@ public final class InstanceRegistry implements AutoCloseable {
                 instance.stop();
                 throw new AgentException("start_failed", 502, "instance '" + instanceId + "' was stopped while starting");
             }
-            log.info("{}/{} - started {} (pid {}) in {} ms", pool, region, instanceId, instance.pid(), startMillis);
+            log.info("{}/{} - started {} ({}, pid {}) in {} ms", pool, region, instanceId, browser, instance.pid(),
+                    startMillis);
             return instance;
         } catch (RuntimeException e) {
             slots.remove(instanceId, slot);
             throw e;
         }
+    }
+
+    /** What a start that names no browser gets: the headless shell when this agent has one, else Chromium. */
+    public BrowserKind defaultBrowser() {
+        return launcher.has(BrowserKind.HEADLESS_SHELL) ? BrowserKind.HEADLESS_SHELL : BrowserKind.CHROMIUM;
     }
 
     /** Stops and forgets the instance; unknown ids are fine. A starting instance is stopped once it is up. */

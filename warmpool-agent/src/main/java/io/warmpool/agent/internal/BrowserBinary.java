@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * without {@code exec}: started through it, the browser would be a grandchild behind a shell, and the pid the agent
  * watches and reports would be the shell's. Stateless.
  */
-final class BrowserBinary {
+public final class BrowserBinary {
     /** A script's one command: an absolute path, optionally after {@code exec}, followed by {@code "$@"}. */
     private static final Pattern ONE_COMMAND = Pattern.compile("(?:exec\\s+)?(/\\S+)\\s+\"\\$@\"\\s*");
     private static final long MAX_SCRIPT_BYTES = 1024;
@@ -22,7 +22,7 @@ final class BrowserBinary {
     }
 
     /** The executable {@code binary} runs: itself, or the one command of a short launcher script. */
-    static Path unwrap(Path binary) {
+    public static Path unwrap(Path binary) {
         try {
             if (Files.size(binary) > MAX_SCRIPT_BYTES) {
                 return binary;

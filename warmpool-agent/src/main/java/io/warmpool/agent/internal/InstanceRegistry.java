@@ -37,15 +37,19 @@ public final class InstanceRegistry implements AutoCloseable {
     private final ObjectMapper json;
     private final Consumer<BrowserInstance> onDeath;
     private final AddressPolicy egressPolicy;
+    private final BrowserInstance.Options options;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
      * @param onDeath      told, on a background thread, about each browser that died unexpectedly
      * @param egressPolicy what the browsers' pages may connect to (see {@link EgressProxy})
+     * @param options      spare pages, and the cores that size quick actions per browser
      */
     public InstanceRegistry(String region, ChromiumLauncher launcher, HttpClient http, ObjectMapper json,
-                            Consumer<BrowserInstance> onDeath, AddressPolicy egressPolicy) {
+                            Consumer<BrowserInstance> onDeath, AddressPolicy egressPolicy,
+                            BrowserInstance.Options options) {
+        this.options = options;
         this.region = region;
         this.launcher = launcher;
         this.http = http;
@@ -99,13 +103,14 @@ public final class InstanceRegistry implements AutoCloseable {
             }
             long startMillis = (System.nanoTime() - t0) / 1_000_000;
             BrowserInstance instance = new BrowserInstance(instanceId, pool, version, browser, process, cdp, startMillis,
-                    new BrowserInstance.Egress(egressPolicy, egress, egressSlots));
+                    new BrowserInstance.Egress(egressPolicy, egress, egressSlots), options);
             slot.instance = instance;
             instance.watch(this::died);
             if (slot.deleted || closed) {
                 instance.stop();
                 throw new AgentException("start_failed", 502, "instance '" + instanceId + "' was stopped while starting");
             }
+            instance.spare().prepareAhead(); // its first quick action finds a page ready
             log.info("{}/{} - started {} ({}, pid {}) in {} ms", pool, region, instanceId, browser, instance.pid(),
                     startMillis);
             return instance;

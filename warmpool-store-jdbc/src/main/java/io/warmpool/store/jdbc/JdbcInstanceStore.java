@@ -58,6 +58,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final java.util.concurrent.ConcurrentMap<Integer, String> zoneClaimSql =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Transactions tx;
+    private final TargetedQueries queries;
 
     JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
         this.name = name;
@@ -65,6 +66,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.connections = connections;
         this.claimSql = CLAIM.formatted(dialect.claimLock());
         this.tx = new Transactions(name, dialect, connections);
+        this.queries = new TargetedQueries(tx, dialect);
     }
 
     @Override
@@ -281,6 +283,41 @@ public sealed class JdbcInstanceStore implements InstanceStore
         return tx.call("list", c -> pool == null
                 ? all(c, "SELECT " + COLUMNS + " FROM instances ORDER BY id")
                 : all(c, "SELECT " + COLUMNS + " FROM instances WHERE pool = ? ORDER BY id", pool));
+    }
+
+    @Override
+    public List<Instance> sessions(String sessionIdPrefix, int limit) {
+        return queries.sessions(sessionIdPrefix, limit);
+    }
+
+    @Override
+    public int countSessions(String sessionIdPrefix) {
+        return queries.countSessions(sessionIdPrefix);
+    }
+
+    @Override
+    public List<Instance> lost(String pool, int limit) {
+        return queries.lost(pool, limit);
+    }
+
+    @Override
+    public List<Instance> dueForRecycle(String pool, Instant now, int limit) {
+        return queries.dueForRecycle(pool, now, limit);
+    }
+
+    @Override
+    public List<Instance> idle(String pool, int limit) {
+        return queries.idle(pool, limit);
+    }
+
+    @Override
+    public List<Instance> byAgent(String agentId) {
+        return queries.byAgent(agentId);
+    }
+
+    @Override
+    public List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit) {
+        return queries.warmMembers(pool, version, freshAfter, limit);
     }
 
     @Override

@@ -66,7 +66,7 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
             Connection c = pool.acquire();
             boolean broken = true;
             try {
-                int version = Migrations.apply(c, name, List.of(
+                int version = Migrations.apply(c, name, Dialect.POSTGRES, List.of(
                         "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")",
                         "CREATE SCHEMA IF NOT EXISTS " + schema));
                 broken = false;

@@ -58,7 +58,7 @@ public final class SqliteInstanceStore extends JdbcInstanceStore {
         Connection c = null;
         try {
             c = DriverManager.getConnection("jdbc:sqlite:" + path, config().toProperties());
-            int version = Migrations.apply(c, name, List.of());
+            int version = Migrations.apply(c, name, Dialect.SQLITE, List.of());
             log.info("{} - opened (schema version {})", name, version);
             return new SqliteInstanceStore(name, path, new SingleConnectionSource(name, c));
         } catch (SQLException e) {

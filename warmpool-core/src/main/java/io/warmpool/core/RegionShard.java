@@ -51,7 +51,7 @@ public final class RegionShard implements AutoCloseable {
         this.clock = clock;
         this.queue = new BoundedHeartbeatQueue(settings.queueCapacity(), ticker);
         this.writer = new HeartbeatBatchWriter(name, queue, store, settings.batchSize(), settings.flushAfter(),
-                settings.retries());
+                settings.retries(), settings.refreshAfter());
         Map<String, RegionPool> byName = new LinkedHashMap<>();
         for (PoolSettings ps : pools) {
             byName.put(ps.name(), new RegionPool(name, ps, store, provider, clock, ticker, tasks));

@@ -2,6 +2,7 @@ package io.warmpool.server;
 
 import io.javalin.Javalin;
 import io.warmpool.core.Allocator;
+import io.warmpool.core.PoolSettings;
 import io.warmpool.core.RegionHealth;
 import io.warmpool.core.RegionShard;
 import io.warmpool.core.ShardSettings;
@@ -14,6 +15,7 @@ import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +112,7 @@ public final class Gateway implements AutoCloseable {
             }, url);
             HeartbeatSettings hb = config.heartbeat();
             ShardSettings settings = new ShardSettings(hb.queueCapacity(), hb.batchSize(), hb.flushAfter(),
-                    hb.retries(), config.housekeepingInterval());
+                    hb.retries(), config.housekeepingInterval(), refreshAfter(config));
             RegionShard shard = new RegionShard(rc.name(), store, provider, config.pools().values(), settings, clock,
                     ticker, tasks);
             shard.loseOrphans();
@@ -119,6 +121,19 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * How old a stored heartbeat may get before an "alive" report rewrites it: the shortest {@code staleAfter} of
+     * the pools, less one report interval, one flush and one second of margin, so that an instance whose agent keeps
+     * reporting is never stale; zero (write every report) when that leaves nothing.
+     */
+    static Duration refreshAfter(GatewayConfig config) {
+        HeartbeatSettings hb = config.heartbeat();
+        Duration stale = config.pools().values().stream().map(PoolSettings::staleAfter).min(Duration::compareTo)
+                .orElse(Duration.ZERO);
+        Duration left = stale.minus(hb.interval()).minus(hb.flushAfter()).minusSeconds(1);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private static Allocator allocator(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock) {

@@ -85,7 +85,7 @@ final class DevtoolsProxy {
                     continue;
                 }
                 RegionRuntime region = conns.iterator().next().target().region();
-                Optional<Instance> i = region.store().findBySession(e.getKey());
+                Optional<Instance> i = region.shard().findSession(e.getKey());
                 if (i.isEmpty()) {
                     closeAll(e.getKey(), "session expired or released");
                 } else if (i.get().state() != InstanceState.CLAIMED) {
@@ -222,7 +222,7 @@ final class DevtoolsProxy {
     private void touch(Target t) {
         Instant now = clock.instant();
         if (t.touchedAt() == null || Duration.between(t.touchedAt(), now).toMillis() >= 1000) {
-            t.region().store().touchSession(t.sessionId(), now.plus(t.keepAlive()));
+            t.region().shard().touchSession(t.sessionId(), now.plus(t.keepAlive()));
             t.touched(now);
         }
     }
@@ -230,7 +230,7 @@ final class DevtoolsProxy {
     /** Finds the live session and the browser URL a client path maps to; throws before any upgrade. */
     private Target target(String sessionId, String path) {
         for (RegionRuntime r : resolver.all().values()) {
-            Optional<Instance> i = r.store().findBySession(sessionId);
+            Optional<Instance> i = r.shard().findSession(sessionId);
             if (i.isPresent() && i.get().state() == InstanceState.CLAIMED && i.get().cdpUrl() != null) {
                 return new Target(sessionId, r, Duration.ofMillis(Math.max(1000, i.get().keepAliveMillis())),
                         upstreamUrl(i.get().cdpUrl(), path));

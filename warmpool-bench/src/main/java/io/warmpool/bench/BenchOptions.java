@@ -46,6 +46,15 @@ final class BenchOptions {
         return Duration.ofSeconds(count(name, dflt, max));
     }
 
+    /** An executable given as {@code --name}, else {@code dflt}. */
+    Path path(String name, String dflt) {
+        Path p = Path.of(values.getOrDefault(name, dflt));
+        if (!p.toFile().canExecute()) {
+            throw new IllegalArgumentException("--" + name + " " + p + " is not an executable");
+        }
+        return p;
+    }
+
     Path chromium() {
         Path p = Path.of(values.getOrDefault("chromium", "/usr/bin/chromium"));
         if (!p.toFile().canExecute()) {

@@ -1,13 +1,13 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.EventConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.server.RegionRuntime;
-import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ final class DevtoolsProxy {
      * @param oneStep  acquires a session for {@code /v1/devtools?pool=&location=&keepAlive=} and returns its internal id
      * @param releaser releases a session by its internal id (a one-step session ends with its socket)
      */
-    void register(Javalin app, java.util.function.Function<io.javalin.http.Context, String> oneStep,
+    void register(RoutesConfig app, EventConfig events, java.util.function.Function<io.javalin.http.Context, String> oneStep,
                   java.util.function.Consumer<String> releaser) {
         app.wsBeforeUpgrade(PATH, ctx -> target(byToken(ctx.pathParam("id"), ctx.queryParam("token")),
                 ctx.pathParam("target")));
@@ -70,10 +70,10 @@ final class DevtoolsProxy {
         var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("devtools-sweeper").factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-        app.events(e -> e.serverStopping(() -> {
+        events.serverStopping(() -> {
             sweeper.shutdownNow();
             bySession.keySet().forEach(id -> closeAll(id, "gateway stopping"));
-        }));
+        });
     }
 
     /** Closes connections whose session was released, expired or lost meanwhile (by the housekeeper, say). */
@@ -181,8 +181,9 @@ final class DevtoolsProxy {
         });
         ws.onMessage(ctx -> withConnection(ctx, c -> c.fromClient(ctx.message())));
         ws.onBinaryMessage(ctx -> withConnection(ctx, c -> {
-            byte[] copy = java.util.Arrays.copyOfRange(ctx.data(), ctx.offset(), ctx.offset() + ctx.length());
-            c.fromClient(ByteBuffer.wrap(copy));
+            ByteBuffer data = ctx.data();
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+            c.fromClient(copy);
         }));
         ws.onClose(ctx -> forget(ctx, releaseOnClose));
         ws.onError(ctx -> forget(ctx, releaseOnClose));
@@ -275,9 +276,5 @@ final class DevtoolsProxy {
         String url() { return url; }
         Instant touchedAt() { return touchedAt; }
         void touched(Instant at) { touchedAt = at; }
-    }
-
-    static Session jetty(WsContext ctx) {
-        return ctx.session;
     }
 }

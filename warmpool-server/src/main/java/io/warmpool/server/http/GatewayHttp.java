@@ -37,9 +37,14 @@ public final class GatewayHttp {
 
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
     public Javalin start() {
+        Access access = new Access(config.auth(), System::nanoTime);
+        SessionTokens tokens = new SessionTokens(secret);
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
+        SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         Javalin app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.startupWatcherEnabled = false;
+            cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -48,18 +53,14 @@ public final class GatewayHttp {
                 ws.setMaxBinaryMessageSize(MAX_CDP_MESSAGE);
                 ws.setIdleTimeout(java.time.Duration.ofHours(1));
             });
+            ErrorResponses.register(cfg.routes);
+            sessions.register(cfg.routes);
+            proxy.register(cfg.routes, cfg.events, sessions::acquireForSocket, sessions::releaseInternal);
+            new QuickRoutes(resolver, allocator, access, agents).register(cfg.routes);
+            new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
+            new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
+            cfg.events.serverStopped(agents::close);
         });
-        Access access = new Access(config.auth(), System::nanoTime);
-        SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
-        ErrorResponses.register(app);
-        SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
-        sessions.register(app);
-        proxy.register(app, sessions::acquireForSocket, sessions::releaseInternal);
-        new QuickRoutes(resolver, allocator, access, agents).register(app);
-        new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(app);
-        new HeartbeatRoutes(resolver, clock, agentSecret).register(app);
-        app.events(e -> e.serverStopped(agents::close));
         return app.start(config.bind(), config.port());
     }
 }

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.InvalidRequestException;
@@ -33,7 +33,7 @@ final class HeartbeatRoutes {
         this.agentSecret = agentSecret == null ? null : ("Bearer " + agentSecret).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.post("/internal/v1/heartbeats", this::take);
     }
 

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.warmpool.PoolCounts;
 import io.warmpool.core.Allocator;
 import io.warmpool.core.RegionPool;
@@ -27,7 +27,7 @@ final class PoolRoutes {
         this.proxyConnections = proxyConnections;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.get("/v1/pools", ctx -> {
             access.tenant(ctx);
             ctx.json(Map.of("success", true, "result", pools()));

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.Instance;
 import io.warmpool.InvalidRequestException;
@@ -43,7 +43,7 @@ final class QuickRoutes {
         this.agents = agents;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.post("/v1/quick/{action}", this::run);
     }
 

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
@@ -47,7 +47,7 @@ final class SessionRoutes {
         this.proxy = proxy;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.post("/v1/sessions", this::acquire);
         app.get("/v1/sessions", this::list);
         app.get("/v1/sessions/{id}", ctx -> ctx.json(view(ctx, find(ctx, ctx.pathParam("id")))));

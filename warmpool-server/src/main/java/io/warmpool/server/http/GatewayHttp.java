@@ -5,6 +5,8 @@ import io.javalin.json.JavalinJackson;
 import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.crawl.CrawlStore;
+import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
 
 import java.time.InstantSource;
@@ -56,10 +58,27 @@ public final class GatewayHttp {
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         sessions.register(app);
         proxy.register(app, sessions::acquireForSocket, sessions::releaseInternal);
-        new QuickRoutes(resolver, allocator, access, agents).register(app);
+        QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
+                new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),
+                new JsonAction(config.ai(), java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(5)).build()));
+        quick.register(app);
+        CrawlStore crawlStore = config.store().postgres() ? CrawlStore.postgres(config.store().postgresUrl(),
+                config.store().schemaPrefix()) : CrawlStore.sqlite(config.dataDir().resolve("crawl.db"));
+        CrawlRoutes crawl = new CrawlRoutes(access, quick, crawlStore);
+        Crawler crawler = new Crawler(crawlStore, crawl, clock);
+        crawl.register(app, crawler); // before the actions' {action}
+        new CloudflareSessions(sessions, proxy, access, tokens).register(app); // likewise
+        new CloudflareRoutes(quick).register(app);
         new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(app);
         new HeartbeatRoutes(resolver, clock, agentSecret).register(app);
-        app.events(e -> e.serverStopped(agents::close));
-        return app.start(config.bind(), config.port());
+        app.events(e -> e.serverStopping(crawler::close));
+        app.events(e -> e.serverStopped(() -> {
+            agents.close();
+            crawlStore.close();
+        }));
+        Javalin started = app.start(config.bind(), config.port());
+        crawler.resume();
+        return started;
     }
 }

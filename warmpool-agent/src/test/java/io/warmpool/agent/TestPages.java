@@ -96,6 +96,11 @@ final class TestPages implements AutoCloseable {
         });
     }
 
+    /** Serves {@code path} with {@code handler}. */
+    void handle(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     /** Answers {@code path} with a 302 to {@code location}. */
     void redirect(String path, String location) {
         server.createContext(path, exchange -> {
@@ -126,7 +131,7 @@ final class TestPages implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void respond(HttpExchange exchange, String type, String body) throws IOException {
+    static void respond(HttpExchange exchange, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", type);
         exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);

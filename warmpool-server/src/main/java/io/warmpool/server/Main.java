@@ -6,6 +6,7 @@ import io.warmpool.server.config.ConfigReader;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProvider;
+import io.warmpool.server.local.PoolBrowsers;
 import io.warmpool.store.jdbc.PostgresInstanceStore;
 import io.warmpool.store.jdbc.SqliteInstanceStore;
 
@@ -112,12 +113,13 @@ public final class Main {
     public static Gateway start(GatewayConfig config, AgentClient agentClient, Gateway.StoreFactory stores) {
         String agentSecret = GatewaySecret.agentSecret(GatewaySecret.loadOrCreate(config.dataDir()));
         agentClient.authenticateWith(agentSecret);
+        PoolBrowsers browsers = PoolBrowsers.choose(config.pools().values());
         return Gateway.start(config, stores,
                 (region, onAgentLost, url) -> new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
                         region.zones().get(0), config.chromium(), config.dataDir().resolve("agents"), url,
                         config.heartbeat().interval(), LocalAgentProvider.Settings.currentJava(),
-                        System.getProperty("java.class.path"), agentSecret, config.egressAllow()), agentClient,
-                        onAgentLost));
+                        System.getProperty("java.class.path"), agentSecret, config.egressAllow(), browsers),
+                        agentClient, onAgentLost));
     }
 
     static Optional<Path> findChromium(Path explicit) {

@@ -19,12 +19,9 @@ public final class QuickActionRunner {
     private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String region;
-    private final boolean sparePages;
 
-    /** @param sparePages prepare each browser's next page ahead (see {@link SparePage}) */
-    public QuickActionRunner(String region, boolean sparePages) {
+    public QuickActionRunner(String region) {
         this.region = region;
-        this.sparePages = sparePages;
     }
 
     /**
@@ -37,7 +34,8 @@ public final class QuickActionRunner {
         Deadline budget = Deadline.afterMillis(req.budgetMillis());
         if (!instance.quickSlots().tryAcquire()) {
             throw new AgentException("instance_busy", 429, "instance '" + instance.id() + "' is already running "
-                    + BrowserInstance.MAX_QUICK_ACTIONS + " quick actions");
+                    + instance.maxQuickActions() + " quick actions (" + BrowserInstance.QUICK_ACTIONS_PER_CORE
+                    + " per core)");
         }
         instance.countUse();
         IsolatedPage page = null;
@@ -47,7 +45,7 @@ public final class QuickActionRunner {
             if (req.url() != null) {
                 NavigationGuard.preCheck(instance.egress().policy(), req.url());
             }
-            page = sparePages ? instance.spare().take(budget) : IsolatedPage.open(instance, budget);
+            page = instance.spare().take(budget);
             page.setViewport(req.viewport(), budget);
             setup = PageSetup.before(page, req, budget);
             try {
@@ -86,7 +84,7 @@ public final class QuickActionRunner {
             if (page != null) {
                 // disposed right after the answer, off the request path; after a timeout the page may be hung
                 // (disposing kills its renderer) or the browser may be: then it is declared dead
-                instance.spare().release(page, sparePages, timedOut);
+                instance.spare().release(page, timedOut);
             }
             instance.quickSlots().release();
         }

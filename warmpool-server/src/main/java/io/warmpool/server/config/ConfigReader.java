@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.core.PoolSettings;
 
@@ -200,7 +201,7 @@ public final class ConfigReader {
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
                     "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
-                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting"));
+                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -217,6 +218,9 @@ public final class ConfigReader {
             with(p, "maxWaiting", v -> b.maxWaiting(integer(path + ".maxWaiting", v)));
             with(p, "coldStartBudget", v -> b.coldStartBudget(duration(path + ".coldStartBudget", v)));
             with(p, "keepaliveInterval", v -> b.keepaliveInterval(duration(path + ".keepaliveInterval", v)));
+            with(p, "browser", v -> b.browser(BrowserKind.fromConfigName(v.isTextual() ? v.asText() : null)
+                    .orElseThrow(() -> new ConfigException(path + ".browser must be \"headless-shell\" or \"chromium\" (got "
+                            + v + ")"))));
             with(p, "shared", v -> {
                 if (!v.isBoolean()) {
                     throw new ConfigException(path + ".shared must be true or false (got " + v + ")");

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 
 import java.util.List;
 
@@ -24,7 +24,7 @@ final class CloudflareRoutes {
         return BASES.stream().flatMap(b -> NAMES.stream().map(n -> b + "/accounts/{account}/" + n)).toList();
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         for (String root : roots()) {
             app.post(root + "/{action}", ctx -> quick.run(ctx, ctx.pathParam("action"), QuickRoutes.Paths.CLOUDFLARE));
         }

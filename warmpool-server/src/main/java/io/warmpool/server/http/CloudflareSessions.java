@@ -1,7 +1,7 @@
 package io.warmpool.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.Instance;
 import io.warmpool.InvalidRequestException;
@@ -47,7 +47,7 @@ final class CloudflareSessions {
         this.tokens = tokens;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         for (String root : CloudflareRoutes.roots()) {
             String browser = root + "/devtools/browser";
             app.post(browser, this::create);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.ActionFailedException;
 import io.warmpool.InvalidRequestException;
@@ -46,7 +46,7 @@ final class CrawlRoutes implements Crawler.Pages {
         this.store = store;
     }
 
-    void register(Javalin app, Crawler crawler) {
+    void register(RoutesConfig app, Crawler crawler) {
         this.crawler = crawler;
         List<String> roots = new ArrayList<>(CloudflareRoutes.roots());
         roots.add("/v1");

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.Instance;
 import io.warmpool.InvalidRequestException;
@@ -65,7 +65,7 @@ final class QuickRoutes {
         this.json = json;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.post("/v1/quick/{action}", ctx -> run(ctx, ctx.pathParam("action"), Paths.WARMPOOL));
     }
 

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
@@ -27,6 +27,8 @@ import java.util.UUID;
 final class SessionRoutes {
     static final String LOCATION_HEADER = "X-Warmpool-Location";
     private static final String SESSION_ID = "[A-Za-z0-9._-]{1,128}";
+    /** Sessions one listing shows per region at most. */
+    private static final int LIST_LIMIT = 1_000;
 
     record SessionRequest(String pool, String location, String sessionId, String keepAlive) {
     }
@@ -45,7 +47,7 @@ final class SessionRoutes {
         this.proxy = proxy;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.post("/v1/sessions", this::acquire);
         app.get("/v1/sessions", this::list);
         app.get("/v1/sessions/{id}", ctx -> ctx.json(view(ctx, find(ctx, ctx.pathParam("id")))));
@@ -119,19 +121,23 @@ final class SessionRoutes {
         ctx.json(body);
     }
 
-    /** Sessions the tenant holds now (quick actions not counted). */
+    /** Sessions the tenant holds now (quick actions not counted): two indexed counts per region. */
     private long held(Access.Tenant tenant) {
-        return sessionsOf(tenant).size();
+        String prefix = tenant.name() + "/";
+        long n = 0;
+        for (RegionRuntime r : resolver.all().values()) {
+            n += r.shard().countSessions(prefix) - r.shard().countSessions(prefix + QuickRoutes.SESSION_PREFIX);
+        }
+        return n;
     }
 
-    /** The sessions {@code tenant} holds now (quick actions not counted). */
+    /** The sessions {@code tenant} holds now (quick actions not counted), at most {@code LIST_LIMIT} a region. */
     List<Instance> sessionsOf(Access.Tenant tenant) {
         String prefix = tenant.name() + "/";
         List<Instance> out = new ArrayList<>();
         for (RegionRuntime r : resolver.all().values()) {
-            for (Instance i : r.store().list(null)) {
-                if (i.sessionId() != null && i.sessionId().startsWith(prefix)
-                        && !Access.external(i.sessionId()).startsWith(QuickRoutes.SESSION_PREFIX)) {
+            for (Instance i : r.shard().sessions(prefix, LIST_LIMIT)) {
+                if (!Access.external(i.sessionId()).startsWith(QuickRoutes.SESSION_PREFIX)) {
                     out.add(i);
                 }
             }

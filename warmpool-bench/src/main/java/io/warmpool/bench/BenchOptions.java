@@ -38,6 +38,10 @@ final class BenchOptions {
         return v;
     }
 
+    String text(String name, String dflt) {
+        return values.getOrDefault(name, dflt);
+    }
+
     Duration seconds(String name, int dflt, int max) {
         return Duration.ofSeconds(count(name, dflt, max));
     }

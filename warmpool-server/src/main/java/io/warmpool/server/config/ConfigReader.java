@@ -49,7 +49,7 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "proxy"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -76,7 +76,18 @@ public final class ConfigReader {
                 top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing(),
                 top.has("auth") ? auth(top.get("auth")) : defaults.auth(),
                 top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow(),
-                top.has("store") ? store(object("store", top.get("store"))) : defaults.store());
+                top.has("store") ? store(object("store", top.get("store"))) : defaults.store(),
+                top.has("proxy") ? proxy(object("proxy", top.get("proxy")), defaults.proxy()) : defaults.proxy());
+    }
+
+    private static ProxySettings proxy(ObjectNode node, ProxySettings d) {
+        known("proxy", node, Set.of("pingInterval", "maxQueuedMessages", "maxQueuedBytes"));
+        return new ProxySettings(
+                node.has("pingInterval") ? duration("proxy.pingInterval", node.get("pingInterval")) : d.pingInterval(),
+                node.has("maxQueuedMessages") ? integer("proxy.maxQueuedMessages", node.get("maxQueuedMessages"))
+                        : d.maxQueuedMessages(),
+                node.has("maxQueuedBytes") ? integer("proxy.maxQueuedBytes", node.get("maxQueuedBytes"))
+                        : d.maxQueuedBytes());
     }
 
     private static StoreSettings store(ObjectNode node) {

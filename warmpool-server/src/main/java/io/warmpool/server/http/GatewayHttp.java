@@ -39,7 +39,7 @@ public final class GatewayHttp {
     public Javalin start() {
         Access access = new Access(config.auth(), System::nanoTime);
         SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy());
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Starts instances of one pool in one region: at most {@code startParallelism} at once, each recorded as STARTING
@@ -32,6 +33,7 @@ final class InstanceStarter {
     private final InstanceStore store;
     private final InstanceProvider provider;
     private final InstantSource clock;
+    private final LongSupplier ticker;
     private final Executor executor;
     private final Runnable onWarm;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -42,15 +44,15 @@ final class InstanceStarter {
     private Duration backoff = Duration.ZERO; // guarded by lock
     private Instant notBefore = Instant.MIN; // guarded by lock
 
-    InstanceStarter(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
-                    InstantSource clock, Executor executor, Runnable onWarm) {
-        this.region = region;
-        this.settings = settings;
-        this.store = store;
-        this.provider = provider;
-        this.clock = clock;
-        this.executor = executor;
-        this.onWarm = onWarm;
+    InstanceStarter(PoolParts parts) {
+        this.region = parts.region();
+        this.settings = parts.settings();
+        this.store = parts.store();
+        this.provider = parts.provider();
+        this.clock = parts.clock();
+        this.ticker = parts.ticker();
+        this.executor = parts.executor();
+        this.onWarm = parts.onWarm();
     }
 
     /** Launches up to {@code wanted} starts, bounded by parallelism and back-off; returns how many it launched. */
@@ -88,10 +90,10 @@ final class InstanceStarter {
     }
 
     private void start(Instance instance) {
-        long t0 = System.nanoTime();
+        long t0 = ticker.getAsLong();
         try {
             InstanceProvider.Started ready = provider.start(instance);
-            long took = (System.nanoTime() - t0) / 1_000_000;
+            long took = (ticker.getAsLong() - t0) / 1_000_000;
             expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();

@@ -7,8 +7,6 @@ import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProvider;
 import io.warmpool.server.local.PoolBrowsers;
-import io.warmpool.store.jdbc.PostgresInstanceStore;
-import io.warmpool.store.jdbc.SqliteInstanceStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,12 +99,9 @@ public final class Main {
         return 0;
     }
 
-    /** The gateway with SQLite shards under the data dir and one local agent per region. */
+    /** The gateway with the configured store (found through ServiceLoader) and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient) {
-        return start(config, agentClient, region -> config.store().postgres()
-                ? PostgresInstanceStore.open(config.store().postgresUrl(),
-                        config.store().schemaPrefix() + region.name().replace('-', '_'))
-                : SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")));
+        return start(config, agentClient, StoreDiscovery.configured(config));
     }
 
     /** The gateway with the given store shards and one local agent per region. */

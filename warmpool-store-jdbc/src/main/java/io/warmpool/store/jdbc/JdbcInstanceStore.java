@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -379,6 +380,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** The targeted queries' statements by name (for plan checks). */
+    Map<String, String> targetedStatements() {
+        return queries.statements();
     }
 
     /** Runs {@code work} on one of the store's connections, with the store's error handling. */

@@ -185,6 +185,11 @@ public final class QuickBench {
             LoadRun.Result r = LoadRun.run(4, ops, window, () -> e.getValue().run(CdpQuickAction.Kind.SCREENSHOT));
             Map<String, Double> used = ProcessTree.minus(ProcessTree.cpuSeconds(), before);
             int n = r.latencies().length;
+            if (n == 0) {
+                System.out.println("CPU run of " + e.getKey() + " had no successful action: " + r.errors()
+                        + " errors, first: " + r.firstError());
+                continue;
+            }
             double total = 0;
             for (Map.Entry<String, Double> role : used.entrySet()) {
                 if (Math.abs(role.getValue()) >= 0.005) {

@@ -50,7 +50,7 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "ai"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -77,7 +77,23 @@ public final class ConfigReader {
                 top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing(),
                 top.has("auth") ? auth(top.get("auth")) : defaults.auth(),
                 top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow(),
-                top.has("store") ? store(object("store", top.get("store"))) : defaults.store());
+                top.has("store") ? store(object("store", top.get("store"))) : defaults.store(),
+                top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai());
+    }
+
+    private static AiSettings ai(ObjectNode node) {
+        known("ai", node, Set.of("endpoint", "key", "model", "timeout"));
+        java.net.URI endpoint = null;
+        if (node.has("endpoint")) {
+            try {
+                endpoint = new java.net.URI(text("ai.endpoint", node.get("endpoint")));
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException("ai.endpoint is not a URL (ai.endpoint=" + node.get("endpoint").asText() + ")");
+            }
+        }
+        return new AiSettings(endpoint, node.has("key") ? text("ai.key", node.get("key")) : null,
+                node.has("model") ? text("ai.model", node.get("model")) : null,
+                node.has("timeout") ? duration("ai.timeout", node.get("timeout")) : AiSettings.NONE.timeout());
     }
 
     private static StoreSettings store(ObjectNode node) {

@@ -76,6 +76,23 @@ final class DevtoolsProxy {
         });
     }
 
+    /**
+     * Serves a browser socket at {@code path} too (Cloudflare's devtools paths): {@code session} names the internal
+     * session id before the upgrade (any error is an HTTP answer); {@code releaseOnClose} may be null.
+     */
+    void serveBrowserSocket(RoutesConfig app, String path, java.util.function.Function<io.javalin.http.Context, String> session,
+                            java.util.function.Consumer<String> releaseOnClose) {
+        app.wsBeforeUpgrade(path, ctx -> ctx.attribute(ONE_STEP, session.apply(ctx)));
+        app.ws(path, ws -> configure(ws, ctx -> ctx.attribute(ONE_STEP), ctx -> "browser", releaseOnClose));
+    }
+
+    /** The internal id of the live session {@code {id}} names, by its token or the caller's key; 404/410 otherwise. */
+    String liveSession(io.javalin.http.Context ctx) {
+        String internal = internalId(ctx);
+        target(internal, "browser");
+        return internal;
+    }
+
     /** Closes connections whose session was released, expired or lost meanwhile (by the housekeeper, say). */
     private void sweep() {
         try {
@@ -121,7 +138,7 @@ final class DevtoolsProxy {
     }
 
     /** Chromium's own {@code /json/version}, with the debugger URL pointing at this proxy. */
-    private Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
+    Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
         Target t = target(internalId(ctx), "browser");
         com.fasterxml.jackson.databind.JsonNode v = browserJson(t, "/json/version");
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -131,7 +148,7 @@ final class DevtoolsProxy {
     }
 
     /** Chromium's {@code /json/list}: the session's page targets, each reachable through this proxy. */
-    private java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
+    java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
         Target t = target(internalId(ctx), "browser");
         String url = publicUrl(ctx, t.sessionId());
         String base = url.substring(0, url.indexOf("/devtools/") + "/devtools".length());
@@ -228,7 +245,7 @@ final class DevtoolsProxy {
     }
 
     /** Finds the live session and the browser URL a client path maps to; throws before any upgrade. */
-    private Target target(String sessionId, String path) {
+    Target target(String sessionId, String path) {
         for (RegionRuntime r : resolver.all().values()) {
             Optional<Instance> i = r.shard().findSession(sessionId);
             if (i.isPresent() && i.get().state() == InstanceState.CLAIMED && i.get().cdpUrl() != null) {

@@ -42,6 +42,10 @@ final class BenchOptions {
         return Duration.ofSeconds(count(name, dflt, max));
     }
 
+    Path path(String name, Path dflt) {
+        return values.containsKey(name) ? Path.of(values.get(name)) : dflt;
+    }
+
     Path chromium() {
         Path p = Path.of(values.getOrDefault("chromium", "/usr/bin/chromium"));
         if (!p.toFile().canExecute()) {

@@ -14,8 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Keeps one pool in one region healthy. Each {@link #runOnce()} marks instances without recent heartbeats LOST
  * and cleans them up, expires idle sessions, recycles instances past {@code maxUses} or {@code maxLifetime},
- * and starts instances until {@code minIdle} (plus any waiting acquirers) are warm or starting, within
- * {@code maxSize}. The server calls {@link #runOnce()} on a fixed delay; tests call it directly with a mutable
+ * lets go the idle surplus its {@link io.warmpool.core.sizing.PoolSizing sizing policy} allows, and starts
+ * instances until the policy's warm target (plus any waiting acquirers) are warm or starting, within {@code maxSize}. The server calls {@link #runOnce()} on a fixed delay; tests call it directly with a mutable
  * clock. Runs are serialized by a lock; every failure is caught, logged and counted.
  */
 public final class Housekeeper {
@@ -43,10 +43,11 @@ public final class Housekeeper {
             int expired = expireSessions(now);
             int recycled = recycle(now);
             keepWarm(now);
+            int retired = retireSurplus(now);
             int started = refill();
-            if (lost + expired + recycled + started > 0) {
-                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} started={}", name(), region(),
-                        lost, expired, recycled, started);
+            if (lost + expired + recycled + retired + started > 0) {
+                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} retired={} started={}", name(),
+                        region(), lost, expired, recycled, retired, started);
             }
             return new Run(lost, expired, recycled, started);
         } catch (RuntimeException e) {
@@ -130,16 +131,51 @@ public final class Housekeeper {
         }
     }
 
+    /**
+     * Asks the sizing policy for the warm target of this run and stops the idle surplus it lets go, those nearest
+     * their retirement first.
+     */
+    private int retireSurplus(Instant now) {
+        PoolCounts c = pool.counts();
+        int idle = c.warm() + c.starting();
+        pool.sizing().target(now, idle, pool.starter().expectedStartMillis());
+        int surplus = pool.sizing().surplus(now, c.warm(), idle);
+        if (surplus <= 0) {
+            return 0;
+        }
+        List<Instance> warm = new java.util.ArrayList<>();
+        for (Instance i : pool.store().list(name())) {
+            if (i.state() == InstanceState.WARM) {
+                warm.add(i);
+            }
+        }
+        warm.sort(java.util.Comparator.comparing(Instance::retireAt));
+        int n = 0;
+        for (Instance i : warm) {
+            if (n >= surplus) {
+                break;
+            }
+            if (pool.store().transition(i.id(), InstanceState.WARM, InstanceState.STOPPING)) {
+                pool.executor().execute(() -> pool.stop(i, InstanceState.STOPPING));
+                n++;
+            }
+        }
+        if (n > 0) {
+            log.debug("{}/{} - {} idle above target {} let go", name(), region(), n, pool.sizing().currentTarget());
+        }
+        return n;
+    }
+
     /** Keep-warm pings sent so far. */
     public long pings() {
         return pings.get();
     }
 
-    /** Starts what is missing for {@code minIdle} plus waiting acquirers; callable from any thread. */
+    /** Starts what is missing for the warm target plus waiting acquirers; callable from any thread. */
     int refill() {
         PoolSettings s = pool.settings();
         PoolCounts c = pool.counts();
-        int deficit = s.minIdle() + pool.waiting() - (c.warm() + c.starting());
+        int deficit = pool.sizing().currentTarget() + pool.waiting() - (c.warm() + c.starting());
         int room = s.maxSize() - c.live();
         int wanted = Math.min(deficit, room);
         return wanted > 0 ? pool.starter().startUpTo(wanted) : 0;

@@ -88,10 +88,10 @@ final class InstanceStarter {
     }
 
     private void start(Instance instance) {
-        long t0 = System.nanoTime();
         try {
             InstanceProvider.Started ready = provider.start(instance);
-            long took = (System.nanoTime() - t0) / 1_000_000;
+            // time to warm on the injected clock, from the moment the start was recorded
+            long took = Math.max(1, Duration.between(instance.startedAt(), clock.instant()).toMillis());
             expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();

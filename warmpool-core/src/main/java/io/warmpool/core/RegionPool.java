@@ -6,6 +6,7 @@ import io.warmpool.InstanceLostException;
 import io.warmpool.InstanceState;
 import io.warmpool.PoolCounts;
 import io.warmpool.PoolExhaustedException;
+import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class RegionPool {
     private final Executor executor;
     private final WarmSignal signal = new WarmSignal();
     private final InstanceStarter starter;
+    private final PoolSizing sizing;
     private final Housekeeper housekeeper;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong warmHits = new AtomicLong();
@@ -61,6 +63,7 @@ public final class RegionPool {
         this.clock = clock;
         this.ticker = ticker;
         this.executor = executor;
+        this.sizing = new PoolSizing(settings.sizing(), settings.maxSize());
         this.starter = new InstanceStarter(region, settings, store, provider, clock, executor, signal::signalAll);
         this.housekeeper = new Housekeeper(this);
     }
@@ -107,6 +110,7 @@ public final class RegionPool {
             }
             waiting.decrementAndGet();
             warmHits.incrementAndGet();
+            sizing.claimed(clock.instant(), true);
             return Optional.of(new Lease(now.get(), true, true, false));
         }
         try {
@@ -115,6 +119,7 @@ public final class RegionPool {
                 Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
                 if (claimed.isPresent()) {
                     (first ? warmHits : coldHits).incrementAndGet();
+                    sizing.claimed(clock.instant(), first);
                     log.debug("{}/{} - {} claimed {} (warm={})", settings.name(), region, sessionId,
                             claimed.get().id(), first);
                     return Optional.of(new Lease(claimed.get(), first, true, false));
@@ -161,7 +166,10 @@ public final class RegionPool {
             return existing;
         }
         Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
-        claimed.ifPresent(i -> warmHits.incrementAndGet());
+        claimed.ifPresent(i -> {
+            warmHits.incrementAndGet();
+            sizing.claimed(clock.instant(), true);
+        });
         return claimed.map(i -> new Lease(i, true, true, false));
     }
 
@@ -207,7 +215,8 @@ public final class RegionPool {
         if (instance.state() == InstanceState.LOST) {
             return store.release(sessionId, InstanceState.GONE).isPresent();
         }
-        if (dueForRecycle(instance, clock.instant())) {
+        sizing.released(instance.claimedAt(), clock.instant());
+        if (dueForRecycle(instance, clock.instant()) || stopOnRelease()) {
             if (store.release(sessionId, InstanceState.STOPPING).isEmpty()) {
                 return false;
             }
@@ -226,6 +235,11 @@ public final class RegionPool {
         }
         executor.execute(() -> reset(instance));
         return true;
+    }
+
+    /** Whether the sizing policy stops a released instance rather than keeping it ({@code exact:N} above N). */
+    private boolean stopOnRelease() {
+        return sizing.mayStopOnRelease() && sizing.stopOnRelease(store.counts(settings.name()).warm());
     }
 
     boolean dueForRecycle(Instance instance, Instant now) {
@@ -313,6 +327,29 @@ public final class RegionPool {
 
     public PoolCounts counts() {
         return store.counts(settings.name());
+    }
+
+    /**
+     * Counts one caller that waits outside {@link #acquire} (the simulator's virtual callers, which cannot block)
+     * and asks for a start for it, as a blocked acquire would; {@link #leaveWaiting()} undoes it.
+     */
+    public void enterWaiting() {
+        waiting.incrementAndGet();
+        housekeeper.refill();
+    }
+
+    public void leaveWaiting() {
+        waiting.decrementAndGet();
+    }
+
+    /** This pool's sizing: its warm target, the demand it saw, what warmth cost over the last hour. */
+    public PoolSizing sizing() {
+        return sizing;
+    }
+
+    /** Instances this pool started successfully. */
+    public long instancesStarted() {
+        return starter.started();
     }
 
     public Housekeeper housekeeper() {

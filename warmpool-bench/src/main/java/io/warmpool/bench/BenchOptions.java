@@ -42,6 +42,10 @@ final class BenchOptions {
         return Duration.ofSeconds(count(name, dflt, max));
     }
 
+    String text(String name, String dflt) {
+        return values.getOrDefault(name, dflt);
+    }
+
     Path path(String name, Path dflt) {
         return values.containsKey(name) ? Path.of(values.get(name)) : dflt;
     }

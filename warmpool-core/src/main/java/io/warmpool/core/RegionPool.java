@@ -347,6 +347,13 @@ public final class RegionPool {
         return sizing;
     }
 
+    /** What warmth costs this pool now: its target, idle instance-seconds and warm-hit rate over the last hour. */
+    public io.warmpool.core.sizing.Warmth warmth() {
+        Instant now = clock.instant();
+        return new io.warmpool.core.sizing.Warmth(sizing.settings().describe(), sizing.currentTarget(),
+                sizing.meter().idleInstanceSeconds(now), sizing.meter().warmHitRate(now));
+    }
+
     /** Instances this pool started successfully. */
     public long instancesStarted() {
         return starter.started();

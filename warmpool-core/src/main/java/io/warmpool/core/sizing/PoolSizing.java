@@ -39,7 +39,7 @@ public final class PoolSizing {
     /** A session claimed at {@code claimedAt} ended at {@code now}. */
     public void released(Instant claimedAt, Instant now) {
         if (claimedAt != null) {
-            demand.release(Duration.between(claimedAt, now));
+            demand.release(now, Duration.between(claimedAt, now));
         }
     }
 
@@ -56,7 +56,8 @@ public final class PoolSizing {
             }
             lastRun = now;
             long gap = runGapMillis > 0 ? runGapMillis : FIRST_WINDOW.toMillis();
-            window = Duration.ofMillis(gap + startMillis);
+            // an instance taken between two runs is replaced at the next one, on average half a gap later
+            window = Duration.ofMillis(gap / 2 + startMillis);
         } finally {
             lock.unlock();
         }

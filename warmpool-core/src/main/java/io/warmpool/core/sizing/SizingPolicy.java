@@ -13,8 +13,8 @@ public interface SizingPolicy {
     /**
      * The warm target: instances that should be idle or starting now.
      *
-     * @param window how long until a start asked for now is warm (the time to the next housekeeping run plus the
-     *               expected start time)
+     * @param window how long an instance taken now waits to be replaced: on average half the time between two
+     *               housekeeping runs, plus the expected start time
      */
     int target(Instant now, Duration window, Demand demand);
 

@@ -71,7 +71,7 @@ public record SizingSettings(Kind policy, int n, double warmHitTarget, int minId
         private int n;
         private double warmHitTarget = 0.995;
         private int minIdle;
-        private Duration coolDown = Duration.ofSeconds(5);
+        private Duration coolDown = Duration.ofSeconds(2);
         private Duration keepOneFor = Duration.ofMinutes(10);
 
         private Builder() {

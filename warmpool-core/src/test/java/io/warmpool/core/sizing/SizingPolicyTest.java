@@ -53,25 +53,42 @@ class SizingPolicyTest {
     }
 
     @Test
-    void thePoissonBufferMatchesADirectSum() {
-        for (double mu : new double[] {0.01, 0.3, 1, 7.5, 70, 400}) {
-            int k = PoissonBuffer.idleFor(mu, 0.995);
-            assertThat(beyond(mu, k)).as("mu=%s k=%s serves enough", mu, k).isLessThanOrEqualTo(0.005 * mu + 1e-12);
-            assertThat(beyond(mu, k - 1)).as("mu=%s k-1 does not", mu).isGreaterThan(0.005 * mu);
+    void theIdleBufferMatchesADirectSum() {
+        double[][] means = {{0.01, 0}, {0.3, 0.3}, {1, 0}, {7.5, 7.5}, {20, 5}, {25, 25}};
+        for (double[] m : means) {
+            int k = IdleBuffer.idleFor(m[0], m[1], 0.995);
+            assertThat(missing(m[0], m[1], k)).as("%s k=%s is enough", java.util.Arrays.toString(m), k)
+                    .isLessThanOrEqualTo(0.005 + 1e-9);
+            assertThat(missing(m[0], m[1], k - 1)).as("%s k-1 is not", java.util.Arrays.toString(m)).isGreaterThan(0.005);
         }
-        assertThat(PoissonBuffer.idleFor(0, 0.995)).isZero();
+        assertThat(IdleBuffer.idleFor(0, 3, 0.995)).isZero();
+        int large = IdleBuffer.idleFor(100, 0, 0.995);
+        assertThat(missing(100, 0, large)).as("the normal approximation is close").isLessThan(0.0055);
+        assertThat(missing(100, 0, large - 2)).isGreaterThan(0.005);
     }
 
-    /** E[(N - k)+] for N ~ Poisson(mu), summed term by term. */
-    private static double beyond(double mu, int k) {
+    /** P(X - Y >= k) for X ~ Poisson(out), Y ~ Poisson(back), summed term by term. */
+    private static double missing(double out, double back, int k) {
+        double[] x = poisson(out, 400);
+        double[] y = poisson(back, 200);
         double sum = 0;
-        for (int n = k + 1; n < mu + 50 * Math.sqrt(mu) + 50; n++) {
-            double logP = -mu + n * Math.log(mu);
-            for (int j = 2; j <= n; j++) {
-                logP -= Math.log(j);
+        for (int j = 0; j < y.length; j++) {
+            for (int i = Math.max(0, k + j); i < x.length; i++) {
+                sum += y[j] * x[i];
             }
-            sum += (n - k) * Math.exp(logP);
         }
         return sum;
+    }
+
+    private static double[] poisson(double mu, int n) {
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            double log = -mu + (mu == 0 ? (i == 0 ? 0 : Double.NEGATIVE_INFINITY) : i * Math.log(mu));
+            for (int j = 2; j <= i; j++) {
+                log -= Math.log(j);
+            }
+            p[i] = Math.exp(log);
+        }
+        return p;
     }
 }

@@ -40,8 +40,8 @@ public final class AzureTrace {
 
     public static void main(String[] args) throws IOException {
         BenchOptions o = BenchOptions.parse(args, Set.of("dir", "out", "top"));
-        Path dir = o.path("dir", Path.of("../shared/traces/azure_functions_2019_invitro/sample500_8h"));
-        Path out = o.path("out", Path.of("target/traces"));
+        Path dir = o.file("dir", Path.of("../shared/traces/azure_functions_2019_invitro/sample500_8h"));
+        Path out = o.file("out", Path.of("target/traces"));
         int top = o.count("top", 5, 100);
         List<Function> functions = read(dir);
         Files.createDirectories(out);

@@ -111,6 +111,11 @@ final class BareChromium implements AutoCloseable {
         return browserUrl;
     }
 
+    /** The browser's main process id. */
+    long pid() {
+        return process.pid();
+    }
+
     /** From process start to the DevTools line, in nanoseconds. */
     long startNanos() {
         return startNanos;

@@ -38,16 +38,25 @@ final class BenchOptions {
         return v;
     }
 
-    Duration seconds(String name, int dflt, int max) {
-        return Duration.ofSeconds(count(name, dflt, max));
-    }
-
     String text(String name, String dflt) {
         return values.getOrDefault(name, dflt);
     }
 
-    Path path(String name, Path dflt) {
+    Duration seconds(String name, int dflt, int max) {
+        return Duration.ofSeconds(count(name, dflt, max));
+    }
+
+    Path file(String name, Path dflt) {
         return values.containsKey(name) ? Path.of(values.get(name)) : dflt;
+    }
+
+    /** An executable given as {@code --name}, else {@code dflt}. */
+    Path path(String name, String dflt) {
+        Path p = Path.of(values.getOrDefault(name, dflt));
+        if (!p.toFile().canExecute()) {
+            throw new IllegalArgumentException("--" + name + " " + p + " is not an executable");
+        }
+        return p;
     }
 
     Path chromium() {

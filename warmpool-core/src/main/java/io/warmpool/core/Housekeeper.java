@@ -2,57 +2,83 @@ package io.warmpool.core;
 
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.PoolCounts;
+import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps one pool in one region healthy. Each {@link #runOnce()} marks instances without recent heartbeats LOST
- * and cleans them up, expires idle sessions, recycles instances past {@code maxUses} or {@code maxLifetime},
- * lets go the idle surplus its {@link io.warmpool.core.sizing.PoolSizing sizing policy} allows, and starts
- * instances until the policy's warm target (plus any waiting acquirers) are warm or starting, within {@code maxSize}. The server calls {@link #runOnce()} on a fixed delay; tests call it directly with a mutable
- * clock. Runs are serialized by a lock; every failure is caught, logged and counted.
+ * Keeps one pool in one region healthy. Each {@link #runOnce(PoolState)} marks instances without recent heartbeats
+ * LOST and cleans them up, expires idle sessions, recycles instances past {@code maxLifetime}, pings a shared pool's
+ * members, lets go the idle surplus its {@link PoolSizing sizing policy} allows, and starts instances until the warm target (plus any waiting acquirers) are warm or starting, within
+ * {@code maxSize}. It takes the pool's state as input and reads the store only through targeted queries, at most
+ * {@link #BATCH} rows per step and run. The region's shard calls it on a fixed delay; tests call it directly with a
+ * mutable clock. Runs are serialized by a lock; every failure is caught, logged and counted.
  */
 public final class Housekeeper {
+    /** Rows one step of one run handles at most; the rest waits for the next run. */
+    static final int BATCH = 1_000;
+
     private static final Logger log = LoggerFactory.getLogger(Housekeeper.class);
 
-    private final RegionPool pool;
+    private final String region;
+    private final PoolSettings settings;
+    private final InstanceStore store;
+    private final InstanceProvider provider;
+    private final Executor executor;
+    private final InstanceStarter starter;
+    private final InstanceReturns returns;
+    private final WarmTarget warmTarget;
+    private final PoolSizing sizing;
     private final ReentrantLock lock = new ReentrantLock();
     private long failures; // guarded by lock
     private Instant lastPing = Instant.MIN; // guarded by lock
-    private final java.util.concurrent.atomic.AtomicLong pings = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong pings = new AtomicLong();
 
-    Housekeeper(RegionPool pool) {
-        this.pool = pool;
+    Housekeeper(PoolParts parts, InstanceStarter starter, InstanceReturns returns, WarmTarget warmTarget,
+                PoolSizing sizing) {
+        this.region = parts.region();
+        this.settings = parts.settings();
+        this.store = parts.store();
+        this.provider = parts.provider();
+        this.executor = parts.executor();
+        this.starter = starter;
+        this.returns = returns;
+        this.warmTarget = warmTarget;
+        this.sizing = sizing;
     }
 
     /** What one run did. */
     public record Run(int lost, int expired, int recycled, int started) {
     }
 
-    public Run runOnce() {
+    public Run runOnce(PoolState state) {
         lock.lock();
         try {
-            Instant now = pool.clock().instant();
+            Instant now = state.now();
             int lost = reapLost(now);
             int expired = expireSessions(now);
             int recycled = recycle(now);
             keepWarm(now);
             int retired = retireSurplus(now);
-            int started = refill();
+            int started = refill(state.waiting(), now);
             if (lost + expired + recycled + retired + started > 0) {
-                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} retired={} started={}", name(),
-                        region(), lost, expired, recycled, retired, started);
+                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} retired={} started={}", settings.name(),
+                        region, lost, expired, recycled, retired, started);
             }
             return new Run(lost, expired, recycled, started);
         } catch (RuntimeException e) {
             failures++;
-            log.warn("{}/{} - housekeeping failed ({} failures so far): {}", name(), region(), failures, e.toString());
+            log.warn("{}/{} - housekeeping failed ({} failures so far): {}", settings.name(), region, failures,
+                    e.toString());
             return new Run(0, 0, 0, 0);
         } finally {
             lock.unlock();
@@ -60,20 +86,15 @@ public final class Housekeeper {
     }
 
     private int reapLost(Instant now) {
-        InstanceStore store = pool.store();
-        List<Instance> newlyLost = store.markLost(name(), now.minus(pool.settings().staleAfter()));
+        List<Instance> newlyLost = store.markLost(settings.name(), now.minus(settings.staleAfter()));
         for (Instance i : newlyLost) {
-            log.warn("{}/{} - {} is LOST (no heartbeat since {})", name(), region(), i.id(), i.heartbeatAt());
+            log.warn("{}/{} - {} is LOST (no heartbeat since {})", settings.name(), region, i.id(), i.heartbeatAt());
         }
         int cleaned = 0;
-        for (Instance i : store.list(name())) {
-            if (i.state() != InstanceState.LOST) {
-                continue;
-            }
+        for (Instance i : store.lost(settings.name(), BATCH)) {
             boolean sessionOver = i.sessionId() == null
                     || (i.sessionExpiresAt() != null && i.sessionExpiresAt().isBefore(now));
-            if (sessionOver && store.transition(i.id(), InstanceState.LOST, InstanceState.STOPPING)) {
-                pool.executor().execute(() -> pool.stop(i, InstanceState.STOPPING));
+            if (sessionOver && returns.retire(i, InstanceState.LOST)) {
                 cleaned++;
             }
         }
@@ -81,11 +102,10 @@ public final class Housekeeper {
     }
 
     private int expireSessions(Instant now) {
-        List<Instance> expired = pool.store().expiredSessions(name(), now);
         int n = 0;
-        for (Instance i : expired) {
-            if (pool.release(i.sessionId(), false)) {
-                log.info("{}/{} - session {} on {} idled out", name(), region(), i.sessionId(), i.id());
+        for (Instance i : store.expiredSessions(settings.name(), now)) {
+            if (returns.release(i.sessionId(), false)) {
+                log.info("{}/{} - session {} on {} idled out", settings.name(), region, i.sessionId(), i.id());
                 n++;
             }
         }
@@ -94,11 +114,10 @@ public final class Housekeeper {
 
     private int recycle(Instant now) {
         int n = 0;
-        for (Instance i : pool.store().list(name())) {
-            if (i.state() == InstanceState.WARM && pool.dueForRecycle(i, now)
-                    && pool.store().transition(i.id(), InstanceState.WARM, InstanceState.STOPPING)) {
-                log.info("{}/{} - recycling {} (uses={}, retireAt={})", name(), region(), i.id(), i.uses(), i.retireAt());
-                pool.executor().execute(() -> pool.stop(i, InstanceState.STOPPING));
+        for (Instance i : store.dueForRecycle(settings.name(), now, BATCH)) {
+            if (returns.retire(i, InstanceState.WARM)) {
+                log.info("{}/{} - recycling {} (uses={}, retireAt={})", settings.name(), region, i.id(), i.uses(),
+                        i.retireAt());
                 n++;
             }
         }
@@ -107,61 +126,43 @@ public final class Housekeeper {
 
     /** Pings every warm member of a shared pool once per {@code keepaliveInterval}; a silent one is LOST. */
     private void keepWarm(Instant now) {
-        PoolSettings s = pool.settings();
-        if (!s.shared() || now.isBefore(lastPing.plus(s.keepaliveInterval()))) {
+        if (!settings.shared() || now.isBefore(lastPing.plus(settings.keepaliveInterval()))) {
             return;
         }
         lastPing = now;
-        for (Instance i : pool.store().list(name())) {
-            if (i.state() != InstanceState.WARM) {
-                continue;
-            }
-            pool.executor().execute(() -> {
+        for (Instance i : store.idle(settings.name(), settings.maxSize())) {
+            executor.execute(() -> {
                 pings.incrementAndGet();
                 boolean alive;
                 try {
-                    alive = pool.provider().ping(i);
+                    alive = provider.ping(i);
                 } catch (RuntimeException e) {
                     alive = false;
                 }
-                if (!alive && pool.store().transition(i.id(), InstanceState.WARM, InstanceState.LOST)) {
-                    log.warn("{}/{} - {} did not answer its keep-warm ping; LOST", name(), region(), i.id());
+                if (!alive && store.transition(i.id(), InstanceState.WARM, InstanceState.LOST)) {
+                    log.warn("{}/{} - {} did not answer its keep-warm ping; LOST", settings.name(), region, i.id());
                 }
             });
         }
     }
 
     /**
-     * Asks the sizing policy for the warm target of this run and stops the idle surplus it lets go, those nearest
-     * their retirement first.
+     * Asks the sizing policy for this run's warm target and stops the idle surplus it lets go (at most
+     * {@link #BATCH} per run).
      */
     private int retireSurplus(Instant now) {
-        PoolCounts c = pool.counts();
+        PoolCounts c = store.counts(settings.name());
         int idle = c.warm() + c.starting();
-        pool.sizing().target(now, idle, pool.starter().expectedStartMillis());
-        int surplus = pool.sizing().surplus(now, c.warm(), idle);
-        if (surplus <= 0) {
-            return 0;
-        }
-        List<Instance> warm = new java.util.ArrayList<>();
-        for (Instance i : pool.store().list(name())) {
-            if (i.state() == InstanceState.WARM) {
-                warm.add(i);
-            }
-        }
-        warm.sort(java.util.Comparator.comparing(Instance::retireAt));
+        sizing.target(now, idle, starter.expectedStartMillis());
+        int surplus = Math.min(BATCH, sizing.surplus(now, c.warm(), idle));
         int n = 0;
-        for (Instance i : warm) {
-            if (n >= surplus) {
-                break;
+        if (surplus > 0) {
+            for (Instance i : store.idle(settings.name(), surplus)) {
+                if (returns.retire(i, InstanceState.WARM)) {
+                    n++;
+                }
             }
-            if (pool.store().transition(i.id(), InstanceState.WARM, InstanceState.STOPPING)) {
-                pool.executor().execute(() -> pool.stop(i, InstanceState.STOPPING));
-                n++;
-            }
-        }
-        if (n > 0) {
-            log.debug("{}/{} - {} idle above target {} let go", name(), region(), n, pool.sizing().currentTarget());
+            log.debug("{}/{} - {} idle above target {} let go", settings.name(), region, n, sizing.currentTarget());
         }
         return n;
     }
@@ -171,21 +172,13 @@ public final class Housekeeper {
         return pings.get();
     }
 
-    /** Starts what is missing for the warm target plus waiting acquirers; callable from any thread. */
-    int refill() {
-        PoolSettings s = pool.settings();
-        PoolCounts c = pool.counts();
-        int deficit = pool.sizing().currentTarget() + pool.waiting() - (c.warm() + c.starting());
-        int room = s.maxSize() - c.live();
+    /** Starts what is missing for the warm target plus {@code waiting} acquirers; callable from any thread. */
+    int refill(int waiting, Instant now) {
+        PoolCounts c = store.counts(settings.name());
+        int target = warmTarget.target(settings, new PoolState(c, waiting, now));
+        int deficit = target + waiting - (c.warm() + c.starting());
+        int room = settings.maxSize() - c.live();
         int wanted = Math.min(deficit, room);
-        return wanted > 0 ? pool.starter().startUpTo(wanted) : 0;
-    }
-
-    private String name() {
-        return pool.settings().name();
-    }
-
-    private String region() {
-        return pool.region();
+        return wanted > 0 ? starter.startUpTo(wanted) : 0;
     }
 }

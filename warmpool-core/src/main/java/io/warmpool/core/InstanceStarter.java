@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Starts instances of one pool in one region: at most {@code startParallelism} at once, each recorded as STARTING
@@ -42,15 +43,14 @@ final class InstanceStarter {
     private Duration backoff = Duration.ZERO; // guarded by lock
     private Instant notBefore = Instant.MIN; // guarded by lock
 
-    InstanceStarter(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
-                    InstantSource clock, Executor executor, Runnable onWarm) {
-        this.region = region;
-        this.settings = settings;
-        this.store = store;
-        this.provider = provider;
-        this.clock = clock;
-        this.executor = executor;
-        this.onWarm = onWarm;
+    InstanceStarter(PoolParts parts) {
+        this.region = parts.region();
+        this.settings = parts.settings();
+        this.store = parts.store();
+        this.provider = parts.provider();
+        this.clock = parts.clock();
+        this.executor = parts.executor();
+        this.onWarm = parts.onWarm();
     }
 
     /** Launches up to {@code wanted} starts, bounded by parallelism and back-off; returns how many it launched. */

@@ -1,5 +1,6 @@
 package io.warmpool.core;
 
+import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.core.sizing.SizingSettings;
 
@@ -26,13 +27,14 @@ import java.util.Objects;
  * @param shared           members are never claimed; requests are routed to them by tenant (rendezvous hashing)
  * @param keepaliveInterval how often each warm member of a shared pool is pinged to keep it warm
  * @param maxWaiting       callers that may wait for an instance at once; one more is refused at once (503)
+ * @param browser          the browser binary its instances run (config {@code "browser": "headless-shell" | "chromium"})
  * @param sizing           how the warm target is set and when idle instances go (default {@code fixed:minIdle})
  */
 public record PoolSettings(String name, String version, int minIdle, int maxSize, Duration acquireTimeout,
                            int maxUses, Duration maxLifetime, Duration keepAlive, Duration maxKeepAlive,
                            Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates,
                            Duration coldStartBudget, boolean shared, Duration keepaliveInterval, int maxWaiting,
-                           SizingSettings sizing) {
+                           BrowserKind browser, SizingSettings sizing) {
 
     public static Builder builder(String name) {
         return new Builder(name);
@@ -48,7 +50,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 .maxUses(maxUses).maxLifetime(maxLifetime).keepAlive(keepAlive).maxKeepAlive(maxKeepAlive)
                 .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
                 .candidates(candidates).coldStartBudget(coldStartBudget).shared(shared)
-                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting)
+                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting).browser(browser)
                 // the default follows minIdle, so that toBuilder().minIdle(n) still means fixed:n
                 .sizing(sizing.equals(SizingSettings.fixed(minIdle)) ? null : sizing);
     }
@@ -72,6 +74,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         private boolean shared;
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private int maxWaiting = 64;
+        private BrowserKind browser = BrowserKind.HEADLESS_SHELL;
         private SizingSettings sizing; // null: fixed at minIdle
 
         private Builder(String name) {
@@ -94,6 +97,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         public Builder shared(boolean v) { this.shared = v; return this; }
         public Builder keepaliveInterval(Duration v) { this.keepaliveInterval = v; return this; }
         public Builder maxWaiting(int v) { this.maxWaiting = v; return this; }
+        public Builder browser(BrowserKind v) { this.browser = v; return this; }
         public Builder sizing(SizingSettings v) { this.sizing = v; return this; }
 
         public PoolSettings build() {
@@ -101,6 +105,9 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 throw new ConfigException("pool name must match [a-z][a-z0-9-]{0,62} (name=" + name + ")");
             }
             Objects.requireNonNull(version, "version");
+            if (browser == null) {
+                throw new ConfigException(name + ".browser must be headless-shell or chromium (browser=null)");
+            }
             atLeast("minIdle", minIdle, 0);
             atLeast("maxSize", maxSize, 1);
             if (minIdle > maxSize) {
@@ -136,7 +143,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
             }
             return new PoolSettings(name, version, minIdle, maxSize, acquireTimeout, maxUses, maxLifetime, keepAlive,
                     maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates, coldStartBudget, shared,
-                    keepaliveInterval, maxWaiting, sized);
+                    keepaliveInterval, maxWaiting, browser, sized);
         }
 
         private void atLeast(String field, int value, int min) {

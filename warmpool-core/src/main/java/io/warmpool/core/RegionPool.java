@@ -7,6 +7,7 @@ import io.warmpool.InstanceState;
 import io.warmpool.PoolCounts;
 import io.warmpool.PoolExhaustedException;
 import io.warmpool.core.sizing.PoolSizing;
+import io.warmpool.core.sizing.Warmth;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One pool in one region: hands out instances to sessions (atomically, through the store's claim), takes them
- * back, and owns the {@link Housekeeper} that keeps it warm. Thread-safe; acquire blocks up to
+ * back (through {@link InstanceReturns}), and feeds its state to the {@link Housekeeper} that keeps it warm. Thread-safe; acquire blocks up to
  * {@code acquireTimeout} and is meant for virtual threads.
  */
 public final class RegionPool {
@@ -42,6 +43,7 @@ public final class RegionPool {
     private final WarmSignal signal = new WarmSignal();
     private final InstanceStarter starter;
     private final PoolSizing sizing;
+    private final InstanceReturns returns;
     private final Housekeeper housekeeper;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong warmHits = new AtomicLong();
@@ -56,6 +58,15 @@ public final class RegionPool {
      */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor) {
+        this(region, settings, store, provider, clock, ticker, executor, null);
+    }
+
+    /**
+     * @param warmTarget decides how many instances are kept warm; null: the pool's sizing policy
+     *                   ({@link PoolSettings#sizing()}, the fixed {@code minIdle} by default)
+     */
+    public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
+                      InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget) {
         this.region = region;
         this.settings = settings;
         this.store = store;
@@ -63,9 +74,12 @@ public final class RegionPool {
         this.clock = clock;
         this.ticker = ticker;
         this.executor = executor;
+        PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll);
         this.sizing = new PoolSizing(settings.sizing(), settings.maxSize());
-        this.starter = new InstanceStarter(region, settings, store, provider, clock, executor, signal::signalAll);
-        this.housekeeper = new Housekeeper(this);
+        this.starter = new InstanceStarter(parts);
+        this.returns = new InstanceReturns(parts, sizing);
+        this.housekeeper = new Housekeeper(parts, starter, returns,
+                warmTarget != null ? warmTarget : (s, state) -> sizing.currentTarget(), sizing);
     }
 
     /**
@@ -129,7 +143,7 @@ public final class RegionPool {
                     return raced;
                 }
                 if (first) {
-                    housekeeper.refill();
+                    housekeeper.refill(waiting.get(), clock.instant());
                     first = false;
                 }
                 long left = deadline - ticker.getAsLong();
@@ -207,79 +221,18 @@ public final class RegionPool {
      * @return false when no such session was live (releasing twice is not an error)
      */
     public boolean release(String sessionId, boolean clean) {
-        Optional<Instance> bound = store.findBySession(sessionId);
-        if (bound.isEmpty()) {
-            return false;
-        }
-        Instance instance = bound.get();
-        if (instance.state() == InstanceState.LOST) {
-            return store.release(sessionId, InstanceState.GONE).isPresent();
-        }
-        sizing.released(instance.claimedAt(), clock.instant());
-        if (dueForRecycle(instance, clock.instant()) || stopOnRelease()) {
-            if (store.release(sessionId, InstanceState.STOPPING).isEmpty()) {
-                return false;
-            }
-            executor.execute(() -> stop(instance, InstanceState.STOPPING));
-            return true;
-        }
-        if (clean) {
-            boolean released = store.release(sessionId, InstanceState.WARM).isPresent();
-            if (released) {
-                signal.signalAll();
-            }
-            return released;
-        }
-        if (store.release(sessionId, InstanceState.STARTING).isEmpty()) {
-            return false;
-        }
-        executor.execute(() -> reset(instance));
-        return true;
+        return returns.release(sessionId, clean);
     }
 
-    /** Whether the sizing policy stops a released instance rather than keeping it ({@code exact:N} above N). */
-    private boolean stopOnRelease() {
-        return sizing.mayStopOnRelease() && sizing.stopOnRelease(store.counts(settings.name()).warm());
+    /** Runs one housekeeping pass with the pool's current state; the region's shard calls it on a fixed delay. */
+    public Housekeeper.Run housekeep() {
+        Instant now = clock.instant();
+        return housekeeper.runOnce(new PoolState(store.counts(settings.name()), waiting.get(), now));
     }
 
-    boolean dueForRecycle(Instance instance, Instant now) {
-        return instance.uses() >= settings.maxUses() || !now.isBefore(instance.retireAt());
-    }
-
-    private void reset(Instance instance) {
-        try {
-            boolean ok;
-            try {
-                ok = provider.reset(instance);
-            } catch (RuntimeException e) {
-                log.warn("{}/{} - reset of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
-                ok = false;
-            }
-            if (ok && store.markWarm(instance.id(), instance.cdpUrl(), instance.agentUrl(), clock.instant())) {
-                signal.signalAll();
-                return;
-            }
-            if (store.transition(instance.id(), InstanceState.STARTING, InstanceState.STOPPING)) {
-                stop(instance, InstanceState.STOPPING);
-            }
-        } catch (RuntimeException e) {
-            // the store may be unwritable: the row stays STARTING and the housekeeper retires it once it is stale
-            log.warn("{}/{} - could not return {} to the pool: {}", settings.name(), region, instance.id(), e.getMessage());
-        }
-    }
-
-    /** Stops an instance through the provider and deletes its row if it is still in {@code from}. */
-    void stop(Instance instance, InstanceState from) {
-        try {
-            provider.stop(instance);
-        } catch (RuntimeException e) {
-            log.warn("{}/{} - stop of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
-        }
-        try {
-            store.transition(instance.id(), from, InstanceState.GONE);
-        } catch (RuntimeException e) {
-            log.warn("{}/{} - could not forget stopped {}: {}", settings.name(), region, instance.id(), e.getMessage());
-        }
+    /** Keep-warm pings sent to this shared pool's members so far. */
+    public long keepWarmPings() {
+        return housekeeper.pings();
     }
 
     void sharedHit(boolean warm) {
@@ -294,7 +247,7 @@ public final class RegionPool {
         long deadline = ticker.getAsLong() + settings.acquireTimeout().toNanos();
         waiting.incrementAndGet();
         try {
-            housekeeper.refill();
+            housekeeper.refill(waiting.get(), clock.instant());
             while (true) {
                 long seen = signal.generation();
                 Optional<Instance> found = pick.get();
@@ -325,8 +278,15 @@ public final class RegionPool {
         return store.findBySession(sessionId);
     }
 
-    public PoolCounts counts() {
-        return store.counts(settings.name());
+    /** This shared pool's warm, fresh members, by id (at most {@code maxSize}). */
+    List<Instance> warmMembers() {
+        Instant fresh = clock.instant().minus(settings.staleAfter());
+        return store.warmMembers(settings.name(), settings.version(), fresh, settings.maxSize());
+    }
+
+    /** Whether instance {@code id} is still WARM. */
+    boolean isWarm(String id) {
+        return store.find(id).map(i -> i.state() == InstanceState.WARM).orElse(false);
     }
 
     /**
@@ -334,8 +294,7 @@ public final class RegionPool {
      * and asks for a start for it, as a blocked acquire would; {@link #leaveWaiting()} undoes it.
      */
     public void enterWaiting() {
-        waiting.incrementAndGet();
-        housekeeper.refill();
+        housekeeper.refill(waiting.incrementAndGet(), clock.instant());
     }
 
     public void leaveWaiting() {
@@ -348,19 +307,14 @@ public final class RegionPool {
     }
 
     /** What warmth costs this pool now: its target, idle instance-seconds and warm-hit rate over the last hour. */
-    public io.warmpool.core.sizing.Warmth warmth() {
+    public Warmth warmth() {
         Instant now = clock.instant();
-        return new io.warmpool.core.sizing.Warmth(sizing.settings().describe(), sizing.currentTarget(),
-                sizing.meter().idleInstanceSeconds(now), sizing.meter().warmHitRate(now));
+        return new Warmth(sizing.settings().describe(), sizing.currentTarget(), sizing.meter().idleInstanceSeconds(now),
+                sizing.meter().warmHitRate(now));
     }
 
-    /** Instances this pool started successfully. */
-    public long instancesStarted() {
-        return starter.started();
-    }
-
-    public Housekeeper housekeeper() {
-        return housekeeper;
+    public PoolCounts counts() {
+        return store.counts(settings.name());
     }
 
     public String region() {
@@ -385,25 +339,5 @@ public final class RegionPool {
 
     public long exhaustedCount() {
         return exhausted.get();
-    }
-
-    InstanceStore store() {
-        return store;
-    }
-
-    InstanceStarter starter() {
-        return starter;
-    }
-
-    InstanceProvider provider() {
-        return provider;
-    }
-
-    InstantSource clock() {
-        return clock;
-    }
-
-    Executor executor() {
-        return executor;
     }
 }

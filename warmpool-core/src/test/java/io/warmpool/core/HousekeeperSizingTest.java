@@ -25,7 +25,7 @@ class HousekeeperSizingTest {
     private void tick(RegionPool pool, int seconds) {
         for (int i = 0; i < seconds; i++) {
             clock.advance(Duration.ofSeconds(1));
-            pool.housekeeper().runOnce();
+            pool.housekeep();
         }
     }
 

@@ -6,8 +6,7 @@ import io.warmpool.server.config.ConfigReader;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProvider;
-import io.warmpool.store.jdbc.PostgresInstanceStore;
-import io.warmpool.store.jdbc.SqliteInstanceStore;
+import io.warmpool.server.local.PoolBrowsers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,24 +102,22 @@ public final class Main {
         return 0;
     }
 
-    /** The gateway with SQLite shards under the data dir and one local agent per region. */
+    /** The gateway with the configured store (found through ServiceLoader) and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient) {
-        return start(config, agentClient, region -> config.store().postgres()
-                ? PostgresInstanceStore.open(config.store().postgresUrl(),
-                        config.store().schemaPrefix() + region.name().replace('-', '_'))
-                : SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")));
+        return start(config, agentClient, StoreDiscovery.configured(config));
     }
 
     /** The gateway with the given store shards and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient, Gateway.StoreFactory stores) {
         String agentSecret = GatewaySecret.agentSecret(GatewaySecret.loadOrCreate(config.dataDir()));
         agentClient.authenticateWith(agentSecret);
+        PoolBrowsers browsers = PoolBrowsers.choose(config.pools().values());
         return Gateway.start(config, stores,
                 (region, onAgentLost, url) -> new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
                         region.zones().get(0), config.chromium(), config.dataDir().resolve("agents"), url,
                         config.heartbeat().interval(), LocalAgentProvider.Settings.currentJava(),
-                        System.getProperty("java.class.path"), agentSecret, config.egressAllow()), agentClient,
-                        onAgentLost));
+                        System.getProperty("java.class.path"), agentSecret, config.egressAllow(), browsers),
+                        agentClient, onAgentLost));
     }
 
     static Optional<Path> findChromium(Path explicit) {

@@ -3,8 +3,11 @@ package io.warmpool.agent.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.warmpool.BrowserKind;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.WarmPoolException;
 import io.warmpool.quick.QuickAction;
@@ -34,13 +37,26 @@ public final class AgentHttpApi implements AutoCloseable {
     private static final String ERROR_WRITTEN = "warmpool.error";
     private static final long MAX_BODY_BYTES = 16L << 20;
 
-    record StartRequest(String instanceId, String pool, String version) {
+    /** {@code browser} is {@code headless-shell} (the default when absent) or {@code chromium}. */
+    record StartRequest(String instanceId, String pool, String version, String browser) {
+        BrowserKind browserKind(BrowserKind absent) {
+            return browser == null ? absent : BrowserKind.fromConfigName(browser).orElseThrow(() -> new AgentException(
+                    "invalid_field", 400, "browser must be headless-shell or chromium (got '" + browser + "')"));
+        }
     }
 
     record Started(String instanceId, String cdpUrl, long pid, long startMs) {
     }
 
     record InstanceView(String instanceId, String pool, long pid, boolean alive, String cdpUrl, int uses) {
+    }
+
+    /** Cloudflare's success envelope: {@code {"success":true,"errors":[],"messages":[],"result":...}}. */
+    private record Success(boolean success, List<Object> errors, List<Object> messages,
+                           com.fasterxml.jackson.databind.JsonNode result) {
+        Success(com.fasterxml.jackson.databind.JsonNode result) {
+            this(true, List.of(), List.of(), result);
+        }
     }
 
     private record ErrorBody(boolean success, List<Map<String, String>> errors) {
@@ -62,30 +78,34 @@ public final class AgentHttpApi implements AutoCloseable {
         this.reset = reset;
         this.json = json;
         this.app = Javalin.create(config -> {
-            config.useVirtualThreads = true;
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
-            config.http.disableCompression(); // images and PDFs are compressed already; it is loopback
+            config.http.compressionStrategy = CompressionStrategy.NONE; // images and PDFs are compressed already; it is loopback
+            routes(config.routes);
         });
-        app.before(this::authorize);
-        app.get("/healthz", ctx -> writeJson(ctx, 200, Map.of("ok", true)));
-        app.get("/instances", ctx -> writeJson(ctx, 200, registry.list().stream()
+    }
+
+    private void routes(RoutesConfig routes) {
+        routes.before(this::authorize);
+        routes.get("/healthz", ctx -> writeJson(ctx, 200, Map.of("ok", true)));
+        routes.get("/instances", ctx -> writeJson(ctx, 200, registry.list().stream()
                 .map(i -> new InstanceView(i.id(), i.pool(), i.pid(), i.alive(), i.cdpUrl(), i.uses())).toList()));
-        app.post("/instances", this::start);
-        app.delete("/instances/{id}", ctx -> {
+        routes.post("/instances", this::start);
+        routes.delete("/instances/{id}", ctx -> {
             registry.stop(ctx.pathParam("id"));
             ctx.status(204);
         });
-        app.post("/instances/{id}/reset", ctx -> {
+        routes.post("/instances/{id}/reset", ctx -> {
             reset.reset(registry.require(ctx.pathParam("id")));
             writeJson(ctx, 200, Map.of("reset", true));
         });
-        app.post("/instances/{id}/quick/{action}", this::quickAction);
-        app.exception(HttpResponseException.class, (e, ctx) ->
+        routes.post("/instances/{id}/quick/{action}", this::quickAction);
+        routes.exception(HttpResponseException.class, (e, ctx) ->
                 writeError(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
-        app.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
-        app.error(404, ctx -> {
+        routes.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
+        routes.error(404, ctx -> {
             if (ctx.attribute(ERROR_WRITTEN) == null) {
                 writeError(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
             }
@@ -108,7 +128,8 @@ public final class AgentHttpApi implements AutoCloseable {
         if (request == null) {
             throw new AgentException("invalid_json", 400, "body must be {\"instanceId\",\"pool\",\"version\"}");
         }
-        BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version());
+        BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version(),
+                request.browserKind(registry.defaultBrowser()));
         writeJson(ctx, 200, new Started(instance.id(), instance.cdpUrl(), instance.pid(), instance.startMillis()));
     }
 
@@ -135,7 +156,7 @@ public final class AgentHttpApi implements AutoCloseable {
             if (result.isBinary()) {
                 ctx.status(200).contentType(result.contentType()).result(result.body());
             } else {
-                writeJson(ctx, 200, Map.of("success", true, "result", result.html()));
+                writeJson(ctx, 200, new Success(result.result()));
             }
         } catch (RuntimeException e) {
             ctx.header(BROWSER_MS_HEADER, !inBrowser ? "0" : Long.toString((System.nanoTime() - t0) / 1_000_000));
@@ -144,7 +165,7 @@ public final class AgentHttpApi implements AutoCloseable {
     }
 
     private void authorize(Context ctx) {
-        if (secretDigest == null || (ctx.method() == io.javalin.http.HandlerType.GET && ctx.path().equals("/healthz"))) {
+        if (secretDigest == null || (io.javalin.http.HandlerType.GET.equals(ctx.method()) && ctx.path().equals("/healthz"))) {
             return;
         }
         String given = ctx.header("Authorization");

@@ -17,9 +17,11 @@ import java.util.function.Consumer;
 final class CdpUpstream implements WebSocket.Listener {
     /** What the upstream tells the client side. */
     interface Downstream {
-        void text(String message);
+        /** Sends to the client; completes when the client's socket took it (the next message waits for that). */
+        CompletableFuture<Void> text(String message);
 
-        void binary(ByteBuffer message);
+        /** Like {@link #text}. */
+        CompletableFuture<Void> binary(ByteBuffer message);
 
         void closed(int code, String reason);
     }
@@ -54,9 +56,10 @@ final class CdpUpstream implements WebSocket.Listener {
         if (last) {
             String message = text.toString();
             text.setLength(0);
-            downstream.text(message);
+            downstream.text(message).whenComplete((x, e) -> webSocket.request(1));
+        } else {
+            webSocket.request(1);
         }
-        webSocket.request(1);
         return null;
     }
 
@@ -68,9 +71,10 @@ final class CdpUpstream implements WebSocket.Listener {
         if (last) {
             ByteBuffer message = ByteBuffer.wrap(binary.toByteArray());
             binary = new java.io.ByteArrayOutputStream();
-            downstream.binary(message);
+            downstream.binary(message).whenComplete((x, e) -> webSocket.request(1));
+        } else {
+            webSocket.request(1);
         }
-        webSocket.request(1);
         return null;
     }
 

@@ -1,13 +1,13 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.EventConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.server.RegionRuntime;
-import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ final class DevtoolsProxy {
      * @param oneStep  acquires a session for {@code /v1/devtools?pool=&location=&keepAlive=} and returns its internal id
      * @param releaser releases a session by its internal id (a one-step session ends with its socket)
      */
-    void register(Javalin app, java.util.function.Function<io.javalin.http.Context, String> oneStep,
+    void register(RoutesConfig app, EventConfig events, java.util.function.Function<io.javalin.http.Context, String> oneStep,
                   java.util.function.Consumer<String> releaser) {
         app.wsBeforeUpgrade(PATH, ctx -> target(byToken(ctx.pathParam("id"), ctx.queryParam("token")),
                 ctx.pathParam("target")));
@@ -70,10 +70,27 @@ final class DevtoolsProxy {
         var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("devtools-sweeper").factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-        app.events(e -> e.serverStopping(() -> {
+        events.serverStopping(() -> {
             sweeper.shutdownNow();
             bySession.keySet().forEach(id -> closeAll(id, "gateway stopping"));
-        }));
+        });
+    }
+
+    /**
+     * Serves a browser socket at {@code path} too (Cloudflare's devtools paths): {@code session} names the internal
+     * session id before the upgrade (any error is an HTTP answer); {@code releaseOnClose} may be null.
+     */
+    void serveBrowserSocket(RoutesConfig app, String path, java.util.function.Function<io.javalin.http.Context, String> session,
+                            java.util.function.Consumer<String> releaseOnClose) {
+        app.wsBeforeUpgrade(path, ctx -> ctx.attribute(ONE_STEP, session.apply(ctx)));
+        app.ws(path, ws -> configure(ws, ctx -> ctx.attribute(ONE_STEP), ctx -> "browser", releaseOnClose));
+    }
+
+    /** The internal id of the live session {@code {id}} names, by its token or the caller's key; 404/410 otherwise. */
+    String liveSession(io.javalin.http.Context ctx) {
+        String internal = internalId(ctx);
+        target(internal, "browser");
+        return internal;
     }
 
     /** Closes connections whose session was released, expired or lost meanwhile (by the housekeeper, say). */
@@ -85,7 +102,7 @@ final class DevtoolsProxy {
                     continue;
                 }
                 RegionRuntime region = conns.iterator().next().target().region();
-                Optional<Instance> i = region.store().findBySession(e.getKey());
+                Optional<Instance> i = region.shard().findSession(e.getKey());
                 if (i.isEmpty()) {
                     closeAll(e.getKey(), "session expired or released");
                 } else if (i.get().state() != InstanceState.CLAIMED) {
@@ -121,7 +138,7 @@ final class DevtoolsProxy {
     }
 
     /** Chromium's own {@code /json/version}, with the debugger URL pointing at this proxy. */
-    private Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
+    Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
         Target t = target(internalId(ctx), "browser");
         com.fasterxml.jackson.databind.JsonNode v = browserJson(t, "/json/version");
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -131,7 +148,7 @@ final class DevtoolsProxy {
     }
 
     /** Chromium's {@code /json/list}: the session's page targets, each reachable through this proxy. */
-    private java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
+    java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
         Target t = target(internalId(ctx), "browser");
         String url = publicUrl(ctx, t.sessionId());
         String base = url.substring(0, url.indexOf("/devtools/") + "/devtools".length());
@@ -181,8 +198,9 @@ final class DevtoolsProxy {
         });
         ws.onMessage(ctx -> withConnection(ctx, c -> c.fromClient(ctx.message())));
         ws.onBinaryMessage(ctx -> withConnection(ctx, c -> {
-            byte[] copy = java.util.Arrays.copyOfRange(ctx.data(), ctx.offset(), ctx.offset() + ctx.length());
-            c.fromClient(ByteBuffer.wrap(copy));
+            ByteBuffer data = ctx.data();
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+            c.fromClient(copy);
         }));
         ws.onClose(ctx -> forget(ctx, releaseOnClose));
         ws.onError(ctx -> forget(ctx, releaseOnClose));
@@ -221,15 +239,15 @@ final class DevtoolsProxy {
     private void touch(Target t) {
         Instant now = clock.instant();
         if (t.touchedAt() == null || Duration.between(t.touchedAt(), now).toMillis() >= 1000) {
-            t.region().store().touchSession(t.sessionId(), now.plus(t.keepAlive()));
+            t.region().shard().touchSession(t.sessionId(), now.plus(t.keepAlive()));
             t.touched(now);
         }
     }
 
     /** Finds the live session and the browser URL a client path maps to; throws before any upgrade. */
-    private Target target(String sessionId, String path) {
+    Target target(String sessionId, String path) {
         for (RegionRuntime r : resolver.all().values()) {
-            Optional<Instance> i = r.store().findBySession(sessionId);
+            Optional<Instance> i = r.shard().findSession(sessionId);
             if (i.isPresent() && i.get().state() == InstanceState.CLAIMED && i.get().cdpUrl() != null) {
                 return new Target(sessionId, r, Duration.ofMillis(Math.max(1000, i.get().keepAliveMillis())),
                         upstreamUrl(i.get().cdpUrl(), path));
@@ -275,9 +293,5 @@ final class DevtoolsProxy {
         String url() { return url; }
         Instant touchedAt() { return touchedAt; }
         void touched(Instant at) { touchedAt = at; }
-    }
-
-    static Session jetty(WsContext ctx) {
-        return ctx.session;
     }
 }

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.warmpool.ActionFailedException;
@@ -30,7 +30,7 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    static void register(Javalin app) {
+    static void register(RoutesConfig app) {
         app.exception(InvalidRequestException.class, (e, ctx) -> write(ctx, 400, e.code(), e.getMessage(), e.field()));
         app.exception(SessionNotFoundException.class, (e, ctx) -> write(ctx, 404, e.code(), e.getMessage(), null));
         app.exception(InstanceLostException.class, (e, ctx) -> write(ctx, 410, e.code(), e.getMessage(), null));
@@ -81,7 +81,7 @@ final class ErrorResponses {
                 : Map.of("code", code, "message", message, "field", field);
         ctx.attribute(WRITTEN, Boolean.TRUE);
         ctx.status(status).contentType("application/json")
-                .result(Json.write(Map.of("success", false, "errors", List.of(error))));
+                .result(Json.write(Map.of("success", false, "errors", List.of(error), "messages", List.of())));
     }
 
     private static String codeFor(int status) {

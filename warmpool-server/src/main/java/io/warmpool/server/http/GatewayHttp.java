@@ -5,6 +5,8 @@ import io.javalin.json.JavalinJackson;
 import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.crawl.CrawlStore;
+import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
 
 import java.time.InstantSource;
@@ -37,9 +39,22 @@ public final class GatewayHttp {
 
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
     public Javalin start() {
+        Access access = new Access(config.auth(), System::nanoTime);
+        SessionTokens tokens = new SessionTokens(secret);
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
+        SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
+        QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
+                new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),
+                new JsonAction(config.ai(), java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(5)).build()));
+        CrawlStore crawlStore = config.store().postgres() ? CrawlStore.postgres(config.store().postgresUrl(),
+                config.store().schemaPrefix()) : CrawlStore.sqlite(config.dataDir().resolve("crawl.db"));
+        CrawlRoutes crawl = new CrawlRoutes(access, quick, crawlStore);
+        Crawler crawler = new Crawler(crawlStore, crawl, clock);
         Javalin app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.startupWatcherEnabled = false;
+            cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -48,18 +63,24 @@ public final class GatewayHttp {
                 ws.setMaxBinaryMessageSize(MAX_CDP_MESSAGE);
                 ws.setIdleTimeout(java.time.Duration.ofHours(1));
             });
+            ErrorResponses.register(cfg.routes);
+            sessions.register(cfg.routes);
+            proxy.register(cfg.routes, cfg.events, sessions::acquireForSocket, sessions::releaseInternal);
+            quick.register(cfg.routes);
+            crawl.register(cfg.routes, crawler); // before the actions' {action}
+            new CloudflareSessions(sessions, proxy, access, tokens).register(cfg.routes); // likewise
+            new CloudflareRoutes(quick).register(cfg.routes);
+            new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
+            new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
+            cfg.events.serverStopping(crawler::close);
+            cfg.events.serverStopped(() -> {
+                agents.close();
+                crawlStore.close();
+            });
         });
-        Access access = new Access(config.auth(), System::nanoTime);
-        SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
-        ErrorResponses.register(app);
-        SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
-        sessions.register(app);
-        proxy.register(app, sessions::acquireForSocket, sessions::releaseInternal);
-        new QuickRoutes(resolver, allocator, access, agents).register(app);
-        new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(app);
-        new HeartbeatRoutes(resolver, clock, agentSecret).register(app);
-        app.events(e -> e.serverStopped(agents::close));
-        return app.start(config.bind(), config.port());
+        Javalin started = app.start(config.bind(), config.port());
+        crawler.resume();
+        return started;
     }
 }
+

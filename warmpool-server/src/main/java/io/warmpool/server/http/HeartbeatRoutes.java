@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.InvalidRequestException;
@@ -33,7 +33,7 @@ final class HeartbeatRoutes {
         this.agentSecret = agentSecret == null ? null : ("Bearer " + agentSecret).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.post("/internal/v1/heartbeats", this::take);
     }
 
@@ -65,7 +65,7 @@ final class HeartbeatRoutes {
                 throw new InvalidRequestException("invalid_field", "instances[].instanceId", "instanceId is required");
             }
             boolean alive = e.alive() == null || e.alive();
-            if (!region.queue().offer(new HeartbeatReport(e.instanceId(), report.agentId(), alive, at, now))) {
+            if (!region.shard().offer(new HeartbeatReport(e.instanceId(), report.agentId(), alive, at, now))) {
                 refused++;
             }
         }

@@ -1,6 +1,6 @@
 package io.warmpool.server.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.warmpool.PoolCounts;
 import io.warmpool.core.Allocator;
 import io.warmpool.core.RegionPool;
@@ -27,7 +27,7 @@ final class PoolRoutes {
         this.proxyConnections = proxyConnections;
     }
 
-    void register(Javalin app) {
+    void register(RoutesConfig app) {
         app.get("/v1/pools", ctx -> {
             access.tenant(ctx);
             ctx.json(Map.of("success", true, "result", pools()));
@@ -73,11 +73,11 @@ final class PoolRoutes {
                     m.put("sharedWarmHits", hits);
                     m.put("sharedWarmMisses", misses);
                     m.put("warmHitRate", hits + misses == 0 ? null : (double) hits / (hits + misses));
-                    m.put("keepWarmPings", p.housekeeper().pings());
+                    m.put("keepWarmPings", p.keepWarmPings());
                 }
                 m.put("heartbeatLagMs", lag);
-                m.put("heartbeatQueue", r.queue().size());
-                m.put("heartbeatsWritten", r.writer().reportsWritten());
+                m.put("heartbeatQueue", r.shard().heartbeatQueueSize());
+                m.put("heartbeatsWritten", r.shard().writer().reportsWritten());
                 out.add(m);
             }
         }

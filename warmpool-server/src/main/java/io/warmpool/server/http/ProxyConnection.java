@@ -1,12 +1,13 @@
 package io.warmpool.server.http;
 
 import io.javalin.websocket.WsContext;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -94,23 +95,26 @@ final class ProxyConnection implements CdpUpstream.Downstream {
     }
 
     @Override
-    public void text(String message) {
-        try {
-            client.session.getRemote().sendString(message);
-        } catch (IOException e) {
-            log.debug("{} - client send failed: {}", target.sessionId(), e.toString());
-            closeUpstream();
-        }
+    public CompletableFuture<Void> text(String message) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        client.session.sendText(message, sentTo(sent));
+        return sent;
     }
 
     @Override
-    public void binary(ByteBuffer message) {
-        try {
-            client.session.getRemote().sendBytes(message);
-        } catch (IOException e) {
+    public CompletableFuture<Void> binary(ByteBuffer message) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        client.session.sendBinary(message, sentTo(sent));
+        return sent;
+    }
+
+    /** Completes {@code sent} either way: a failed send to the client ends the upstream too. */
+    private Callback sentTo(CompletableFuture<Void> sent) {
+        return Callback.from(() -> sent.complete(null), e -> {
             log.debug("{} - client send failed: {}", target.sessionId(), e.toString());
             closeUpstream();
-        }
+            sent.complete(null);
+        });
     }
 
     @Override

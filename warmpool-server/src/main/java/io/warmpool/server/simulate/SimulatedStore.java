@@ -175,6 +175,72 @@ final class SimulatedStore implements InstanceStore {
     }
 
     @Override
+    public List<Instance> sessions(String sessionIdPrefix, int limit) {
+        List<Instance> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : sessions.entrySet()) {
+            if (out.size() < limit && e.getKey().startsWith(sessionIdPrefix)) {
+                out.add(rows.get(e.getValue()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Instance::sessionId));
+        return out;
+    }
+
+    @Override
+    public int countSessions(String sessionIdPrefix) {
+        return (int) sessions.keySet().stream().filter(k -> k.startsWith(sessionIdPrefix)).count();
+    }
+
+    @Override
+    public List<Instance> lost(String pool, int limit) {
+        return List.of(); // simulated agents never miss a heartbeat
+    }
+
+    @Override
+    public List<Instance> dueForRecycle(String pool, Instant now, int limit) {
+        List<Instance> out = new ArrayList<>();
+        PoolIndex index = pools.get(pool);
+        if (index != null) {
+            for (String id : index.warm) {
+                Instance i = rows.get(id);
+                if (out.size() < limit && !now.isBefore(i.retireAt())) {
+                    out.add(i);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The instances warm longest first (the claim takes those first too). */
+    @Override
+    public List<Instance> idle(String pool, int limit) {
+        List<Instance> out = new ArrayList<>();
+        PoolIndex index = pools.get(pool);
+        if (index != null) {
+            for (String id : index.warm) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                out.add(rows.get(id));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Instance> byAgent(String agentId) {
+        return list(null).stream().filter(i -> agentId.equals(i.agentId())).toList();
+    }
+
+    @Override
+    public List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit) {
+        List<Instance> out = new ArrayList<>(idle(pool, Integer.MAX_VALUE));
+        out.removeIf(i -> !version.equals(i.version()));
+        out.sort(java.util.Comparator.comparing(Instance::id));
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    @Override
     public PoolCounts counts(String pool) {
         PoolIndex index = pools.get(pool);
         if (index == null) {

@@ -65,7 +65,7 @@ final class Simulation {
             if (task == t) {
                 queue.runNext();
             } else if (nextTick == t) {
-                pools.forEach(p -> p.housekeeper().runOnce());
+                pools.forEach(RegionPool::housekeep);
                 nextTick += housekeepingMs;
             } else {
                 arrive(next++);

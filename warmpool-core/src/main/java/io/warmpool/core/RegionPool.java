@@ -61,6 +61,16 @@ public final class RegionPool {
     /** @param warmTarget decides how many instances are kept warm (the fixed {@code minIdle} by default) */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget) {
+        this(region, settings, store, store, provider, clock, ticker, executor, warmTarget);
+    }
+
+    /**
+     * @param housekeeping the store as housekeeping and starts see it: in a region's shard, a view fenced by the
+     *                     region's leader lease, so that only the leader starts, reaps, expires and recycles
+     */
+    RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceStore housekeeping,
+               InstanceProvider provider, InstantSource clock, LongSupplier ticker, Executor executor,
+               WarmTarget warmTarget) {
         this.region = region;
         this.settings = settings;
         this.store = store;
@@ -69,9 +79,12 @@ public final class RegionPool {
         this.ticker = ticker;
         this.executor = executor;
         PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll);
-        this.starter = new InstanceStarter(parts);
-        this.returns = new InstanceReturns(parts);
-        this.housekeeper = new Housekeeper(parts, starter, returns, warmTarget);
+        PoolParts kept = new PoolParts(region, settings, housekeeping, provider, clock, ticker, executor,
+                signal::signalAll);
+        this.starter = new InstanceStarter(kept);
+        this.returns = new InstanceReturns(parts); // a caller's release is never fenced: any gateway serves it
+        this.housekeeper = new Housekeeper(kept, starter, store == housekeeping ? returns : new InstanceReturns(kept),
+                warmTarget);
     }
 
     /**

@@ -142,10 +142,13 @@ public class ForwardingInstanceStore implements InstanceStore {
         delegate.resign(lease, holder, token);
     }
 
-    /** The delegate's fenced view: the calls a subclass overrides are not seen through it. */
+    /**
+     * A fenced view whose calls still go through this store (and so through a subclass's overrides); the token is
+     * checked through the delegate's fenced view before each call, not atomically with it.
+     */
     @Override
     public InstanceStore fenced(String lease, LongSupplier token) {
-        return delegate.fenced(lease, token);
+        return new FencedForwardingStore(this, delegate, lease, token);
     }
 
     @Override

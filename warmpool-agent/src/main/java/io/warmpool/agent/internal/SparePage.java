@@ -101,18 +101,27 @@ final class SparePage {
         });
     }
 
-    /** Opens the next spare (on the caller's thread), unless a reset came in between. Never throws. */
+    /**
+     * Opens the next spare (on the caller's thread). When a reset discarded spares meanwhile, the page is closed and
+     * a fresh one prepared (the reset's own {@link #prepareAhead} found this one in progress). Never throws.
+     */
     private void refill(long gen, CompletableFuture<Void> done) {
+        boolean stale = false;
         try {
             IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
-            if (generation.get() != gen || !spare.compareAndSet(null, page)) {
+            stale = generation.get() != gen;
+            if (stale || !spare.compareAndSet(null, page)) {
                 page.close();
             }
         } catch (RuntimeException e) {
+            stale = generation.get() != gen;
             log.debug("{} - preparing a spare page failed: {}", instance.id(), e.getMessage());
         } finally {
             refilling.set(false);
             done.complete(null);
+        }
+        if (stale) {
+            prepareAhead(); // a no-op once the browser is stopping
         }
     }
 

@@ -50,7 +50,8 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "ai"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "ai",
+                "proxy"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -78,7 +79,18 @@ public final class ConfigReader {
                 top.has("auth") ? auth(top.get("auth")) : defaults.auth(),
                 top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow(),
                 top.has("store") ? store(object("store", top.get("store"))) : defaults.store(),
-                top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai());
+                top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai(),
+                top.has("proxy") ? proxy(object("proxy", top.get("proxy")), defaults.proxy()) : defaults.proxy());
+    }
+
+    private static ProxySettings proxy(ObjectNode node, ProxySettings d) {
+        known("proxy", node, Set.of("pingInterval", "maxQueuedMessages", "maxQueuedBytes"));
+        return new ProxySettings(
+                node.has("pingInterval") ? duration("proxy.pingInterval", node.get("pingInterval")) : d.pingInterval(),
+                node.has("maxQueuedMessages") ? integer("proxy.maxQueuedMessages", node.get("maxQueuedMessages"))
+                        : d.maxQueuedMessages(),
+                node.has("maxQueuedBytes") ? integer("proxy.maxQueuedBytes", node.get("maxQueuedBytes"))
+                        : d.maxQueuedBytes());
     }
 
     private static AiSettings ai(ObjectNode node) {

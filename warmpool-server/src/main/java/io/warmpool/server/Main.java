@@ -31,6 +31,9 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        if (args.length > 0 && args[0].equals("simulate")) {
+            return io.warmpool.server.simulate.SimulateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+        }
         if (args.length == 2 && args[0].equals("hash-key")) {
             System.out.println(io.warmpool.server.http.KeyHash.of(args[1]));
             return 0;

@@ -47,7 +47,7 @@ class CloudflareApiTest {
         gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(2).maxSize(4).build(),
                 c -> c.withAuth(auth, "127.0.0.1").withAi(new AiSettings(URI.create(model.endpoint()), "model-key",
                         "tiny-model", Duration.ofSeconds(20))));
-        assertThat(await(Duration.ofSeconds(60), () -> json(gw.send("GET", "/v1/pools", null, "Authorization",
+        assertThat(await(Duration.ofSeconds(180), () -> json(gw.send("GET", "/v1/pools", null, "Authorization",
                 "Bearer " + BULK)).get("result").get(0).get("warm").asInt() >= 2)).isTrue();
     }
 

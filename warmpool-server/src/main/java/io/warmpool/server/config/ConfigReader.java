@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.core.PoolSettings;
+import io.warmpool.core.sizing.SizingSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -213,7 +214,7 @@ public final class ConfigReader {
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
                     "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
-                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser"));
+                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser", "sizing"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -239,9 +240,30 @@ public final class ConfigReader {
                 }
                 b.shared(v.asBoolean());
             });
+            if (p.has("sizing")) {
+                b.sizing(sizing(path + ".sizing", object(path + ".sizing", p.get("sizing")),
+                        p.has("minIdle") ? integer(path + ".minIdle", p.get("minIdle")) : b.build().minIdle()));
+            }
             out.put(e.getKey(), b.build());
         });
         return out;
+    }
+
+    /** {@code "sizing": {"policy": "adaptive", "warmHitTarget": 0.995, "minIdle": 0, "coolDown": "PT5S", ...}}. */
+    private static SizingSettings sizing(String path, ObjectNode node, int poolMinIdle) {
+        known(path, node, Set.of("policy", "warmHitTarget", "minIdle", "coolDown", "keepOneFor"));
+        SizingSettings.Builder b = SizingSettings.parse(
+                node.has("policy") ? text(path + ".policy", node.get("policy")) : "adaptive", poolMinIdle);
+        with(node, "warmHitTarget", v -> {
+            if (!v.isNumber()) {
+                throw new ConfigException(path + ".warmHitTarget must be a number (got " + v + ")");
+            }
+            b.warmHitTarget(v.asDouble());
+        });
+        with(node, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
+        with(node, "coolDown", v -> b.coolDown(duration(path + ".coolDown", v)));
+        with(node, "keepOneFor", v -> b.keepOneFor(duration(path + ".keepOneFor", v)));
+        return b.build();
     }
 
     private static HeartbeatSettings heartbeat(ObjectNode h, HeartbeatSettings d) {

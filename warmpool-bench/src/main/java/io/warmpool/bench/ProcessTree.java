@@ -85,7 +85,8 @@ final class ProcessTree {
         if (!cmd.contains("chrom")) {
             return "other";
         }
-        String[] args = cmd.split("\0");
+        // Chromium's children rewrite their command line (setproctitle): one string, arguments split by spaces
+        String[] args = cmd.split("[\0 ]");
         if (!args[0].contains("chrom")) {
             return "other"; // the setsid / sh wrappers, whose arguments name the browser
         }

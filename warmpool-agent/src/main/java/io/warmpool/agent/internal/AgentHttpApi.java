@@ -51,6 +51,14 @@ public final class AgentHttpApi implements AutoCloseable {
     record InstanceView(String instanceId, String pool, long pid, boolean alive, String cdpUrl, int uses) {
     }
 
+    /** Cloudflare's success envelope: {@code {"success":true,"errors":[],"messages":[],"result":...}}. */
+    private record Success(boolean success, List<Object> errors, List<Object> messages,
+                           com.fasterxml.jackson.databind.JsonNode result) {
+        Success(com.fasterxml.jackson.databind.JsonNode result) {
+            this(true, List.of(), List.of(), result);
+        }
+    }
+
     private record ErrorBody(boolean success, List<Map<String, String>> errors) {
     }
 
@@ -148,7 +156,7 @@ public final class AgentHttpApi implements AutoCloseable {
             if (result.isBinary()) {
                 ctx.status(200).contentType(result.contentType()).result(result.body());
             } else {
-                writeJson(ctx, 200, Map.of("success", true, "result", result.html()));
+                writeJson(ctx, 200, new Success(result.result()));
             }
         } catch (RuntimeException e) {
             ctx.header(BROWSER_MS_HEADER, !inBrowser ? "0" : Long.toString((System.nanoTime() - t0) / 1_000_000));

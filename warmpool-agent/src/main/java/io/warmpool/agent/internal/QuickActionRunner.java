@@ -39,6 +39,7 @@ public final class QuickActionRunner {
         }
         instance.countUse();
         IsolatedPage page = null;
+        PageSetup setup = null;
         boolean timedOut = false;
         try {
             if (req.url() != null) {
@@ -46,16 +47,27 @@ public final class QuickActionRunner {
             }
             page = instance.spare().take(budget);
             page.setViewport(req.viewport(), budget);
+            setup = PageSetup.before(page, req, budget);
             try {
                 PageLoader.load(page, req);
             } catch (AgentException e) {
-                throw e.code().equals("navigation_failed") ? NavigationGuard.failedNavigation(page, req.url(), e) : e;
+                if (!tolerated(req, e)) {
+                    throw e.code().equals("navigation_failed") ? NavigationGuard.failedNavigation(page, req.url(), e) : e;
+                }
             }
             NavigationGuard.checkLoaded(page, req.url());
             if (req.waitForSelector() != null) {
-                SelectorWaiter.await(page, req.waitForSelector());
+                try {
+                    SelectorWaiter.await(page, req.waitForSelector());
+                } catch (AgentException e) {
+                    if (!tolerated(req, e)) {
+                        throw e;
+                    }
+                }
             }
-            return PageCapture.capture(page, action, req, budget.remaining(CAPTURE_TIMEOUT)).withBlocked(page.denials());
+            PageSetup.after(page, req, budget);
+            Duration capture = req.actionTimeout() == null ? CAPTURE_TIMEOUT : Duration.ofMillis(req.actionTimeout());
+            return PageCapture.capture(page, action, req, budget.remaining(capture)).withBlocked(page.denials());
         } catch (CdpException e) {
             timedOut = e.kind() == CdpException.Kind.TIMEOUT;
             throw translate(instance, action, e);
@@ -66,6 +78,9 @@ public final class QuickActionRunner {
             Thread.currentThread().interrupt();
             throw new AgentException("browser_error", 502, "interrupted");
         } finally {
+            if (setup != null) {
+                setup.close();
+            }
             if (page != null) {
                 // disposed right after the answer, off the request path; after a timeout the page may be hung
                 // (disposing kills its renderer) or the browser may be: then it is declared dead
@@ -73,6 +88,11 @@ public final class QuickActionRunner {
             }
             instance.quickSlots().release();
         }
+    }
+
+    /** With {@code bestAttempt}, a wait that ran out is not an error: the page is captured as it is. */
+    private static boolean tolerated(QuickActionRequest req, AgentException e) {
+        return req.tolerant() && e.code().equals("action_timeout");
     }
 
     private AgentException translate(BrowserInstance instance, QuickAction action, CdpException e) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -264,6 +265,9 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (reports.isEmpty()) {
             return 0;
         }
+        if (dialect == Dialect.POSTGRES) {
+            return tx.inTransaction("applyHeartbeats", c -> PostgresHeartbeats.apply(c, reports));
+        }
         return tx.inTransaction("applyHeartbeats", c -> {
             // two statements so that the common one never writes `state` (and so never touches the claim index)
             try (PreparedStatement alive = c.prepareStatement("UPDATE instances SET heartbeat_at = CASE WHEN"
@@ -415,6 +419,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** The targeted queries' statements by name (for plan checks). */
+    Map<String, String> targetedStatements() {
+        return queries.statements();
     }
 
     /** Runs {@code work} on one of the store's connections, with the store's error handling. */

@@ -95,6 +95,9 @@ final class Migrations {
                     continue;
                 }
                 for (String sql : v.statements()) {
+                    if (sql.contains("{session_key}") && dialect == Dialect.SQLITE) {
+                        continue; // SQLite's UNIQUE index on session_id already compares byte-wise
+                    }
                     s.execute(sql.replace("{session_key}", dialect.sessionKey()));
                 }
                 s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (" + v.number()

@@ -88,7 +88,7 @@ public final class RegionPool {
         PoolParts kept = new PoolParts(region, settings, housekeeping, provider, clock, ticker, executor,
                 signal::signalAll);
         this.sizing = new PoolSizing(settings.sizing(), settings.maxSize());
-        this.starter = new InstanceStarter(kept);
+        this.starter = new InstanceStarter(kept); // only the leader starts: its inserts are fenced
         this.returns = new InstanceReturns(parts, sizing); // a caller's release is never fenced: any gateway serves it
         this.housekeeper = new Housekeeper(kept, starter,
                 store == housekeeping ? returns : new InstanceReturns(kept, sizing),

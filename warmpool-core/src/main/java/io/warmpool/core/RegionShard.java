@@ -60,7 +60,7 @@ public final class RegionShard implements AutoCloseable {
         Map<String, RegionPool> byName = new LinkedHashMap<>();
         for (PoolSettings ps : pools) {
             byName.put(ps.name(), new RegionPool(name, ps, store, fenced, provider, clock, ticker, tasks,
-                    WarmTarget.FIXED));
+                    null));
         }
         this.pools = Map.copyOf(byName);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(

@@ -46,6 +46,10 @@ final class BenchOptions {
         return Duration.ofSeconds(count(name, dflt, max));
     }
 
+    Path file(String name, Path dflt) {
+        return values.containsKey(name) ? Path.of(values.get(name)) : dflt;
+    }
+
     /** An executable given as {@code --name}, else {@code dflt}. */
     Path path(String name, String dflt) {
         Path p = Path.of(values.getOrDefault(name, dflt));

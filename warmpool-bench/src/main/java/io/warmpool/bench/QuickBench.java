@@ -86,8 +86,9 @@ public final class QuickBench {
                 PoolSettings.builder(CHROMIUM_POOL).browser(BrowserKind.CHROMIUM).minIdle(browsers)
                         .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
         BenchGateway gateway = cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
-        gateway.awaitWarm(SHELL_POOL, browsers, Duration.ofMinutes(2));
-        gateway.awaitWarm(CHROMIUM_POOL, browsers, Duration.ofMinutes(2));
+        // generous: on a loaded machine an agent JVM alone may take most of a minute to start
+        gateway.awaitWarm(SHELL_POOL, browsers, Duration.ofMinutes(6));
+        gateway.awaitWarm(CHROMIUM_POOL, browsers, Duration.ofMinutes(6));
         GatewayClient client = new GatewayClient(http, gateway.url());
         String url = page.url();
 
@@ -99,6 +100,7 @@ public final class QuickBench {
         for (Way s : systems.values()) { // warm-up: JIT, caches, each pool's spares
             LoadRun.run(browsers, browsers * 3, window, () -> s.run(CdpQuickAction.Kind.SCREENSHOT));
         }
+        WarmMemory.print(anchorBrowser, chromium, root.resolve("p"), browsers); // every instance warm, spares ready
 
         List<Shape> shapes = List.of(new Shape("1, paced", 1, true), new Shape("1, back to back", 1, false),
                 new Shape("4", 4, false));
@@ -135,7 +137,6 @@ public final class QuickBench {
         System.out.println("\n" + table);
         System.out.println(MachineInfo.loadAverage() + "\n");
         cpuPerAction(systems, ops, window);
-        WarmMemory.print(anchorBrowser, chromium, root.resolve("p"), browsers);
         System.out.println(MachineInfo.loadAverage());
     }
 

@@ -2,6 +2,7 @@ package io.warmpool.core;
 
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.PoolCounts;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
@@ -17,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Keeps one pool in one region healthy. Each {@link #runOnce(PoolState)} marks instances without recent heartbeats
  * LOST and cleans them up, expires idle sessions, recycles instances past {@code maxLifetime}, pings a shared pool's
- * members, and starts instances until the warm target (plus any waiting acquirers) are warm or starting, within
+ * members, lets go the idle surplus its {@link PoolSizing sizing policy} allows, and starts instances until the warm target (plus any waiting acquirers) are warm or starting, within
  * {@code maxSize}. It takes the pool's state as input and reads the store only through targeted queries, at most
  * {@link #BATCH} rows per step and run. The region's shard calls it on a fixed delay; tests call it directly with a
  * mutable clock. Runs are serialized by a lock; every failure is caught, logged and counted.
@@ -36,12 +37,14 @@ public final class Housekeeper {
     private final InstanceStarter starter;
     private final InstanceReturns returns;
     private final WarmTarget warmTarget;
+    private final PoolSizing sizing;
     private final ReentrantLock lock = new ReentrantLock();
     private long failures; // guarded by lock
     private Instant lastPing = Instant.MIN; // guarded by lock
     private final AtomicLong pings = new AtomicLong();
 
-    Housekeeper(PoolParts parts, InstanceStarter starter, InstanceReturns returns, WarmTarget warmTarget) {
+    Housekeeper(PoolParts parts, InstanceStarter starter, InstanceReturns returns, WarmTarget warmTarget,
+                PoolSizing sizing) {
         this.region = parts.region();
         this.settings = parts.settings();
         this.store = parts.store();
@@ -50,6 +53,7 @@ public final class Housekeeper {
         this.starter = starter;
         this.returns = returns;
         this.warmTarget = warmTarget;
+        this.sizing = sizing;
     }
 
     /** What one run did. */
@@ -64,10 +68,11 @@ public final class Housekeeper {
             int expired = expireSessions(now);
             int recycled = recycle(now);
             keepWarm(now);
+            int retired = retireSurplus(now);
             int started = refill(state.waiting(), now);
-            if (lost + expired + recycled + started > 0) {
-                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} started={}", settings.name(), region,
-                        lost, expired, recycled, started);
+            if (lost + expired + recycled + retired + started > 0) {
+                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} retired={} started={}", settings.name(),
+                        region, lost, expired, recycled, retired, started);
             }
             return new Run(lost, expired, recycled, started);
         } catch (RuntimeException e) {
@@ -139,6 +144,27 @@ public final class Housekeeper {
                 }
             });
         }
+    }
+
+    /**
+     * Asks the sizing policy for this run's warm target and stops the idle surplus it lets go (at most
+     * {@link #BATCH} per run).
+     */
+    private int retireSurplus(Instant now) {
+        PoolCounts c = store.counts(settings.name());
+        int idle = c.warm() + c.starting();
+        sizing.target(now, idle, starter.expectedStartMillis());
+        int surplus = Math.min(BATCH, sizing.surplus(now, c.warm(), idle));
+        int n = 0;
+        if (surplus > 0) {
+            for (Instance i : store.idle(settings.name(), surplus)) {
+                if (returns.retire(i, InstanceState.WARM)) {
+                    n++;
+                }
+            }
+            log.debug("{}/{} - {} idle above target {} let go", settings.name(), region, n, sizing.currentTarget());
+        }
+        return n;
     }
 
     /** Keep-warm pings sent so far. */

@@ -2,6 +2,7 @@ package io.warmpool.core;
 
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
@@ -29,7 +30,10 @@ final class InstanceReturns {
     private final Executor executor;
     private final Runnable onWarm;
 
-    InstanceReturns(PoolParts parts) {
+    private final PoolSizing sizing;
+
+    InstanceReturns(PoolParts parts, PoolSizing sizing) {
+        this.sizing = sizing;
         this.region = parts.region();
         this.settings = parts.settings();
         this.store = parts.store();
@@ -54,7 +58,8 @@ final class InstanceReturns {
         if (instance.state() == InstanceState.LOST) {
             return store.release(sessionId, InstanceState.GONE).isPresent();
         }
-        if (dueForRecycle(instance, clock.instant())) {
+        sizing.released(instance.claimedAt(), clock.instant());
+        if (dueForRecycle(instance, clock.instant()) || stopOnRelease()) {
             if (store.release(sessionId, InstanceState.STOPPING).isEmpty()) {
                 return false;
             }
@@ -73,6 +78,11 @@ final class InstanceReturns {
         }
         executor.execute(() -> reset(instance));
         return true;
+    }
+
+    /** Whether the sizing policy stops a released instance rather than keeping it ({@code exact:N} above N). */
+    private boolean stopOnRelease() {
+        return sizing.mayStopOnRelease() && sizing.stopOnRelease(store.counts(settings.name()).warm());
     }
 
     boolean dueForRecycle(Instance instance, Instant now) {

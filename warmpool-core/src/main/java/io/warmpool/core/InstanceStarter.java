@@ -33,7 +33,6 @@ final class InstanceStarter {
     private final InstanceStore store;
     private final InstanceProvider provider;
     private final InstantSource clock;
-    private final LongSupplier ticker;
     private final Executor executor;
     private final Runnable onWarm;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -50,7 +49,6 @@ final class InstanceStarter {
         this.store = parts.store();
         this.provider = parts.provider();
         this.clock = parts.clock();
-        this.ticker = parts.ticker();
         this.executor = parts.executor();
         this.onWarm = parts.onWarm();
     }
@@ -90,10 +88,10 @@ final class InstanceStarter {
     }
 
     private void start(Instance instance) {
-        long t0 = ticker.getAsLong();
         try {
             InstanceProvider.Started ready = provider.start(instance);
-            long took = (ticker.getAsLong() - t0) / 1_000_000;
+            // time to warm on the injected clock, from the moment the start was recorded
+            long took = Math.max(1, Duration.between(instance.startedAt(), clock.instant()).toMillis());
             expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();

@@ -2,6 +2,7 @@ package io.warmpool.core;
 
 import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
+import io.warmpool.core.sizing.SizingSettings;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -27,23 +28,31 @@ import java.util.Objects;
  * @param keepaliveInterval how often each warm member of a shared pool is pinged to keep it warm
  * @param maxWaiting       callers that may wait for an instance at once; one more is refused at once (503)
  * @param browser          the browser binary its instances run (config {@code "browser": "headless-shell" | "chromium"})
+ * @param sizing           how the warm target is set and when idle instances go (default {@code fixed:minIdle})
  */
 public record PoolSettings(String name, String version, int minIdle, int maxSize, Duration acquireTimeout,
                            int maxUses, Duration maxLifetime, Duration keepAlive, Duration maxKeepAlive,
                            Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates,
                            Duration coldStartBudget, boolean shared, Duration keepaliveInterval, int maxWaiting,
-                           BrowserKind browser) {
+                           BrowserKind browser, SizingSettings sizing) {
 
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
     public Builder toBuilder() {
-        return new Builder(name).version(version).minIdle(minIdle).maxSize(maxSize).acquireTimeout(acquireTimeout)
+        return toBuilder(name);
+    }
+
+    /** A builder with these settings under another pool name. */
+    public Builder toBuilder(String newName) {
+        return new Builder(newName).version(version).minIdle(minIdle).maxSize(maxSize).acquireTimeout(acquireTimeout)
                 .maxUses(maxUses).maxLifetime(maxLifetime).keepAlive(keepAlive).maxKeepAlive(maxKeepAlive)
                 .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
                 .candidates(candidates).coldStartBudget(coldStartBudget).shared(shared)
-                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting).browser(browser);
+                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting).browser(browser)
+                // the default follows minIdle, so that toBuilder().minIdle(n) still means fixed:n
+                .sizing(sizing.equals(SizingSettings.fixed(minIdle)) ? null : sizing);
     }
 
     /** Builder with the defaults an operator would expect of a browser pool. Not thread-safe. */
@@ -66,6 +75,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private int maxWaiting = 64;
         private BrowserKind browser = BrowserKind.HEADLESS_SHELL;
+        private SizingSettings sizing; // null: fixed at minIdle
 
         private Builder(String name) {
             this.name = name;
@@ -88,6 +98,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         public Builder keepaliveInterval(Duration v) { this.keepaliveInterval = v; return this; }
         public Builder maxWaiting(int v) { this.maxWaiting = v; return this; }
         public Builder browser(BrowserKind v) { this.browser = v; return this; }
+        public Builder sizing(SizingSettings v) { this.sizing = v; return this; }
 
         public PoolSettings build() {
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,62}")) {
@@ -121,9 +132,18 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 throw new ConfigException("keepAlive must be <= maxKeepAlive (keepAlive=" + keepAlive
                         + ", maxKeepAlive=" + maxKeepAlive + ")");
             }
+            SizingSettings sized = sizing == null ? SizingSettings.fixed(minIdle) : sizing;
+            if (sized.policy() != SizingSettings.Kind.ADAPTIVE && sized.n() > maxSize) {
+                throw new ConfigException(name + ".sizing.policy N must be <= maxSize (policy=" + sized.describe()
+                        + ", maxSize=" + maxSize + ")");
+            }
+            if (sized.minIdle() > maxSize) {
+                throw new ConfigException(name + ".sizing.minIdle must be <= maxSize (minIdle=" + sized.minIdle()
+                        + ", maxSize=" + maxSize + ")");
+            }
             return new PoolSettings(name, version, minIdle, maxSize, acquireTimeout, maxUses, maxLifetime, keepAlive,
                     maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates, coldStartBudget, shared,
-                    keepaliveInterval, maxWaiting, browser);
+                    keepaliveInterval, maxWaiting, browser, sized);
         }
 
         private void atLeast(String field, int value, int min) {

@@ -6,6 +6,8 @@ import io.warmpool.InstanceLostException;
 import io.warmpool.InstanceState;
 import io.warmpool.PoolCounts;
 import io.warmpool.PoolExhaustedException;
+import io.warmpool.core.sizing.PoolSizing;
+import io.warmpool.core.sizing.Warmth;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ public final class RegionPool {
     private final Executor executor;
     private final WarmSignal signal = new WarmSignal();
     private final InstanceStarter starter;
+    private final PoolSizing sizing;
     private final InstanceReturns returns;
     private final Housekeeper housekeeper;
     private final AtomicInteger waiting = new AtomicInteger();
@@ -55,10 +58,13 @@ public final class RegionPool {
      */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor) {
-        this(region, settings, store, provider, clock, ticker, executor, WarmTarget.FIXED);
+        this(region, settings, store, provider, clock, ticker, executor, null);
     }
 
-    /** @param warmTarget decides how many instances are kept warm (the fixed {@code minIdle} by default) */
+    /**
+     * @param warmTarget decides how many instances are kept warm; null: the pool's sizing policy
+     *                   ({@link PoolSettings#sizing()}, the fixed {@code minIdle} by default)
+     */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget) {
         this.region = region;
@@ -69,9 +75,11 @@ public final class RegionPool {
         this.ticker = ticker;
         this.executor = executor;
         PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll);
+        this.sizing = new PoolSizing(settings.sizing(), settings.maxSize());
         this.starter = new InstanceStarter(parts);
-        this.returns = new InstanceReturns(parts);
-        this.housekeeper = new Housekeeper(parts, starter, returns, warmTarget);
+        this.returns = new InstanceReturns(parts, sizing);
+        this.housekeeper = new Housekeeper(parts, starter, returns,
+                warmTarget != null ? warmTarget : (s, state) -> sizing.currentTarget(), sizing);
     }
 
     /**
@@ -116,6 +124,7 @@ public final class RegionPool {
             }
             waiting.decrementAndGet();
             warmHits.incrementAndGet();
+            sizing.claimed(clock.instant(), true);
             return Optional.of(new Lease(now.get(), true, true, false));
         }
         try {
@@ -124,6 +133,7 @@ public final class RegionPool {
                 Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
                 if (claimed.isPresent()) {
                     (first ? warmHits : coldHits).incrementAndGet();
+                    sizing.claimed(clock.instant(), first);
                     log.debug("{}/{} - {} claimed {} (warm={})", settings.name(), region, sessionId,
                             claimed.get().id(), first);
                     return Optional.of(new Lease(claimed.get(), first, true, false));
@@ -170,7 +180,10 @@ public final class RegionPool {
             return existing;
         }
         Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
-        claimed.ifPresent(i -> warmHits.incrementAndGet());
+        claimed.ifPresent(i -> {
+            warmHits.incrementAndGet();
+            sizing.claimed(clock.instant(), true);
+        });
         return claimed.map(i -> new Lease(i, true, true, false));
     }
 
@@ -274,6 +287,30 @@ public final class RegionPool {
     /** Whether instance {@code id} is still WARM. */
     boolean isWarm(String id) {
         return store.find(id).map(i -> i.state() == InstanceState.WARM).orElse(false);
+    }
+
+    /**
+     * Counts one caller that waits outside {@link #acquire} (the simulator's virtual callers, which cannot block)
+     * and asks for a start for it, as a blocked acquire would; {@link #leaveWaiting()} undoes it.
+     */
+    public void enterWaiting() {
+        housekeeper.refill(waiting.incrementAndGet(), clock.instant());
+    }
+
+    public void leaveWaiting() {
+        waiting.decrementAndGet();
+    }
+
+    /** This pool's sizing: its warm target, the demand it saw, what warmth cost over the last hour. */
+    public PoolSizing sizing() {
+        return sizing;
+    }
+
+    /** What warmth costs this pool now: its target, idle instance-seconds and warm-hit rate over the last hour. */
+    public Warmth warmth() {
+        Instant now = clock.instant();
+        return new Warmth(sizing.settings().describe(), sizing.currentTarget(), sizing.meter().idleInstanceSeconds(now),
+                sizing.meter().warmHitRate(now));
     }
 
     public PoolCounts counts() {

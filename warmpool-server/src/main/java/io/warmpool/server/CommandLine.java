@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /** The parsed {@code warmpool} command line. */
 record CommandLine(Integer port, Path config, Path chromium, Path dataDir, boolean help) {
     static final String USAGE = "usage: warmpool up [--port N] [--config FILE] [--chromium PATH] [--data-dir DIR]\n"
-            + "       warmpool hash-key KEY   (prints the sha256:... hash to put in auth.tenants.<name>.keys)";
+            + "       warmpool hash-key KEY   (prints the sha256:... hash to put in auth.tenants.<name>.keys)\n"
+            + "       warmpool check-url [--config FILE] URL...   (the egress guard's verdict, nothing sent)";
 
     static CommandLine parse(String[] args) {
         Integer port = null;

@@ -31,9 +31,15 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        if (args.length > 0 && args[0].equals("simulate")) {
+            return io.warmpool.server.simulate.SimulateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+        }
         if (args.length == 2 && args[0].equals("hash-key")) {
             System.out.println(io.warmpool.server.http.KeyHash.of(args[1]));
             return 0;
+        }
+        if (args.length > 0 && args[0].equals("check-url")) {
+            return CheckUrlCommand.run(List.of(args).subList(1, args.length), System.out, System.err);
         }
         CommandLine cli;
         try {
@@ -70,19 +76,47 @@ public final class Main {
     }
 
     private static int serve(GatewayConfig config) {
+        DataDirLock lock = null;
+        try {
+            lock = config.store().postgres() ? null : DataDirLock.acquire(config.dataDir());
+            PortCheck.requireFree(config.bind(), config.port());
+        } catch (ConfigException e) {
+            System.err.println("warmpool: " + e.getMessage());
+            if (lock != null) {
+                lock.close();
+            }
+            return 2;
+        }
+        return serve(config, lock);
+    }
+
+    private static int serve(GatewayConfig config, DataDirLock lock) {
         AgentClient agentClient = new AgentClient();
         Gateway gateway;
         try {
             gateway = start(config, agentClient);
-        } catch (WarmPoolException e) {
-            System.err.println("warmpool: " + e.getMessage());
+        } catch (RuntimeException e) {
             agentClient.close();
-            return 1;
+            if (lock != null) {
+                lock.close();
+            }
+            if (PortCheck.isBindFailure(e)) { // taken between the check and the start
+                System.err.println("warmpool: " + PortCheck.inUse(config.bind(), config.port()));
+                return 2;
+            }
+            if (e instanceof WarmPoolException) {
+                System.err.println("warmpool: " + e.getMessage());
+                return 1;
+            }
+            throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
             agentClient.close();
+            if (lock != null) {
+                lock.close();
+            }
             stopped.countDown();
         }, "shutdown"));
         System.out.println("warmpool: gateway up at " + gateway.url() + " (regions " + config.regions().keySet()

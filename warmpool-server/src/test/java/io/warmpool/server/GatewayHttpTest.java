@@ -199,6 +199,16 @@ class GatewayHttpTest {
     }
 
     @Test
+    void poolsReportTheirWarmTargetAndWhatWarmthCost() {
+        assertThat(await(Duration.ofSeconds(30), () -> gw.pool("weur").get("idleInstanceSecondsLastHour").asDouble() > 0))
+                .as("idle instance-seconds accrue while instances wait").isTrue();
+        JsonNode p = gw.pool("weur");
+        assertThat(p.get("sizing").asText()).isEqualTo("fixed:2");
+        assertThat(p.get("target").asInt()).isEqualTo(2);
+        assertThat(p.has("warmHitRateLastHour")).isTrue();
+    }
+
+    @Test
     void anOversizedBodyIsRefusedWith413() {
         String big = "{\"html\":\"" + "x".repeat(2_000_000) + "\"}";
         HttpResponse<byte[]> r = gw.send("POST", "/v1/quick/content", big);

@@ -107,10 +107,11 @@ public final class BrowserInstance {
         died.run();
     }
 
-    /** Closes the connection, kills the process group, deletes the profile and stops its egress proxy. Idempotent. */
+    /** Closes the connection, kills the process group, deletes the profile and stops its egress proxies. Idempotent. */
     public void stop() {
         if (stopping.compareAndSet(false, true)) {
             cdp.close();
+            spare.discard(); // its context dies with the browser; its egress proxy (a port, a thread) must not outlive it
             process.stop();
             egress.proxy().close();
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.core.PoolSettings;
+import io.warmpool.core.sizing.SizingSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "ai"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "ai",
+                "proxy"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -78,7 +80,18 @@ public final class ConfigReader {
                 top.has("auth") ? auth(top.get("auth")) : defaults.auth(),
                 top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow(),
                 top.has("store") ? store(object("store", top.get("store"))) : defaults.store(),
-                top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai());
+                top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai(),
+                top.has("proxy") ? proxy(object("proxy", top.get("proxy")), defaults.proxy()) : defaults.proxy());
+    }
+
+    private static ProxySettings proxy(ObjectNode node, ProxySettings d) {
+        known("proxy", node, Set.of("pingInterval", "maxQueuedMessages", "maxQueuedBytes"));
+        return new ProxySettings(
+                node.has("pingInterval") ? duration("proxy.pingInterval", node.get("pingInterval")) : d.pingInterval(),
+                node.has("maxQueuedMessages") ? integer("proxy.maxQueuedMessages", node.get("maxQueuedMessages"))
+                        : d.maxQueuedMessages(),
+                node.has("maxQueuedBytes") ? integer("proxy.maxQueuedBytes", node.get("maxQueuedBytes"))
+                        : d.maxQueuedBytes());
     }
 
     private static AiSettings ai(ObjectNode node) {
@@ -201,7 +214,7 @@ public final class ConfigReader {
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
                     "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
-                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser"));
+                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser", "sizing"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -227,9 +240,30 @@ public final class ConfigReader {
                 }
                 b.shared(v.asBoolean());
             });
+            if (p.has("sizing")) {
+                b.sizing(sizing(path + ".sizing", object(path + ".sizing", p.get("sizing")),
+                        p.has("minIdle") ? integer(path + ".minIdle", p.get("minIdle")) : b.build().minIdle()));
+            }
             out.put(e.getKey(), b.build());
         });
         return out;
+    }
+
+    /** {@code "sizing": {"policy": "adaptive", "warmHitTarget": 0.995, "minIdle": 0, "coolDown": "PT5S", ...}}. */
+    private static SizingSettings sizing(String path, ObjectNode node, int poolMinIdle) {
+        known(path, node, Set.of("policy", "warmHitTarget", "minIdle", "coolDown", "keepOneFor"));
+        SizingSettings.Builder b = SizingSettings.parse(
+                node.has("policy") ? text(path + ".policy", node.get("policy")) : "adaptive", poolMinIdle);
+        with(node, "warmHitTarget", v -> {
+            if (!v.isNumber()) {
+                throw new ConfigException(path + ".warmHitTarget must be a number (got " + v + ")");
+            }
+            b.warmHitTarget(v.asDouble());
+        });
+        with(node, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
+        with(node, "coolDown", v -> b.coolDown(duration(path + ".coolDown", v)));
+        with(node, "keepOneFor", v -> b.keepOneFor(duration(path + ".keepOneFor", v)));
+        return b.build();
     }
 
     private static HeartbeatSettings heartbeat(ObjectNode h, HeartbeatSettings d) {

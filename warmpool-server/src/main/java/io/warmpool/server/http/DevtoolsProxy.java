@@ -8,6 +8,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.server.RegionRuntime;
+import io.warmpool.server.config.ProxySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,9 @@ import java.util.concurrent.Executors;
 /**
  * {@code ws://gateway/v1/sessions/{id}/devtools/browser} (and {@code /devtools/page/{target}}): a transparent CDP
  * proxy to the session's browser. Unknown, released or lost sessions are refused before the upgrade. Messages from
- * the client that arrive before the upstream is open are buffered up to {@value #MAX_PENDING} (then close 1009);
- * an upstream failure closes with 1011. CDP traffic keeps the session alive. Releasing a session closes every
+ * the client that arrive before the upstream is open are buffered up to {@value #MAX_PENDING} (then close 1009),
+ * then queued for the browser within {@link ProxySettings}' bounds (then close 1013); an upstream failure closes with
+ * 1011. Idle clients get a ping every {@code proxy.pingInterval}. CDP traffic keeps the session alive. Releasing a session closes every
  * connection to it. Thread-safe.
  */
 final class DevtoolsProxy {
@@ -39,11 +41,14 @@ final class DevtoolsProxy {
     private final Access access;
     private final SessionTokens tokens;
     private final InstantSource clock;
+    private final ProxySettings settings;
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
     private final Map<String, ProxyConnection> byContext = new ConcurrentHashMap<>();
 
-    DevtoolsProxy(RegionResolver resolver, Access access, SessionTokens tokens, InstantSource clock) {
+    DevtoolsProxy(RegionResolver resolver, Access access, SessionTokens tokens, InstantSource clock,
+                  ProxySettings settings) {
+        this.settings = settings;
         this.resolver = resolver;
         this.access = access;
         this.tokens = tokens;
@@ -70,6 +75,11 @@ final class DevtoolsProxy {
         var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("devtools-sweeper").factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        long pingMillis = settings.pingInterval().toMillis();
+        if (pingMillis > 0) {
+            sweeper.scheduleWithFixedDelay(() -> pingIdle(pingMillis), pingMillis / 2, pingMillis / 2,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         events.serverStopping(() -> {
             sweeper.shutdownNow();
             bySession.keySet().forEach(id -> closeAll(id, "gateway stopping"));
@@ -111,6 +121,20 @@ final class DevtoolsProxy {
             }
         } catch (RuntimeException e) {
             log.warn("devtools sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Pings every client connection that carried no message either way for {@code pingMillis}. */
+    private void pingIdle(long pingMillis) {
+        try {
+            long now = clock.millis();
+            for (ProxyConnection c : byContext.values()) {
+                if (now - c.lastTrafficMillis() >= pingMillis) {
+                    c.ping();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("devtools pings failed: {}", e.toString());
         }
     }
 
@@ -184,10 +208,10 @@ final class DevtoolsProxy {
             ctx.session.setIdleTimeout(Duration.ofHours(1));
             String sessionId = sessionOf.apply(ctx);
             Target target = target(sessionId, targetOf.apply(ctx));
-            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING);
+            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING, clock);
             byContext.put(ctx.sessionId(), conn);
             bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(conn);
-            CdpUpstream.open(http, target.url(), conn).whenComplete((up, error) -> {
+            CdpUpstream.open(http, target.url(), conn, settings.maxQueuedMessages(), settings.maxQueuedBytes()).whenComplete((up, error) -> {
                 if (error != null) {
                     log.warn("{} - upstream {} failed to open: {}", sessionId, target.url(), error.toString());
                     conn.closeClient(1011, "browser endpoint unreachable");

@@ -41,7 +41,7 @@ public final class GatewayHttp {
     public Javalin start() {
         Access access = new Access(config.auth(), System::nanoTime);
         SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy());
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
                 new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),

@@ -56,6 +56,11 @@ final class PoolRoutes {
                 m.put("lost", c.lost());
                 m.put("total", c.total());
                 m.put("minIdle", p.settings().minIdle());
+                io.warmpool.core.sizing.Warmth w = p.warmth();
+                m.put("sizing", w.policy());
+                m.put("target", w.target());
+                m.put("idleInstanceSecondsLastHour", Math.round(w.idleInstanceSeconds() * 10) / 10.0);
+                m.put("warmHitRateLastHour", Double.isNaN(w.warmHitRate()) ? null : w.warmHitRate());
                 m.put("maxSize", p.settings().maxSize());
                 m.put("waiting", p.waiting());
                 m.put("warmHits", p.warmHits());

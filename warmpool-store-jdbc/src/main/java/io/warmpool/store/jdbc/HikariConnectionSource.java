@@ -31,7 +31,7 @@ final class HikariConnectionSource implements ConnectionSource {
         config.setConnectionTimeout(acquireTimeout.toMillis());
         config.setMaxLifetime(MAX_LIFETIME.toMillis());
         config.setKeepaliveTime(KEEPALIVE.toMillis());
-        config.setInitializationFailTimeout(-1); // the first acquire reports an unreachable server, with its SQLState
+        config.setInitializationFailTimeout(-1); // the store migrated already; a later outage shows on acquire
         config.addDataSourceProperty("ApplicationName", "warmpool");
         this.name = name;
         this.pool = new HikariDataSource(config);

@@ -255,6 +255,9 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (reports.isEmpty()) {
             return 0;
         }
+        if (dialect == Dialect.POSTGRES) {
+            return tx.inTransaction("applyHeartbeats", c -> PostgresHeartbeats.apply(c, reports));
+        }
         return tx.inTransaction("applyHeartbeats", c -> {
             // two statements so that the common one never writes `state` (and so never touches the claim index)
             try (PreparedStatement alive = c.prepareStatement("UPDATE instances SET heartbeat_at = CASE WHEN"

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -58,28 +59,19 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
             throw new ConfigException("poolSize must be between 1 and 256 (poolSize=" + poolSize + ")");
         }
         String name = "postgres:" + redact(jdbcUrl).substring("jdbc:".length()) + "#" + schema;
-        HikariConnectionSource pool = new HikariConnectionSource(name, jdbcUrl, schema, poolSize, ACQUIRE_TIMEOUT);
-        try {
-            Connection c = pool.acquire();
-            boolean broken = true;
-            try {
-                int version = Migrations.apply(c, name, Dialect.POSTGRES, List.of(
-                        "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")",
-                        "CREATE SCHEMA IF NOT EXISTS " + schema));
-                broken = false;
-                log.info("{} - opened (schema version {}, poolSize={})", name, version, poolSize);
-            } finally {
-                pool.release(c, broken);
-            }
-            return new PostgresInstanceStore(name, schema, pool);
+        // migrate on a connection of its own, so that an unreachable server fails with the driver's own error
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            c.setSchema(schema);
+            int version = Migrations.apply(c, name, Dialect.POSTGRES, List.of(
+                    "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")",
+                    "CREATE SCHEMA IF NOT EXISTS " + schema));
+            log.info("{} - opened (schema version {}, poolSize={})", name, version, poolSize);
         } catch (SQLException e) {
-            pool.close();
             throw new StoreException(name + " - open failed (SQLState " + e.getSQLState() + "): " + e.getMessage(),
                     e.getSQLState(), e);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
         }
+        return new PostgresInstanceStore(name, schema,
+                new HikariConnectionSource(name, jdbcUrl, schema, poolSize, ACQUIRE_TIMEOUT));
     }
 
     /** The schema that holds this store's tables. */

@@ -3,7 +3,10 @@ package io.warmpool.server.crawl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warmpool.ActionFailedException;
+import io.warmpool.PoolExhaustedException;
 import io.warmpool.RateLimitedException;
+import io.warmpool.StoreException;
 import io.warmpool.WarmPoolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,7 @@ public final class Crawler implements AutoCloseable {
     private final Pages pages;
     private final InstantSource clock;
     private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     public Crawler(CrawlStore store, Pages pages, InstantSource clock) {
         this.store = store;
@@ -117,7 +121,7 @@ public final class Crawler implements AutoCloseable {
         }
         CrawlRequest request = JSON.convertValue(body.get("request"), CrawlRequest.class);
         ObjectNode template = (ObjectNode) body.get("page");
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!Thread.currentThread().isInterrupted() && !closing) {
             CrawlStore.Job now = store.job(id).orElseThrow();
             if (!now.status().equals("running")) {
                 return;
@@ -155,7 +159,17 @@ public final class Crawler implements AutoCloseable {
         } catch (RateLimitedException e) {
             sleep(e.retryAfter());
             return; // stays queued
+        } catch (PoolExhaustedException | StoreException e) {
+            sleep(Duration.ofSeconds(1));
+            return; // nothing warm (or the shard is away) for now: the page waits, within the job's MAX_TIME
         } catch (WarmPoolException e) {
+            if (closing || Thread.currentThread().isInterrupted()) {
+                return; // the gateway is stopping: the page stays queued for the next start
+            }
+            if (e instanceof ActionFailedException a && (a.status() == 429 || a.status() == 503)) {
+                sleep(Duration.ofSeconds(1));
+                return;
+            }
             record.put("status", "errored");
             record.putObject("metadata").put("status", 0).put("url", entry.url()).put("error", e.getMessage());
             store.finish(id, entry.url(), "errored", record.toString(), 0, 0);
@@ -189,6 +203,7 @@ public final class Crawler implements AutoCloseable {
     /** Stops the workers; their jobs stay running in the store and resume on the next start. */
     @Override
     public void close() {
+        closing = true;
         workers.values().forEach(Thread::interrupt);
         for (Thread t : workers.values()) {
             try {

@@ -4,12 +4,15 @@ import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The source of truth for one region's instances and who holds them (one shard per region).
@@ -114,6 +117,34 @@ public interface InstanceStore extends AutoCloseable {
     List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit);
 
     PoolCounts counts(String pool);
+
+    // One leader per region: a lease row in the shard, with a fencing token.
+
+    /**
+     * Takes or renews the lease named {@code lease} for {@code holder}, in one transaction: granted when no one holds
+     * it, when its term expired at or before {@code now}, or when {@code holder} already holds it. A renewal keeps the
+     * token; a change of holder increments it. The new term ends at {@code now + period}.
+     *
+     * @return the term now held, or empty when another holder's term is still running
+     */
+    Optional<LeaderTerm> lead(String lease, String holder, Instant now, Duration period);
+
+    /**
+     * Takes the lease for {@code holder} whoever holds it, with a new token: for a holder that knows it is alone
+     * (an embedded store behind a data-directory lock) and must not wait for a dead predecessor's term to run out.
+     */
+    LeaderTerm seize(String lease, String holder, Instant now, Duration period);
+
+    /** Ends {@code holder}'s term now if it still holds {@code token}, so that another can lead at once. */
+    void resign(String lease, String holder, long token);
+
+    /**
+     * A view of this store whose every call first checks, in the same transaction, that lease {@code lease} still has
+     * the token {@code token} returns; when it does not, the call writes nothing and throws
+     * {@link io.warmpool.LeaseLostException}. A check and the write it guards cannot interleave with a take-over, so a
+     * paused leader that wakes up cannot act on a lease it lost. Closing the view does not close this store.
+     */
+    InstanceStore fenced(String lease, LongSupplier token);
 
     @Override
     void close();

@@ -2,6 +2,7 @@ package io.warmpool.core;
 
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.LeaseLostException;
 import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.PoolCounts;
 import io.warmpool.spi.InstanceProvider;
@@ -75,6 +76,9 @@ public final class Housekeeper {
                         region, lost, expired, recycled, retired, started);
             }
             return new Run(lost, expired, recycled, started);
+        } catch (LeaseLostException e) {
+            log.info("{}/{} - housekeeping stopped: {}", settings.name(), region, e.getMessage());
+            return new Run(0, 0, 0, 0);
         } catch (RuntimeException e) {
             failures++;
             log.warn("{}/{} - housekeeping failed ({} failures so far): {}", settings.name(), region, failures,
@@ -174,6 +178,14 @@ public final class Housekeeper {
 
     /** Starts what is missing for the warm target plus {@code waiting} acquirers; callable from any thread. */
     int refill(int waiting, Instant now) {
+        try {
+            return refillOrFail(waiting, now);
+        } catch (LeaseLostException e) {
+            return 0; // another gateway leads this region and starts for it
+        }
+    }
+
+    private int refillOrFail(int waiting, Instant now) {
         PoolCounts c = store.counts(settings.name());
         int target = warmTarget.target(settings, new PoolState(c, waiting, now));
         int deficit = target + waiting - (c.warm() + c.starting());

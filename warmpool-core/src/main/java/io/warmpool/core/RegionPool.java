@@ -67,6 +67,16 @@ public final class RegionPool {
      */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget) {
+        this(region, settings, store, store, provider, clock, ticker, executor, warmTarget);
+    }
+
+    /**
+     * @param housekeeping the store as housekeeping and starts see it: in a region's shard, a view fenced by the
+     *                     region's leader lease, so that only the leader starts, reaps, expires and recycles
+     */
+    RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceStore housekeeping,
+               InstanceProvider provider, InstantSource clock, LongSupplier ticker, Executor executor,
+               WarmTarget warmTarget) {
         this.region = region;
         this.settings = settings;
         this.store = store;
@@ -75,10 +85,13 @@ public final class RegionPool {
         this.ticker = ticker;
         this.executor = executor;
         PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll);
+        PoolParts kept = new PoolParts(region, settings, housekeeping, provider, clock, ticker, executor,
+                signal::signalAll);
         this.sizing = new PoolSizing(settings.sizing(), settings.maxSize());
-        this.starter = new InstanceStarter(parts);
-        this.returns = new InstanceReturns(parts, sizing);
-        this.housekeeper = new Housekeeper(parts, starter, returns,
+        this.starter = new InstanceStarter(kept);
+        this.returns = new InstanceReturns(parts, sizing); // a caller's release is never fenced: any gateway serves it
+        this.housekeeper = new Housekeeper(kept, starter,
+                store == housekeeping ? returns : new InstanceReturns(kept, sizing),
                 warmTarget != null ? warmTarget : (s, state) -> sizing.currentTarget(), sizing);
     }
 

@@ -40,6 +40,8 @@ public final class RegionShard implements AutoCloseable {
     private final HeartbeatBatchWriter writer;
     private final Map<String, RegionPool> pools;
     private final ScheduledExecutorService housekeeping;
+    private final ScheduledExecutorService leasing; // renews the lease apart, so a slow round never loses it
+    private final RegionLeader leader;
     private volatile Thread writerThread;
 
     public RegionShard(String name, InstanceStore store, InstanceProvider provider, Collection<PoolSettings> pools,
@@ -52,22 +54,66 @@ public final class RegionShard implements AutoCloseable {
         this.queue = new BoundedHeartbeatQueue(settings.queueCapacity(), ticker);
         this.writer = new HeartbeatBatchWriter(name, queue, store, settings.batchSize(), settings.flushAfter(),
                 settings.retries(), settings.refreshAfter());
+        this.leader = new RegionLeader(name, store, RegionLeader.newHolderId(),
+                RegionLeader.periodFor(settings.housekeepingInterval()), clock);
+        InstanceStore fenced = store.fenced(leader.lease(), leader::token);
         Map<String, RegionPool> byName = new LinkedHashMap<>();
         for (PoolSettings ps : pools) {
-            byName.put(ps.name(), new RegionPool(name, ps, store, provider, clock, ticker, tasks));
+            byName.put(ps.name(), new RegionPool(name, ps, store, fenced, provider, clock, ticker, tasks,
+                    WarmTarget.FIXED));
         }
         this.pools = Map.copyOf(byName);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("housekeeper-" + name).factory());
+        this.leasing = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("lease-" + name).factory());
     }
 
-    /** Starts the heartbeat writer and every pool's housekeeping on this region's own thread. */
+    /**
+     * Starts the heartbeat writer and, on this region's own thread, the housekeeping of every pool, run only while
+     * this process leads the region (see {@link #housekeep()}).
+     */
     public void start() {
         writerThread = Thread.ofPlatform().daemon().name("heartbeat-writer-" + name).start(writer);
         long every = settings.housekeepingInterval().toMillis();
-        for (RegionPool p : pools.values()) {
-            housekeeping.scheduleWithFixedDelay(p::housekeep, 0, every, TimeUnit.MILLISECONDS);
+        leasing.scheduleWithFixedDelay(leader::lead, 0, every, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::housekeepIfLeader, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A scheduled round: runs while this process's term is running (the lease thread keeps it renewed). */
+    private void housekeepIfLeader() {
+        if (leader.isLeader()) {
+            runPools();
         }
+    }
+
+    private void runPools() {
+        try {
+            for (RegionPool p : pools.values()) {
+                p.housekeep();
+            }
+        } catch (RuntimeException e) {
+            log.warn("{} - housekeeping round failed: {}", name, e.toString());
+        }
+    }
+
+    /**
+     * One housekeeping round now: takes or renews the region's leader lease, and when this process leads, runs every
+     * pool's housekeeping (each of its writes fenced by the lease's token). Never throws.
+     *
+     * @return whether this process led the round
+     */
+    public boolean housekeep() {
+        if (!leader.lead()) {
+            return false;
+        }
+        runPools();
+        return true;
+    }
+
+    /** Who leads this region's housekeeping from this process's side. */
+    public RegionLeader leader() {
+        return leader;
     }
 
     /**
@@ -101,7 +147,7 @@ public final class RegionShard implements AutoCloseable {
         }
         log.warn("{} - agent {} lost; {} instances marked LOST", name, agentId, lost);
         try {
-            housekeeping.execute(() -> pools.values().forEach(RegionPool::housekeep));
+            housekeeping.execute(this::housekeepIfLeader);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             log.debug("{} - closing; no housekeeping after agent {} was lost", name, agentId);
         }
@@ -168,7 +214,15 @@ public final class RegionShard implements AutoCloseable {
 
     @Override
     public void close() {
+        leasing.shutdownNow();
         housekeeping.shutdownNow();
+        try {
+            leasing.awaitTermination(5, TimeUnit.SECONDS);
+            housekeeping.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leader.resign();
         Thread t = writerThread;
         if (t != null) {
             t.interrupt();

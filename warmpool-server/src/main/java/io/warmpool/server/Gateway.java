@@ -115,7 +115,13 @@ public final class Gateway implements AutoCloseable {
                     hb.retries(), config.housekeepingInterval(), refreshAfter(config));
             RegionShard shard = new RegionShard(rc.name(), store, provider, config.pools().values(), settings, clock,
                     ticker, tasks);
-            shard.loseOrphans();
+            if (!config.store().postgres()) {
+                // an embedded shard is this process's alone (the data directory is locked): lead at once, and what
+                // an earlier run left live died with its agents. A shared shard's other rows belong to other
+                // gateways: the leader's staleness sweep finds the dead ones.
+                shard.leader().seize();
+                shard.loseOrphans();
+            }
             return new RegionRuntime(rc, shard);
         } catch (RuntimeException e) {
             store.close();

@@ -4,13 +4,16 @@ import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
 import io.warmpool.spi.InstanceStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * An {@link InstanceStore} that forwards every call to another: extend it and override the calls a test wants to
@@ -122,6 +125,30 @@ public class ForwardingInstanceStore implements InstanceStore {
     @Override
     public PoolCounts counts(String pool) {
         return delegate.counts(pool);
+    }
+
+    @Override
+    public Optional<LeaderTerm> lead(String lease, String holder, Instant now, Duration period) {
+        return delegate.lead(lease, holder, now, period);
+    }
+
+    @Override
+    public LeaderTerm seize(String lease, String holder, Instant now, Duration period) {
+        return delegate.seize(lease, holder, now, period);
+    }
+
+    @Override
+    public void resign(String lease, String holder, long token) {
+        delegate.resign(lease, holder, token);
+    }
+
+    /**
+     * A fenced view whose calls still go through this store (and so through a subclass's overrides); the token is
+     * checked through the delegate's fenced view before each call, not atomically with it.
+     */
+    @Override
+    public InstanceStore fenced(String lease, LongSupplier token) {
+        return new FencedForwardingStore(this, delegate, lease, token);
     }
 
     @Override

@@ -4,10 +4,12 @@ import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
 import io.warmpool.StoreException;
 import io.warmpool.spi.InstanceStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -31,10 +34,12 @@ import java.util.function.Supplier;
  */
 public final class InMemoryInstanceStore implements InstanceStore {
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, MemoryRow> rows = new TreeMap<>(); // guarded by lock; by id, so list() is ordered
-    private final Map<String, String> sessions = new HashMap<>(); // guarded by lock; sessionId -> instance id
+    private final ReentrantLock lock;
+    private final Map<String, MemoryRow> rows; // guarded by lock; by id, so list() is ordered
+    private final Map<String, String> sessions; // guarded by lock; sessionId -> instance id
     private final Random random; // guarded by lock
+    private final MemoryLeases leases; // guarded by lock
+    private final Runnable fence; // runs under the lock before every call of a fenced view; null when unfenced
 
     public InMemoryInstanceStore() {
         this(new Random());
@@ -46,7 +51,45 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     private InMemoryInstanceStore(Random random) {
+        this.lock = new ReentrantLock();
+        this.rows = new TreeMap<>();
+        this.sessions = new HashMap<>();
         this.random = random;
+        this.leases = new MemoryLeases();
+        this.fence = null;
+    }
+
+    /** A fenced view sharing {@code base}'s rows and lock. */
+    private InMemoryInstanceStore(InMemoryInstanceStore base, String lease, LongSupplier token) {
+        this.lock = base.lock;
+        this.rows = base.rows;
+        this.sessions = base.sessions;
+        this.random = base.random;
+        this.leases = base.leases;
+        this.fence = () -> leases.check(lease, token.getAsLong());
+    }
+
+    @Override
+    public Optional<LeaderTerm> lead(String lease, String holder, Instant now, Duration period) {
+        return locked(() -> leases.lead(lease, holder, now, period));
+    }
+
+    @Override
+    public LeaderTerm seize(String lease, String holder, Instant now, Duration period) {
+        return locked(() -> leases.seize(lease, holder, now, period));
+    }
+
+    @Override
+    public void resign(String lease, String holder, long token) {
+        locked(() -> {
+            leases.resign(lease, holder, token);
+            return null;
+        });
+    }
+
+    @Override
+    public InstanceStore fenced(String lease, LongSupplier token) {
+        return new InMemoryInstanceStore(this, lease, token);
     }
 
     @Override
@@ -357,6 +400,9 @@ public final class InMemoryInstanceStore implements InstanceStore {
     private <T> T locked(Supplier<T> body) {
         lock.lock();
         try {
+            if (fence != null) {
+                fence.run();
+            }
             return body.get();
         } finally {
             lock.unlock();

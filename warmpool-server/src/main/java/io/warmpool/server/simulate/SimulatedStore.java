@@ -4,10 +4,12 @@ import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
 import io.warmpool.StoreException;
 import io.warmpool.spi.InstanceStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * An indexed in-memory {@link InstanceStore} for the simulator: O(1) claim, release, transition and counts, so that
@@ -313,5 +316,45 @@ final class SimulatedStore implements InstanceStore {
             case STOPPING -> live += delta;
             default -> { }
         }
+    }
+
+    // The simulator runs one gateway on one thread: it leads every lease it asks for, and nothing can take a lease
+    // from it, so a fenced view is this store itself. The pools it drives are built unfenced (RegionPool's public
+    // constructors), so these calls exist for the SPI's sake.
+    private final Map<String, LeaderTerm> leases = new HashMap<>();
+
+    @Override
+    public Optional<LeaderTerm> lead(String lease, String holder, Instant now, Duration period) {
+        LeaderTerm current = leases.get(lease);
+        boolean free = current == null || !current.expiresAt().isAfter(now) || current.holder().equals(holder);
+        if (!free) {
+            return Optional.empty();
+        }
+        long token = current != null && current.holder().equals(holder) ? current.token()
+                : (current == null ? 1 : current.token() + 1);
+        LeaderTerm term = new LeaderTerm(holder, token, now.plus(period));
+        leases.put(lease, term);
+        return Optional.of(term);
+    }
+
+    @Override
+    public LeaderTerm seize(String lease, String holder, Instant now, Duration period) {
+        LeaderTerm current = leases.get(lease);
+        LeaderTerm term = new LeaderTerm(holder, current == null ? 1 : current.token() + 1, now.plus(period));
+        leases.put(lease, term);
+        return term;
+    }
+
+    @Override
+    public void resign(String lease, String holder, long token) {
+        LeaderTerm current = leases.get(lease);
+        if (current != null && current.holder().equals(holder) && current.token() == token) {
+            leases.put(lease, new LeaderTerm(holder, token, Instant.EPOCH));
+        }
+    }
+
+    @Override
+    public InstanceStore fenced(String lease, LongSupplier token) {
+        return this;
     }
 }

@@ -4,6 +4,7 @@ import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
 import io.warmpool.StoreException;
 import io.warmpool.spi.InstanceStore;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 import static io.warmpool.store.jdbc.InstanceRows.COLUMNS;
 import static io.warmpool.store.jdbc.InstanceRows.LIVE;
@@ -71,14 +74,21 @@ public sealed class JdbcInstanceStore implements InstanceStore
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Transactions tx;
     private final TargetedQueries queries;
+    private final boolean ownsConnections; // false for a fenced view
 
     JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
+        this(name, dialect, connections, null);
+    }
+
+    private JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections,
+                              Transactions.Work<Void> fence) {
         this.name = name;
         this.dialect = dialect;
         this.connections = connections;
         this.claimSql = CLAIM.formatted(dialect.claimLock());
-        this.tx = new Transactions(name, dialect, connections);
+        this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
+        this.ownsConnections = fence == null;
     }
 
     @Override
@@ -365,10 +375,36 @@ public sealed class JdbcInstanceStore implements InstanceStore
         });
     }
 
-    /** Closes the store's connections. Idempotent. */
+    @Override
+    public Optional<LeaderTerm> lead(String lease, String holder, Instant now, Duration period) {
+        return tx.inTransaction("lead", c -> LeaseRows.lead(c, lease, holder, now, period));
+    }
+
+    @Override
+    public LeaderTerm seize(String lease, String holder, Instant now, Duration period) {
+        return tx.inTransaction("seize", c -> LeaseRows.seize(c, lease, holder, now, period));
+    }
+
+    @Override
+    public void resign(String lease, String holder, long token) {
+        tx.call("resign", c -> {
+            LeaseRows.resign(c, lease, holder, token);
+            return null;
+        });
+    }
+
+    @Override
+    public InstanceStore fenced(String lease, LongSupplier token) {
+        return new JdbcInstanceStore(name + " (fenced by " + lease + ")", dialect, connections,
+                LeaseRows.fence(lease, token));
+    }
+
+    /** Closes the store's connections (a fenced view leaves them to its store). Idempotent. */
     @Override
     public void close() {
-        connections.close();
+        if (ownsConnections) {
+            connections.close();
+        }
     }
 
     @Override

@@ -60,7 +60,10 @@ final class Migrations {
                     // recycling: equality on pool and state, a range on retire_at
                     "CREATE INDEX instances_retire ON instances (pool, state, retire_at)",
                     // an agent's instances, when it dies
-                    "CREATE INDEX instances_agent ON instances (agent_id)")));
+                    "CREATE INDEX instances_agent ON instances (agent_id)")),
+            new Version(4, "leader leases with fencing tokens", List.of(
+                    "CREATE TABLE leases (name TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL,"
+                            + " token BIGINT NOT NULL, expires_at BIGINT NOT NULL)")));
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

@@ -25,15 +25,27 @@ final class Transactions {
     private final String store;
     private final Dialect dialect;
     private final ConnectionSource connections;
+    private final Work<Void> fence; // null: unfenced
 
     Transactions(String store, Dialect dialect, ConnectionSource connections) {
+        this(store, dialect, connections, null);
+    }
+
+    /**
+     * @param fence runs first in every transaction (every call is then a transaction); it throws to refuse the work
+     */
+    Transactions(String store, Dialect dialect, ConnectionSource connections, Work<Void> fence) {
         this.store = store;
         this.dialect = dialect;
         this.connections = connections;
+        this.fence = fence;
     }
 
-    /** Runs {@code work} in auto-commit mode (one statement is one transaction). */
+    /** Runs {@code work} in auto-commit mode (one statement is one transaction); fenced, in one transaction. */
     <T> T call(String operation, Work<T> work) {
+        if (fence != null) {
+            return inTransaction(operation, work);
+        }
         Connection c = acquire(operation);
         boolean broken = false;
         try {
@@ -52,6 +64,9 @@ final class Transactions {
         boolean broken = false;
         try {
             c.setAutoCommit(false);
+            if (fence != null) {
+                fence.run(c);
+            }
             T result = work.run(c);
             c.commit();
             return result;

@@ -4,6 +4,7 @@ import io.warmpool.HeartbeatReport;
 import io.warmpool.WarmPoolException;
 import io.warmpool.spi.HeartbeatQueue;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,8 +42,17 @@ public final class HeartbeatBatchWriter implements Runnable {
     private volatile int heldCount;
     private volatile boolean storeDown;
 
+    private final PoolMetrics metrics;
+    private final LongSupplier ticker;
+
     public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
                                 Duration flushAfter, int retries) {
+        this(region, queue, store, batchSize, flushAfter, retries, PoolMetrics.NONE, System::nanoTime);
+    }
+
+    /** @param ticker a nanosecond ticker ({@code System::nanoTime}) that times batches for {@code metrics} */
+    public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
+                                Duration flushAfter, int retries, PoolMetrics metrics, LongSupplier ticker) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1 (batchSize=" + batchSize + ")");
         }
@@ -55,6 +66,8 @@ public final class HeartbeatBatchWriter implements Runnable {
         this.flushAfter = flushAfter;
         this.retries = retries;
         this.maxHeld = Math.max(batchSize, 100_000);
+        this.metrics = metrics;
+        this.ticker = ticker;
     }
 
     @Override
@@ -121,6 +134,13 @@ public final class HeartbeatBatchWriter implements Runnable {
 
     /** Writes in one transaction, retrying; false when the store stayed unwritable (the reports stay held). */
     private boolean write(Collection<HeartbeatReport> reports) {
+        long t0 = ticker.getAsLong();
+        boolean written = writeRetrying(reports);
+        metrics.heartbeatBatch(region, Duration.ofNanos(ticker.getAsLong() - t0));
+        return written;
+    }
+
+    private boolean writeRetrying(Collection<HeartbeatReport> reports) {
         for (int attempt = 0; ; attempt++) {
             try {
                 store.applyHeartbeats(reports);

@@ -96,7 +96,8 @@ public final class Housekeeper {
         for (Instance i : pool.store().list(name())) {
             if (i.state() == InstanceState.WARM && pool.dueForRecycle(i, now)
                     && pool.store().transition(i.id(), InstanceState.WARM, InstanceState.STOPPING)) {
-                log.info("{}/{} - recycling {} (uses={}, retireAt={})", name(), region(), i.id(), i.uses(), i.retireAt());
+                log.info("{}/{} - {} {} (uses={}, retireAt={})", name(), region(),
+                        pool.drains().covers(i) ? "stopping drained" : "recycling", i.id(), i.uses(), i.retireAt());
                 pool.executor().execute(() -> pool.stop(i, InstanceState.STOPPING));
                 n++;
             }
@@ -138,6 +139,9 @@ public final class Housekeeper {
     /** Starts what is missing for {@code minIdle} plus waiting acquirers; callable from any thread. */
     int refill() {
         PoolSettings s = pool.settings();
+        if (pool.drains().region()) {
+            return 0;
+        }
         PoolCounts c = pool.counts();
         int deficit = s.minIdle() + pool.waiting() - (c.warm() + c.starting());
         int room = s.maxSize() - c.live();

@@ -4,6 +4,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Starts instances of one pool in one region: at most {@code startParallelism} at once, each recorded as STARTING
@@ -34,6 +36,9 @@ final class InstanceStarter {
     private final InstantSource clock;
     private final Executor executor;
     private final Runnable onWarm;
+    private final PoolMetrics metrics;
+    private final LongSupplier ticker;
+    private final Drains drains;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -43,7 +48,11 @@ final class InstanceStarter {
     private Instant notBefore = Instant.MIN; // guarded by lock
 
     InstanceStarter(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
-                    InstantSource clock, Executor executor, Runnable onWarm) {
+                    InstantSource clock, Executor executor, Runnable onWarm, PoolMetrics metrics, LongSupplier ticker,
+                    Drains drains) {
+        this.metrics = metrics;
+        this.ticker = ticker;
+        this.drains = drains;
         this.region = region;
         this.settings = settings;
         this.store = store;
@@ -65,6 +74,10 @@ final class InstanceStarter {
                 continue;
             }
             Instance instance = newInstance();
+            if (!drains.allowsStartOn(instance.agentId())) {
+                inFlight.decrementAndGet();
+                break;
+            }
             try {
                 store.insert(instance);
             } catch (RuntimeException e) {
@@ -88,13 +101,15 @@ final class InstanceStarter {
     }
 
     private void start(Instance instance) {
-        long t0 = System.nanoTime();
+        long t0 = ticker.getAsLong();
         try {
             InstanceProvider.Started ready = provider.start(instance);
-            long took = (System.nanoTime() - t0) / 1_000_000;
+            long tookNanos = ticker.getAsLong() - t0;
+            long took = tookNanos / 1_000_000;
             expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();
+                metrics.started(region, settings.name(), true, Duration.ofNanos(tookNanos));
                 resetBackoff();
                 log.debug("{}/{} - {} is warm", settings.name(), region, instance.id());
                 onWarm.run();
@@ -104,6 +119,7 @@ final class InstanceStarter {
             }
         } catch (RuntimeException e) {
             failed.incrementAndGet();
+            metrics.started(region, settings.name(), false, Duration.ofNanos(ticker.getAsLong() - t0));
             Duration wait = growBackoff();
             log.warn("{}/{} - start of {} failed, next start in {} ms: {}", settings.name(), region, instance.id(),
                     wait.toMillis(), e.getMessage());

@@ -8,6 +8,7 @@ import io.warmpool.PoolCounts;
 import io.warmpool.PoolExhaustedException;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class RegionPool {
     private final LongSupplier ticker;
     private final Executor executor;
     private final WarmSignal signal = new WarmSignal();
+    private final Drains drains = new Drains();
     private final InstanceStarter starter;
     private final Housekeeper housekeeper;
     private final AtomicInteger waiting = new AtomicInteger();
@@ -54,6 +56,12 @@ public final class RegionPool {
      */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor) {
+        this(region, settings, store, provider, clock, ticker, executor, PoolMetrics.NONE);
+    }
+
+    /** Like the other constructor, reporting starts to {@code metrics}. */
+    public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
+                      InstantSource clock, LongSupplier ticker, Executor executor, PoolMetrics metrics) {
         this.region = region;
         this.settings = settings;
         this.store = store;
@@ -61,7 +69,8 @@ public final class RegionPool {
         this.clock = clock;
         this.ticker = ticker;
         this.executor = executor;
-        this.starter = new InstanceStarter(region, settings, store, provider, clock, executor, signal::signalAll);
+        this.starter = new InstanceStarter(region, settings, store, provider, clock, executor, signal::signalAll,
+                metrics, ticker, drains);
         this.housekeeper = new Housekeeper(this);
     }
 
@@ -94,10 +103,13 @@ public final class RegionPool {
         if (existing.isPresent()) {
             return existing;
         }
+        if (drains.region()) {
+            return Optional.empty();
+        }
         long deadline = ticker.getAsLong() + wait.toNanos();
         boolean first = true;
         if (waiting.incrementAndGet() > settings.maxWaiting()) {
-            Optional<Instance> now = store.claim(claimRequest(sessionId, keepAlive, zones));
+            Optional<Instance> now = claim(sessionId, keepAlive, zones);
             if (now.isEmpty()) {
                 waiting.decrementAndGet();
                 exhausted.incrementAndGet();
@@ -112,7 +124,7 @@ public final class RegionPool {
         try {
             while (true) {
                 long seen = signal.generation();
-                Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
+                Optional<Instance> claimed = claim(sessionId, keepAlive, zones);
                 if (claimed.isPresent()) {
                     (first ? warmHits : coldHits).incrementAndGet();
                     log.debug("{}/{} - {} claimed {} (warm={})", settings.name(), region, sessionId,
@@ -146,7 +158,7 @@ public final class RegionPool {
      * is room (or a start already under way that no one waits for), and starts have been taking no longer.
      */
     public boolean canBeReadyWithin(Duration budget) {
-        if (starter.inBackoffUntil() != null) {
+        if (starter.inBackoffUntil() != null || drains.region()) {
             return false;
         }
         PoolCounts c = counts();
@@ -160,9 +172,30 @@ public final class RegionPool {
         if (existing.isPresent()) {
             return existing;
         }
-        Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
+        if (drains.region()) {
+            return Optional.empty();
+        }
+        Optional<Instance> claimed = claim(sessionId, keepAlive, zones);
         claimed.ifPresent(i -> warmHits.incrementAndGet());
         return claimed.map(i -> new Lease(i, true, true, false));
+    }
+
+    /**
+     * Claims a warm instance; one that turns out to be drained (it became warm after its agent was drained) is
+     * stopped at once and the claim tried again, a bounded number of times.
+     */
+    private Optional<Instance> claim(String sessionId, Duration keepAlive, List<String> zones) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
+            if (claimed.isEmpty() || !drains.covers(claimed.get())) {
+                return claimed;
+            }
+            Instance drained = claimed.get();
+            if (store.release(sessionId, InstanceState.STOPPING).isPresent()) {
+                executor.execute(() -> stop(drained, InstanceState.STOPPING));
+            }
+        }
+        return Optional.empty();
     }
 
     private ClaimRequest claimRequest(String sessionId, Duration keepAlive, List<String> zones) {
@@ -229,7 +262,7 @@ public final class RegionPool {
     }
 
     boolean dueForRecycle(Instance instance, Instant now) {
-        return instance.uses() >= settings.maxUses() || !now.isBefore(instance.retireAt());
+        return instance.uses() >= settings.maxUses() || !now.isBefore(instance.retireAt()) || drains.covers(instance);
     }
 
     private void reset(Instance instance) {
@@ -313,6 +346,11 @@ public final class RegionPool {
 
     public PoolCounts counts() {
         return store.counts(settings.name());
+    }
+
+    /** What is drained in this pool; see {@link Drains}. */
+    public Drains drains() {
+        return drains;
     }
 
     public Housekeeper housekeeper() {

@@ -11,6 +11,8 @@ import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.config.HeartbeatSettings;
 import io.warmpool.server.config.RegionConfig;
 import io.warmpool.server.http.GatewayHttp;
+import io.warmpool.server.metrics.CachedCounts;
+import io.warmpool.server.metrics.GatewayMetrics;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
@@ -56,9 +58,11 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService tasks;
     private final ScheduledExecutorService housekeeping;
     private final Javalin http;
+    private final GatewayMetrics metrics;
 
     private Gateway(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator, ExecutorService tasks,
-                    ScheduledExecutorService housekeeping, Javalin http) {
+                    ScheduledExecutorService housekeeping, Javalin http, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.regions = regions;
         this.allocator = allocator;
@@ -73,15 +77,20 @@ public final class Gateway implements AutoCloseable {
         AtomicReference<String> url = new AtomicReference<>();
         Map<String, RegionRuntime> regions = new LinkedHashMap<>();
         List<AutoCloseable> opened = new ArrayList<>();
+        GatewayMetrics metrics = new GatewayMetrics();
+        opened.add(metrics);
         try {
             for (RegionConfig rc : config.regions().values()) {
-                RegionRuntime runtime = region(config, rc, stores, providers, clock, tasks, url::get, regions);
+                RegionRuntime runtime = region(config, rc, stores, providers, clock, tasks, url::get, regions, metrics);
                 opened.add(runtime);
                 regions.put(rc.name(), runtime);
+                metrics.watchHeartbeatLag(rc.name(), runtime::heartbeatLag);
+                runtime.pools().values().forEach(p -> metrics.watch(p, new CachedCounts(p::counts, System::nanoTime)));
             }
-            Allocator allocator = allocator(config, regions, clock);
+            Allocator allocator = allocator(config, regions, clock, metrics);
             byte[] secret = GatewaySecret.loadOrCreate(config.dataDir());
-            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(secret));
+            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(secret),
+                    metrics);
             Javalin http = api.start();
             url.set("http://127.0.0.1:" + http.port());
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -93,7 +102,7 @@ public final class Gateway implements AutoCloseable {
                 }
             }
             log.info("gateway listening on http://{}:{} with regions {}", config.bind(), http.port(), regions.keySet());
-            return new Gateway(config, regions, allocator, tasks, housekeeping, http);
+            return new Gateway(config, regions, allocator, tasks, housekeeping, http, metrics);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
                 closeQuietly(c);
@@ -105,7 +114,8 @@ public final class Gateway implements AutoCloseable {
 
     private static RegionRuntime region(GatewayConfig config, RegionConfig rc, StoreFactory stores,
                                         ProviderFactory providers, InstantSource clock, ExecutorService tasks,
-                                        Supplier<String> url, Map<String, RegionRuntime> all) {
+                                        Supplier<String> url, Map<String, RegionRuntime> all,
+                                        GatewayMetrics metrics) {
         InstanceStore store = stores.open(rc);
         try {
             int orphaned = 0;
@@ -119,7 +129,7 @@ public final class Gateway implements AutoCloseable {
             HeartbeatSettings hb = config.heartbeat();
             BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(hb.queueCapacity(), System::nanoTime);
             HeartbeatBatchWriter writer = new HeartbeatBatchWriter(rc.name(), queue, store, hb.batchSize(),
-                    hb.flushAfter(), hb.retries());
+                    hb.flushAfter(), hb.retries(), metrics, System::nanoTime);
             InstanceProvider provider = providers.create(rc, agentId -> {
                 RegionRuntime r = all.get(rc.name());
                 if (r != null) {
@@ -128,7 +138,8 @@ public final class Gateway implements AutoCloseable {
             }, url);
             Map<String, RegionPool> pools = new LinkedHashMap<>();
             for (PoolSettings ps : config.pools().values()) {
-                pools.put(ps.name(), new RegionPool(rc.name(), ps, store, provider, clock, System::nanoTime, tasks));
+                pools.put(ps.name(), new RegionPool(rc.name(), ps, store, provider, clock, System::nanoTime, tasks,
+                        metrics));
             }
             return new RegionRuntime(rc, store, queue, writer, provider, pools, clock);
         } catch (RuntimeException e) {
@@ -137,14 +148,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Allocator allocator(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock) {
+    private static Allocator allocator(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock,
+                                       GatewayMetrics metrics) {
         Map<String, Allocator.Region> view = new LinkedHashMap<>();
         for (RegionRuntime r : regions.values()) {
             RegionHealth health = new RegionHealth(r.name(), r::heartbeatLag, config.routing().staleAfter(),
                     config.routing().holdFor(), clock);
             view.put(r.name(), new Allocator.Region(r.name(), r.config().backups(), r.pools(), health));
         }
-        return new Allocator(view);
+        return new Allocator(view, metrics, System::nanoTime);
     }
 
     public Allocator allocator() {
@@ -167,6 +179,10 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         log.info("gateway stopping");
@@ -181,6 +197,7 @@ public final class Gateway implements AutoCloseable {
             closeQuietly(r);
         }
         tasks.shutdownNow();
+        metrics.close();
         log.info("gateway stopped");
     }
 

@@ -6,6 +6,7 @@ import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.GatewayMetrics;
 
 import java.time.InstantSource;
 import java.util.Map;
@@ -22,8 +23,11 @@ public final class GatewayHttp {
     private final String agentSecret;
     private final AgentClient agents = new AgentClient();
 
+    private final GatewayMetrics metrics;
+
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
-                       InstantSource clock, byte[] secret, String agentSecret) {
+                       InstantSource clock, byte[] secret, String agentSecret, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.agentSecret = agentSecret;
         if (agentSecret != null) {
             agents.authenticateWith(agentSecret);
@@ -37,7 +41,7 @@ public final class GatewayHttp {
 
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
     public Javalin start() {
-        Access access = new Access(config.auth(), System::nanoTime);
+        Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
         DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
@@ -56,9 +60,11 @@ public final class GatewayHttp {
             ErrorResponses.register(cfg.routes);
             sessions.register(cfg.routes);
             proxy.register(cfg.routes, cfg.events, sessions::acquireForSocket, sessions::releaseInternal);
-            new QuickRoutes(resolver, allocator, access, agents).register(cfg.routes);
+            new QuickRoutes(resolver, allocator, access, agents, metrics).register(cfg.routes);
             new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
+            new OpsRoutes(resolver, access).register(cfg.routes);
+            new MetricsRoutes(access, metrics).register(cfg.routes);
             cfg.events.serverStopped(agents::close);
         });
         return app.start(config.bind(), config.port());

@@ -12,6 +12,7 @@ import io.warmpool.core.RegionPool;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,17 @@ final class QuickRoutes {
     private static final int DEAD = 410;
 
     static final String TENANT_HEADER = "X-Warmpool-Tenant";
+    private static final String STARTED = "warmpool.quick.started";
 
     private final RegionResolver resolver;
     private final Allocator allocator;
     private final Access access;
     private final AgentClient agents;
 
-    QuickRoutes(RegionResolver resolver, Allocator allocator, Access access, AgentClient agents) {
+    private final GatewayMetrics metrics;
+
+    QuickRoutes(RegionResolver resolver, Allocator allocator, Access access, AgentClient agents, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.resolver = resolver;
         this.allocator = allocator;
         this.access = access;
@@ -44,7 +49,21 @@ final class QuickRoutes {
     }
 
     void register(RoutesConfig app) {
+        app.before("/v1/quick/{action}", ctx -> ctx.attribute(STARTED, System.nanoTime()));
         app.post("/v1/quick/{action}", this::run);
+        app.after("/v1/quick/{action}", this::count);
+    }
+
+    /**
+     * {@code warmpool_quick_action_seconds{action,status}} for known actions, after the error mapping has set the
+     * final status.
+     */
+    private void count(Context ctx) {
+        Long t0 = ctx.attribute(STARTED);
+        if (t0 != null && ctx.method() == io.javalin.http.HandlerType.POST) {
+            QuickAction.fromPath(ctx.pathParam("action")).ifPresent(a -> metrics.quickAction(a.path(),
+                    ctx.statusCode(), Duration.ofNanos(System.nanoTime() - t0)));
+        }
     }
 
     private void run(Context ctx) {
@@ -116,7 +135,8 @@ final class QuickRoutes {
         }
     }
 
-    private static void relay(Context ctx, Instance instance, HttpResponse<byte[]> answer) {
+    private void relay(Context ctx, Instance instance, HttpResponse<byte[]> answer) {
+        countBlocked(answer);
         ctx.header("X-Warmpool-Region", instance.region());
         ctx.header("X-Warmpool-Instance", instance.id());
         ctx.header("X-Browser-Ms-Used", answer.headers().firstValue("X-Browser-Ms-Used").orElse("0"));
@@ -126,5 +146,17 @@ final class QuickRoutes {
         ctx.status(answer.statusCode());
         ctx.contentType(answer.headers().firstValue("Content-Type").orElse("application/octet-stream"));
         ctx.result(answer.body());
+    }
+
+    /** {@code warmpool_egress_blocked_total}: a refused page ({@code url}) and refused requests of a page. */
+    private void countBlocked(HttpResponse<byte[]> answer) {
+        long requests = answer.headers().firstValue("X-Warmpool-Blocked").map(Long::parseLong).orElse(0L);
+        if (requests > 0) {
+            metrics.egressBlocked("request", requests);
+        }
+        if (answer.statusCode() == 400 && new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("\"blocked_url\"")) {
+            metrics.egressBlocked("url", 1);
+        }
     }
 }

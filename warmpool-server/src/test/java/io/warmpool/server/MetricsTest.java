@@ -75,6 +75,14 @@ class MetricsTest {
     }
 
     @Test
+    void theProbesAnswerWithoutCredentials() {
+        assertThat(gw.send("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> ready = gw.send("GET", "/readyz", null);
+        assertThat(ready.statusCode()).as(new String(ready.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(json(ready).get("regions").findValuesAsText("region")).containsExactlyInAnyOrder("weur", "enam");
+    }
+
+    @Test
     void jvmAndProcessMetricsAreThere() {
         String text = scrape();
         assertThat(text).contains("jvm_memory_used_bytes{", "process_cpu_usage", "jvm_threads_live_threads",

@@ -38,12 +38,12 @@ final class StatusCommand implements Callable<Integer> {
             JsonNode r = region(regions, p.path("region").asText());
             String state = r.path("drained").asBoolean() ? "drained" : r.path("stale").asBoolean() ? "stale" : "ok";
             if (!r.path("drainedAgents").isEmpty()) {
-                state += " (agents drained: " + String.join(",", r.path("drainedAgents").findValuesAsText("")) + ")";
+                state += " (agents drained: " + join(r.path("drainedAgents")) + ")";
             }
             t.row(p.path("region").asText(), p.path("pool").asText(), p.path("warm").asInt(), p.path("claimed").asInt(),
                     p.path("starting").asInt(), p.path("lost").asInt(), p.path("waiting").asInt(),
                     p.path("minIdle").asInt(), p.path("maxSize").asInt(), p.path("heartbeatLagMs").asLong(), state,
-                    fallbacks(r.path("fallbacks")) + " -> " + String.join(",", r.path("backups").findValuesAsText("")));
+                    fallbacks(r.path("fallbacks")) + " -> " + join(r.path("backups")));
         }
         t.print(spec.commandLine().getOut());
         return WarmpoolCli.OK;
@@ -56,6 +56,12 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return GatewayClient.JSON.createObjectNode();
+    }
+
+    private static String join(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return String.join(",", out);
     }
 
     private static long fallbacks(JsonNode byReason) {

@@ -63,13 +63,13 @@ public final class GatewayMetrics implements PoolMetrics, AutoCloseable {
         instances(region, name, "stopping", counts, PoolCounts::stopping);
         instances(region, name, "lost", counts, PoolCounts::lost);
         Gauge.builder("warmpool.sessions.active", counts, c -> safely(c, PoolCounts::claimed))
-                .description("sessions holding an instance").tag("region", region).tag("pool", name).register(registry);
+                .description("sessions holding an instance").tag("region", region).tag("pool", name).strongReference(true).register(registry);
     }
 
     private void instances(String region, String pool, String state, Supplier<PoolCounts> counts,
                            ToDoubleFunction<PoolCounts> read) {
         Gauge.builder("warmpool.instances", counts, c -> safely(c, read)).description("instances by state")
-                .tag("region", region).tag("pool", pool).tag("state", state).register(registry);
+                .tag("region", region).tag("pool", pool).tag("state", state).strongReference(true).register(registry);
     }
 
     private static double safely(Supplier<PoolCounts> counts, ToDoubleFunction<PoolCounts> read) {
@@ -83,7 +83,7 @@ public final class GatewayMetrics implements PoolMetrics, AutoCloseable {
     /** {@code warmpool_heartbeat_lag_seconds{region}}: age of the oldest report waiting in the region's queue. */
     public void watchHeartbeatLag(String region, Supplier<Duration> lag) {
         Gauge.builder("warmpool.heartbeat.lag", lag, l -> l.get().toNanos() / 1e9).baseUnit("seconds")
-                .description("age of the oldest heartbeat waiting to be written").tag("region", region)
+                .description("age of the oldest heartbeat waiting to be written").tag("region", region).strongReference(true)
                 .register(registry);
     }
 

@@ -57,10 +57,10 @@ public final class Agent implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         this.heartbeats = config.gateway() == null ? null : new HeartbeatReporter(config.gateway(), config.agentId(),
                 config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http, config.secret());
-        ChromiumLauncher launcher = new ChromiumLauncher(config.chromium(), profiles, config.startTimeout());
+        ChromiumLauncher launcher = new ChromiumLauncher(config.browsers(), profiles, config.startTimeout());
         this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died,
-                config.egressPolicy());
-        this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region(), config.sparePage()),
+                config.egressPolicy(), BrowserInstance.Options.of(config.sparePage()));
+        this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region()),
                 new BrowserReset(config.region()), json, config.secret());
         try {
             this.port = api.start("127.0.0.1", config.port());

@@ -1,5 +1,6 @@
 package io.warmpool.agent;
 
+import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.agent.internal.AddressPolicy;
 
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,22 +26,24 @@ import java.util.Set;
  *                          (faster quick actions; a CDP session client listing all targets can see it)
  * @param allow             what pages may reach besides public addresses: comma-separated CIDRs, addresses and
  *                          host names ({@code --allow 127.0.0.1/32,intranet.example}); empty for nothing
+ * @param headlessShell     the {@code chromium-headless-shell} executable for pools that ask for it; {@code null}
+ *                          when this agent has none (such starts then fail with {@code browser_unavailable})
  * @param secret            when set, every API call but {@code GET /healthz} needs {@code Authorization: Bearer <secret>},
  *                          and heartbeats carry it; from the environment variable {@value #SECRET_ENV}, never a flag
  */
 public record AgentConfig(String agentId, String region, String zone, int port, Path chromium, Path dataDir,
                           URI gateway, Duration heartbeatInterval, Duration startTimeout, boolean sparePage,
-                          String allow, String secret) {
+                          String allow, Path headlessShell, String secret) {
     /** The environment variable holding the shared secret (see {@link #secret()}). */
     public static final String SECRET_ENV = "WARMPOOL_AGENT_SECRET";
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final String USAGE = "usage: AgentMain --agent-id ID --region R --zone Z --port N --chromium PATH"
             + " --data-dir DIR [--gateway URL] [--heartbeat-interval PT5S] [--start-timeout PT30S] [--spare-page true|false]"
-            + " [--allow CIDR|ADDRESS|HOST,...]; environment: " + SECRET_ENV;
+            + " [--allow CIDR|ADDRESS|HOST,...] [--headless-shell PATH]; environment: " + SECRET_ENV;
     private static final Set<String> REQUIRED = Set.of("agent-id", "region", "zone", "port", "chromium", "data-dir");
     private static final Set<String> OPTIONAL = Set.of("gateway", "heartbeat-interval", "start-timeout", "spare-page",
-            "allow");
+            "allow", "headless-shell");
 
     public AgentConfig {
         name("agentId", agentId);
@@ -61,7 +65,20 @@ public record AgentConfig(String agentId, String region, String zone, int port, 
         positive("startTimeout", startTimeout, Duration.ofMinutes(10));
         allow = allow == null ? "" : allow.trim();
         AddressPolicy.allowing(allow); // fails with the bad entry named
+        if (headlessShell != null && (!Files.isExecutable(headlessShell) || Files.isDirectory(headlessShell))) {
+            throw new ConfigException("headlessShell must be an executable file (headlessShell=" + headlessShell + ")");
+        }
         secret = secret == null || secret.isEmpty() ? null : secret;
+    }
+
+    /** The browser binaries this agent can start: always full Chromium, the headless shell when given. */
+    public Map<BrowserKind, Path> browsers() {
+        Map<BrowserKind, Path> out = new EnumMap<>(BrowserKind.class);
+        out.put(BrowserKind.CHROMIUM, chromium);
+        if (headlessShell != null) {
+            out.put(BrowserKind.HEADLESS_SHELL, headlessShell);
+        }
+        return out;
     }
 
     /** The egress policy pages run under. */
@@ -79,6 +96,7 @@ public record AgentConfig(String agentId, String region, String zone, int port, 
         return "AgentConfig[agentId=" + agentId + ", region=" + region + ", zone=" + zone + ", port=" + port
                 + ", chromium=" + chromium + ", dataDir=" + dataDir + ", gateway=" + gateway + ", heartbeatInterval="
                 + heartbeatInterval + ", startTimeout=" + startTimeout + ", sparePage=" + sparePage + ", allow=" + allow
+                + ", headlessShell=" + headlessShell
                 + ", secret=" + (secret == null ? "none" : "(set)") + "]";
     }
 
@@ -119,6 +137,7 @@ public record AgentConfig(String agentId, String region, String zone, int port, 
                 duration("heartbeat-interval", options.get("heartbeat-interval"), DEFAULT_HEARTBEAT_INTERVAL),
                 duration("start-timeout", options.get("start-timeout"), DEFAULT_START_TIMEOUT),
                 bool("spare-page", options.getOrDefault("spare-page", "true")), options.get("allow"),
+                options.containsKey("headless-shell") ? Path.of(options.get("headless-shell")) : null,
                 env.get(SECRET_ENV));
     }
 

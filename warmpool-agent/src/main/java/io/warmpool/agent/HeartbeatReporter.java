@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.function.LongSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +50,7 @@ public final class HeartbeatReporter implements AutoCloseable {
     private final Duration interval;
     private final Supplier<List<InstanceStatus>> instances;
     private final InstantSource clock;
+    private final LongSupplier ticker;
     private final HttpClient http;
     private final String secret;
     private final ObjectMapper json = new ObjectMapper();
@@ -74,6 +76,13 @@ public final class HeartbeatReporter implements AutoCloseable {
     /** @param secret sent as {@code Authorization: Bearer <secret>} on every post; null sends none */
     public HeartbeatReporter(URI gateway, String agentId, String region, Duration interval,
                              Supplier<List<InstanceStatus>> instances, InstantSource clock, HttpClient http, String secret) {
+        this(gateway, agentId, region, interval, instances, clock, System::nanoTime, http, secret);
+    }
+
+    /** @param ticker a nanosecond ticker for the report cadence and warning throttle ({@code System::nanoTime}) */
+    public HeartbeatReporter(URI gateway, String agentId, String region, Duration interval,
+                             Supplier<List<InstanceStatus>> instances, InstantSource clock, LongSupplier ticker,
+                             HttpClient http, String secret) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive (interval=" + interval + ")");
         }
@@ -85,6 +94,7 @@ public final class HeartbeatReporter implements AutoCloseable {
         this.interval = interval;
         this.instances = instances;
         this.clock = clock;
+        this.ticker = ticker;
         this.http = http;
         this.secret = secret;
         this.thread = Thread.ofPlatform().daemon().name("warmpool-heartbeat-" + agentId).unstarted(this::loop);
@@ -120,15 +130,15 @@ public final class HeartbeatReporter implements AutoCloseable {
     }
 
     private void loop() {
-        long nextPeriodic = System.nanoTime();
+        long nextPeriodic = ticker.getAsLong();
         while (running) {
             try {
-                long wait = nextPeriodic - System.nanoTime();
+                long wait = nextPeriodic - ticker.getAsLong();
                 if (wait <= 0) {
                     List<InstanceStatus> report = new ArrayList<>(instances.get());
                     report.addAll(deadOnly());
                     post(report, POST_TIMEOUT);
-                    nextPeriodic = System.nanoTime() + interval.toNanos();
+                    nextPeriodic = ticker.getAsLong() + interval.toNanos();
                 } else if (wake.poll(wait, TimeUnit.NANOSECONDS) != null && !pendingDead.isEmpty()) {
                     post(deadOnly(), POST_TIMEOUT);
                 }
@@ -184,7 +194,7 @@ public final class HeartbeatReporter implements AutoCloseable {
 
     private void failed(String why) {
         failures++;
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         if (!warnedOnce || now - lastWarnNanos >= WARN_EVERY_NANOS) {
             warnedOnce = true;
             lastWarnNanos = now;

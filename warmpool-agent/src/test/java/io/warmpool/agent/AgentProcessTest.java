@@ -112,7 +112,7 @@ class AgentProcessTest {
 
     private static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
         command.addAll(List.of(args));
         return command;
     }

@@ -42,8 +42,11 @@ class EgressGuardTest {
                 + " s.onerror = () => done('ws error'); s.onopen = () => done('ws open'); });"
                 + "Promise.all([f, w]).then(r => { const d = document.createElement('p'); d.id = 'done';"
                 + " d.textContent = r.join(' / '); document.body.appendChild(d); });</script></body></html>");
+        // the strict agent runs the headless shell (the default browser), the allowing one full Chromium: the guard
+        // holds for both
         strict = Agent.start(AgentConfig.fromArgs("--agent-id", "strict", "--region", "weur", "--zone", "z1",
-                "--port", "0", "--chromium", "/usr/bin/chromium", "--data-dir", dataDir.toString()));
+                "--port", "0", "--chromium", "/usr/bin/chromium", "--headless-shell", "/usr/bin/chromium-headless-shell",
+                "--data-dir", dataDir.toString()));
         allowing = Agent.start(AgentConfig.fromArgs("--agent-id", "allowing", "--region", "weur", "--zone", "z1",
                 "--port", "0", "--chromium", "/usr/bin/chromium", "--data-dir", dataDir.toString(),
                 "--allow", "127.0.0.1/32"));

@@ -204,7 +204,8 @@ class QuickActionTest {
                         AgentClient.JSON.writeValueAsString(java.util.Map.of("html", html))))));
             }
             for (int i = 0; i < 4; i++) {
-                assertThat(results.get(i).get().path("result").asText()).contains("page " + i);
+                JsonNode answer = results.get(i).get();
+                assertThat(answer.path("result").asText()).as("%s", answer).contains("page " + i);
             }
         }
     }

@@ -48,12 +48,57 @@ final class TestPages implements AutoCloseable {
             sleep(300);
             respond(exchange, "text/plain", "fetched late");
         });
+        server.createContext("/echo", exchange -> {
+            StringBuilder h = new StringBuilder("<!DOCTYPE html><html><body><pre id='h'>");
+            exchange.getRequestHeaders().forEach((name, values) -> h.append(escape(name.toLowerCase()))
+                    .append(": ").append(escape(String.join(",", values))).append('\n'));
+            respond(exchange, "text/html; charset=utf-8", h.append("</pre></body></html>").toString());
+        });
+        server.createContext("/basic", exchange -> {
+            String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("ann:s3cret".getBytes(StandardCharsets.UTF_8));
+            if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
+            respond(exchange, "text/html; charset=utf-8", "<!DOCTYPE html><p id='in'>let in</p>");
+        });
+        server.createContext("/pixel.png", exchange -> {
+            byte[] png = java.util.Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+            hits.computeIfAbsent("/pixel.png", k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "image/png");
+            exchange.sendResponseHeaders(200, png.length);
+            exchange.getResponseBody().write(png);
+            exchange.close();
+        });
         server.start();
+    }
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> hits =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How often {@code path} was requested (counted for /pixel.png and pages served by {@link #page}). */
+    int hits(String path) {
+        java.util.concurrent.atomic.AtomicInteger n = hits.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** Serves {@code html} at {@code path}. */
     void page(String path, String html) {
-        server.createContext(path, exchange -> respond(exchange, "text/html; charset=utf-8", html));
+        server.createContext(path, exchange -> {
+            hits.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            respond(exchange, "text/html; charset=utf-8", html);
+        });
+    }
+
+    /** Serves {@code path} with {@code handler}. */
+    void handle(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     /** Answers {@code path} with a 302 to {@code location}. */
@@ -86,7 +131,7 @@ final class TestPages implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void respond(HttpExchange exchange, String type, String body) throws IOException {
+    static void respond(HttpExchange exchange, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", type);
         exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);

@@ -1,14 +1,24 @@
 package io.warmpool.quick;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** The one-request actions an agent runs next to its browser. */
+/**
+ * The one-request actions an agent runs next to its browser, named as in Cloudflare Browser Run's REST API.
+ * {@link #JSON} is the gateway's: it runs {@link #MARKDOWN} at the agent and asks the configured model.
+ */
 public enum QuickAction {
-    SCREENSHOT, PDF, CONTENT;
+    SCREENSHOT, PDF, CONTENT, MARKDOWN, LINKS, SCRAPE, SNAPSHOT, JSON;
 
     public String path() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the answer is raw bytes (image, PDF) rather than the JSON envelope. */
+    public boolean binary() {
+        return this == SCREENSHOT || this == PDF;
     }
 
     public static Optional<QuickAction> fromPath(String path) {
@@ -18,5 +28,10 @@ public enum QuickAction {
             }
         }
         return Optional.empty();
+    }
+
+    /** The known paths, for error messages. */
+    public static String known() {
+        return Arrays.stream(values()).map(QuickAction::path).collect(Collectors.joining(", "));
     }
 }

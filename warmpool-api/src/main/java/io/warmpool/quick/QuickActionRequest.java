@@ -1,158 +1,168 @@
 package io.warmpool.quick;
 
-import io.warmpool.InvalidRequestException;
+import io.warmpool.quick.PageOptions.Cookie;
+import io.warmpool.quick.PageOptions.Credentials;
+import io.warmpool.quick.PageOptions.CustomAi;
+import io.warmpool.quick.PageOptions.ScrapeElement;
+import io.warmpool.quick.PageOptions.ScriptTag;
+import io.warmpool.quick.PageOptions.StyleTag;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import static io.warmpool.quick.Checks.invalid;
+import static io.warmpool.quick.Checks.range;
+
 /**
- * The body of a quick action, shaped like Cloudflare Browser Run's REST quick actions.
- * Exactly one of {@code url} and {@code html}. Timeouts are in milliseconds.
- * Use {@link #validated(QuickAction)} to check it and fill in defaults; agents receive only validated requests.
+ * The body of a quick action, shaped like Cloudflare Browser Run's REST API (one flat body for every action, as
+ * Cloudflare's is). Exactly one of {@code url} and {@code html}. Timeouts are in milliseconds. Use
+ * {@link #validated(QuickAction)} to check it and fill in Cloudflare's defaults (viewport 1920x1080, waitUntil
+ * domcontentloaded, goto timeout 30 s, at most 60 s); agents receive only validated requests, and validating again
+ * changes nothing. Field groups are checked by {@link PageSetupChecks} and {@link CaptureChecks}.
  */
 public record QuickActionRequest(String url, String html, Viewport viewport, GotoOptions gotoOptions,
                                  WaitForSelector waitForSelector, ScreenshotOptions screenshotOptions,
-                                 PdfOptions pdfOptions) {
+                                 PdfOptions pdfOptions, Integer waitForTimeout, String userAgent,
+                                 Map<String, String> setExtraHTTPHeaders, List<Cookie> cookies,
+                                 Credentials authenticate, String emulateMediaType, Boolean setJavaScriptEnabled,
+                                 List<ScriptTag> addScriptTag, List<StyleTag> addStyleTag,
+                                 List<String> rejectResourceTypes, List<String> rejectRequestPattern,
+                                 List<String> allowResourceTypes, List<String> allowRequestPattern,
+                                 Boolean bestAttempt, Integer actionTimeout, String selector, Boolean scrollPage,
+                                 List<ScrapeElement> elements, Boolean visibleLinksOnly, Boolean excludeExternalLinks,
+                                 List<String> formats, String prompt, Map<String, Object> responseFormat,
+                                 List<CustomAi> customAi) {
 
     public static final int MAX_TIMEOUT_MS = 60_000;
     public static final int DEFAULT_TIMEOUT_MS = 30_000;
+    /** Slack for capture and setup on top of the page's own timeouts. */
+    public static final int CAPTURE_SLACK_MS = 10_000;
     private static final Set<String> WAIT_UNTIL = Set.of("load", "domcontentloaded", "networkidle0", "networkidle2");
-    private static final Set<String> IMAGE_TYPES = Set.of("png", "jpeg", "webp");
-    private static final Set<String> PAPER_FORMATS = Set.of("letter", "legal", "tabloid", "ledger",
-            "a0", "a1", "a2", "a3", "a4", "a5", "a6");
 
-    public record Viewport(Integer width, Integer height, Double deviceScaleFactor) {
+    /** The fields of the first versions of this API; every other field is absent. */
+    public QuickActionRequest(String url, String html, Viewport viewport, GotoOptions gotoOptions,
+                              WaitForSelector waitForSelector, ScreenshotOptions screenshotOptions, PdfOptions pdfOptions) {
+        this(url, html, viewport, gotoOptions, waitForSelector, screenshotOptions, pdfOptions, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
     }
 
-    /** @param waitUntil one of load, domcontentloaded, networkidle0, networkidle2 */
-    public record GotoOptions(String waitUntil, Integer timeout) {
+    /** CSS pixels; {@code isLandscape} turns the emulated screen, {@code isMobile} sets a mobile meta viewport. */
+    public record Viewport(Integer width, Integer height, Double deviceScaleFactor, Boolean isMobile, Boolean hasTouch,
+                           Boolean isLandscape) {
+        /** Cloudflare's default: 1920x1080 at scale 1, desktop. */
+        public static final Viewport DEFAULT = new Viewport(1920, 1080, 1.0, false, false, false);
+
+        public Viewport(Integer width, Integer height, Double deviceScaleFactor) {
+            this(width, height, deviceScaleFactor, null, null, null);
+        }
+
+        /** Whether anything beyond size and scale is emulated. */
+        public boolean device() {
+            return Checks.flag(isMobile) || Checks.flag(hasTouch) || Checks.flag(isLandscape);
+        }
     }
 
-    public record WaitForSelector(String selector, Integer timeout, Boolean visible) {
+    /**
+     * @param waitUntil one of load, domcontentloaded, networkidle0, networkidle2 (the gateway reduces a list to the
+     *                  one that comes last)
+     */
+    public record GotoOptions(String waitUntil, Integer timeout, String referer, String referrerPolicy) {
+        public GotoOptions(String waitUntil, Integer timeout) {
+            this(waitUntil, timeout, null, null);
+        }
     }
 
-    /** @param type png, jpeg or webp; {@code quality} 0..100 only for jpeg and webp */
-    public record ScreenshotOptions(String type, Integer quality, Boolean fullPage, Boolean omitBackground) {
+    public record WaitForSelector(String selector, Integer timeout, Boolean visible, Boolean hidden) {
+        public WaitForSelector(String selector, Integer timeout, Boolean visible) {
+            this(selector, timeout, visible, null);
+        }
     }
 
-    /** @param format a paper size name (letter, a4, ...), case-insensitive */
-    public record PdfOptions(String format, Boolean landscape, Boolean printBackground) {
+    /** @param type png, jpeg or webp; {@code quality} 0..100 only for jpeg and webp; {@code encoding} binary only */
+    public record ScreenshotOptions(String type, Integer quality, Boolean fullPage, Boolean omitBackground,
+                                    PageOptions.Clip clip, Boolean captureBeyondViewport, String encoding,
+                                    Boolean fromSurface, Boolean optimizeForSpeed) {
+        public ScreenshotOptions(String type, Integer quality, Boolean fullPage, Boolean omitBackground) {
+            this(type, quality, fullPage, omitBackground, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * @param format a paper size name (letter, a4, ...), case-insensitive; {@code width}/{@code height} override it
+     *               (numbers are CSS pixels, strings may end in px, in, cm or mm; validated into inches, "8.5in")
+     * @param scale  0.1..2
+     */
+    public record PdfOptions(String format, Boolean landscape, Boolean printBackground, PageOptions.Margin margin,
+                             Double scale, Boolean displayHeaderFooter, String headerTemplate, String footerTemplate,
+                             String pageRanges, Boolean preferCSSPageSize, Object width, Object height,
+                             Boolean omitBackground, Boolean outline, Boolean tagged, Integer timeout) {
+        public PdfOptions(String format, Boolean landscape, Boolean printBackground) {
+            this(format, landscape, printBackground, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null);
+        }
     }
 
     /** Checks every field for {@code action} and returns a copy with every default filled in. */
     public QuickActionRequest validated(QuickAction action) {
-        boolean hasUrl = url != null;
-        boolean hasHtml = html != null;
-        if (hasUrl == hasHtml) {
+        if ((url != null) == (html != null)) {
             throw invalid("url", "exactly one of 'url' and 'html' must be given");
         }
-        if (hasUrl) {
-            checkUrl(url);
+        if (url != null) {
+            Checks.checkHttpUrl("url", url);
         }
         Viewport vp = viewport == null ? new Viewport(null, null, null) : viewport;
         Viewport v = new Viewport(
-                range("viewport.width", vp.width(), 1, 8192, 1280),
-                range("viewport.height", vp.height(), 1, 8192, 720),
-                rangeD("viewport.deviceScaleFactor", vp.deviceScaleFactor(), 0.1, 4.0, 1.0));
+                range("viewport.width", vp.width(), 1, 8192, Viewport.DEFAULT.width()),
+                range("viewport.height", vp.height(), 1, 8192, Viewport.DEFAULT.height()),
+                Checks.rangeD("viewport.deviceScaleFactor", vp.deviceScaleFactor(), 0.1, 4.0, 1.0),
+                Checks.flag(vp.isMobile()), Checks.flag(vp.hasTouch()), Checks.flag(vp.isLandscape()));
         GotoOptions go = gotoOptions == null ? new GotoOptions(null, null) : gotoOptions;
-        String waitUntil = go.waitUntil() == null ? "load" : go.waitUntil();
-        if (!WAIT_UNTIL.contains(waitUntil)) {
-            throw invalid("gotoOptions.waitUntil", "gotoOptions.waitUntil must be one of " + sorted(WAIT_UNTIL)
-                    + " (got '" + waitUntil + "')");
+        if (go.referer() != null) {
+            Checks.checkHttpUrl("gotoOptions.referer", go.referer());
         }
-        GotoOptions g = new GotoOptions(waitUntil,
-                range("gotoOptions.timeout", go.timeout(), 1, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS));
+        GotoOptions g = new GotoOptions(Checks.oneOf("gotoOptions.waitUntil", go.waitUntil(), WAIT_UNTIL, "domcontentloaded"),
+                range("gotoOptions.timeout", go.timeout(), 1, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS), go.referer(),
+                Checks.maxLength("gotoOptions.referrerPolicy", go.referrerPolicy(), 64));
         WaitForSelector w = null;
         if (waitForSelector != null) {
             if (waitForSelector.selector() == null || waitForSelector.selector().isBlank()) {
                 throw invalid("waitForSelector.selector", "waitForSelector.selector must be a non-empty CSS selector");
             }
+            if (Checks.flag(waitForSelector.visible()) && Checks.flag(waitForSelector.hidden())) {
+                throw invalid("waitForSelector.hidden", "waitForSelector cannot be both visible and hidden");
+            }
             w = new WaitForSelector(waitForSelector.selector(),
                     range("waitForSelector.timeout", waitForSelector.timeout(), 1, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
-                    waitForSelector.visible() != null && waitForSelector.visible());
+                    Checks.flag(waitForSelector.visible()), Checks.flag(waitForSelector.hidden()));
         }
-        ScreenshotOptions s = null;
-        PdfOptions p = null;
-        if (action != QuickAction.SCREENSHOT && screenshotOptions != null) {
-            throw invalid("screenshotOptions", "screenshotOptions is only valid for screenshot");
-        }
-        if (action != QuickAction.PDF && pdfOptions != null) {
-            throw invalid("pdfOptions", "pdfOptions is only valid for pdf");
-        }
-        if (action == QuickAction.SCREENSHOT) {
-            ScreenshotOptions so = screenshotOptions == null ? new ScreenshotOptions(null, null, null, null) : screenshotOptions;
-            String type = so.type() == null ? "png" : so.type();
-            if (!IMAGE_TYPES.contains(type)) {
-                throw invalid("screenshotOptions.type", "screenshotOptions.type must be one of " + sorted(IMAGE_TYPES)
-                        + " (got '" + type + "')");
-            }
-            if (so.quality() != null && type.equals("png")) {
-                throw invalid("screenshotOptions.quality", "screenshotOptions.quality is not supported for png");
-            }
-            Integer quality = so.quality() == null ? null : range("screenshotOptions.quality", so.quality(), 0, 100, 80);
-            s = new ScreenshotOptions(type, quality, so.fullPage() != null && so.fullPage(),
-                    so.omitBackground() != null && so.omitBackground());
-        }
-        if (action == QuickAction.PDF) {
-            PdfOptions po = pdfOptions == null ? new PdfOptions(null, null, null) : pdfOptions;
-            String format = po.format() == null ? "letter" : po.format().toLowerCase(java.util.Locale.ROOT);
-            if (!PAPER_FORMATS.contains(format)) {
-                throw invalid("pdfOptions.format", "pdfOptions.format must be one of " + sorted(PAPER_FORMATS)
-                        + " (got '" + po.format() + "')");
-            }
-            p = new PdfOptions(format, po.landscape() != null && po.landscape(),
-                    po.printBackground() != null && po.printBackground());
-        }
-        return new QuickActionRequest(url, html, v, g, w, s, p);
+        PageSetupChecks setup = new PageSetupChecks(this);
+        CaptureChecks capture = new CaptureChecks(this, action);
+        return new QuickActionRequest(url, html, v, g, w, capture.screenshotOptions(), capture.pdfOptions(),
+                Checks.rangeOrNull("waitForTimeout", waitForTimeout, 0, MAX_TIMEOUT_MS),
+                Checks.maxLength("userAgent", userAgent, 1024), setup.headers(), setup.cookies(), setup.credentials(),
+                setup.mediaType(), setJavaScriptEnabled, setup.scripts(), setup.styles(),
+                setup.resourceTypes("rejectResourceTypes", rejectResourceTypes),
+                setup.patterns("rejectRequestPattern", rejectRequestPattern),
+                setup.resourceTypes("allowResourceTypes", allowResourceTypes),
+                setup.patterns("allowRequestPattern", allowRequestPattern), bestAttempt,
+                Checks.rangeOrNull("actionTimeout", actionTimeout, 1, 120_000), capture.selector(), scrollPage,
+                capture.elements(), visibleLinksOnly, excludeExternalLinks, capture.formats(), capture.prompt(),
+                responseFormat, capture.customAi());
     }
 
-    /** Total time the action may take at the agent: navigation plus selector wait plus capture slack. */
+    /** Whether timeouts of navigation and selector waits are tolerated (the page is captured as it is). */
+    public boolean tolerant() {
+        return Checks.flag(bestAttempt);
+    }
+
+    /** Total time the action may take at the agent: navigation, selector wait, extra wait, capture and slack. */
     public int budgetMillis() {
         int nav = gotoOptions == null || gotoOptions.timeout() == null ? DEFAULT_TIMEOUT_MS : gotoOptions.timeout();
         int sel = waitForSelector == null || waitForSelector.timeout() == null ? 0 : waitForSelector.timeout();
-        return nav + sel + 10_000;
-    }
-
-    private static void checkUrl(String url) {
-        java.net.URI uri;
-        try {
-            uri = new java.net.URI(url);
-        } catch (java.net.URISyntaxException e) {
-            throw invalid("url", "url is not a valid URI: " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw invalid("url", "url must be http or https (got '" + (uri.getScheme() == null ? "" : uri.getScheme()) + "')");
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw invalid("url", "url has no host: '" + url + "'");
-        }
-    }
-
-    private static int range(String field, Integer value, int min, int max, int dflt) {
-        if (value == null) {
-            return dflt;
-        }
-        if (value < min || value > max) {
-            throw invalid(field, field + " must be between " + min + " and " + max + " (got " + value + ")");
-        }
-        return value;
-    }
-
-    private static double rangeD(String field, Double value, double min, double max, double dflt) {
-        if (value == null) {
-            return dflt;
-        }
-        if (value.isNaN() || value < min || value > max) {
-            throw invalid(field, field + " must be between " + min + " and " + max + " (got " + value + ")");
-        }
-        return value;
-    }
-
-    private static String sorted(Set<String> values) {
-        return values.stream().sorted().toList().toString();
-    }
-
-    private static InvalidRequestException invalid(String field, String message) {
-        return new InvalidRequestException("invalid_field", field, message);
+        int extra = waitForTimeout == null ? 0 : waitForTimeout;
+        int capture = actionTimeout == null ? 0 : actionTimeout;
+        return nav + sel + extra + capture + CAPTURE_SLACK_MS;
     }
 }

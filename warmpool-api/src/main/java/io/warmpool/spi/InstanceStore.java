@@ -75,8 +75,43 @@ public interface InstanceStore extends AutoCloseable {
     /** CLAIMED instances whose session expires before {@code now}. */
     List<Instance> expiredSessions(String pool, Instant now);
 
-    /** Every instance of {@code pool} (any state but GONE); {@code pool == null} means all pools. */
+    /**
+     * Every instance of {@code pool} (any state but GONE); {@code pool == null} means all pools. A whole-shard read:
+     * for dashboards, tools and tests only, never on a request or housekeeping path (use the targeted queries below).
+     */
     List<Instance> list(String pool);
+
+    // The targeted queries: each is served by an index and reads only the rows it returns.
+
+    /**
+     * Instances bound to a session whose id starts with {@code sessionIdPrefix} (CLAIMED or LOST), ordered by session
+     * id, at most {@code limit}. A tenant's sessions are the ids starting with {@code "tenant/"}.
+     */
+    List<Instance> sessions(String sessionIdPrefix, int limit);
+
+    /** How many instances are bound to a session whose id starts with {@code sessionIdPrefix}. */
+    int countSessions(String sessionIdPrefix);
+
+    /** Up to {@code limit} LOST instances of {@code pool}, for clean-up. */
+    List<Instance> lost(String pool, int limit);
+
+    /** Up to {@code limit} WARM instances of {@code pool} whose {@code retireAt} is at or before {@code now}. */
+    List<Instance> dueForRecycle(String pool, Instant now, int limit);
+
+    /**
+     * Up to {@code limit} WARM instances of {@code pool}, in no particular order: what the housekeeper retires when
+     * the warm set is above its target.
+     */
+    List<Instance> idle(String pool, int limit);
+
+    /** The instances (any state but GONE) owned by agent {@code agentId}. */
+    List<Instance> byAgent(String agentId);
+
+    /**
+     * WARM instances of {@code pool} and {@code version} whose last heartbeat is at or after {@code freshAfter}, at
+     * most {@code limit}, ordered by id: the members a shared pool's rendezvous hashing chooses among.
+     */
+    List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit);
 
     PoolCounts counts(String pool);
 

@@ -31,10 +31,14 @@ final class BareChromium implements AutoCloseable {
     /** Process groups not yet killed; a shutdown hook kills them should the benchmark be interrupted (Ctrl-C). */
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Set by the hook: a browser started while it runs (a load caller still going) is killed by its starter. */
+    private static volatile boolean shuttingDown;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(BareChromium::killGroup),
-                "bare-chromium-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;
+            List.copyOf(LIVE).forEach(BareChromium::killGroup);
+        }, "bare-chromium-cleanup"));
     }
 
     private final Process process;
@@ -66,6 +70,10 @@ final class BareChromium implements AutoCloseable {
         long started = System.nanoTime();
         Process process = builder.start();
         LIVE.add(process);
+        if (shuttingDown) {
+            killGroup(process);
+            throw new IOException("shutting down");
+        }
         CompletableFuture<URI> url = new CompletableFuture<>();
         Thread.ofVirtual().name("chromium-stderr-" + process.pid()).start(() -> drain(process, url));
         try {
@@ -109,6 +117,11 @@ final class BareChromium implements AutoCloseable {
     /** The browser-level CDP endpoint. */
     URI browserUrl() {
         return browserUrl;
+    }
+
+    /** The browser's main process id. */
+    long pid() {
+        return process.pid();
     }
 
     /** From process start to the DevTools line, in nanoseconds. */

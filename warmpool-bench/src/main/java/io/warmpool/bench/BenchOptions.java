@@ -38,8 +38,21 @@ final class BenchOptions {
         return v;
     }
 
+    String text(String name, String dflt) {
+        return values.getOrDefault(name, dflt);
+    }
+
     Duration seconds(String name, int dflt, int max) {
         return Duration.ofSeconds(count(name, dflt, max));
+    }
+
+    /** An executable given as {@code --name}, else {@code dflt}. */
+    Path path(String name, String dflt) {
+        Path p = Path.of(values.getOrDefault(name, dflt));
+        if (!p.toFile().canExecute()) {
+            throw new IllegalArgumentException("--" + name + " " + p + " is not an executable");
+        }
+        return p;
     }
 
     Path chromium() {

@@ -64,6 +64,18 @@ final class GatewayClient {
         return r.body();
     }
 
+    /** What {@link #quick} got: the result and the agent's {@code X-Browser-Ms-Used}. */
+    record QuickAnswer(byte[] body, long browserMs) {
+    }
+
+    /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with the default viewport (1280x720) and wait (load). */
+    QuickAnswer quick(String action, String pool, String url) throws IOException, InterruptedException {
+        byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url));
+        HttpResponse<byte[]> r = send(post("/v1/quick/" + action + "?location=LHR&pool=" + pool, body));
+        expect(r, 200);
+        return new QuickAnswer(r.body(), Long.parseLong(r.headers().firstValue("X-Browser-Ms-Used").orElse("-1")));
+    }
+
     private HttpRequest post(String path, byte[] json) {
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();

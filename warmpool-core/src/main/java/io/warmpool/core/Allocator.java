@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Function;
 
 /**
  * Allocates across regions: a caller is served in its own region, or, when that region is stale or exhausted, by the
@@ -23,16 +24,36 @@ import java.util.function.LongSupplier;
 public final class Allocator {
     private static final Logger log = LoggerFactory.getLogger(Allocator.class);
 
-    /** One region as the allocator sees it. */
-    public record Region(String name, List<String> backups, Map<String, RegionPool> pools, RegionHealth health) {
+    /**
+     * One region as the allocator sees it.
+     *
+     * @param sessions finds the instance bound to a session id in this region, in one indexed lookup
+     */
+    public record Region(String name, List<String> backups, Map<String, RegionPool> pools, RegionHealth health,
+                         Function<String, Optional<Instance>> sessions) {
         public Region {
             backups = List.copyOf(backups);
             pools = Map.copyOf(pools);
         }
+
+        /** A region whose pools share one store: any pool finds a session of any other. */
+        public Region(String name, List<String> backups, Map<String, RegionPool> pools, RegionHealth health) {
+            this(name, backups, pools, health, id -> pools.isEmpty() ? Optional.empty()
+                    : pools.values().iterator().next().find(id));
+        }
+
+        /** The pool holding {@code sessionId} here, if any. */
+        Optional<RegionPool> holder(String sessionId) {
+            return sessions.apply(sessionId).map(i -> pools.get(i.pool()));
+        }
     }
+
+    /** Session ids known to this allocator are a hint to their region; past this many the hints start over. */
+    private static final int MAX_HINTS = 100_000;
 
     private final Map<String, Region> regions;
     private final Map<String, Map<FallbackReason, LongAdder>> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, String> regionOf = new ConcurrentHashMap<>(); // session id -> region, a hint
 
     private final PoolMetrics metrics;
     private final LongSupplier ticker;
@@ -60,19 +81,24 @@ public final class Allocator {
     /** Like {@link #acquire(String, String, String, Duration)}, preferring the caller's nearest {@code zones}. */
     public Lease acquire(String region, String pool, String sessionId, Duration keepAlive, List<String> zones) {
         long t0 = ticker.getAsLong();
+        Lease lease;
         try {
-            Lease lease = acquireTimed(region, pool, sessionId, keepAlive, zones);
-            PoolMetrics.AcquireOutcome outcome = lease.fallback() ? PoolMetrics.AcquireOutcome.FALLBACK
-                    : lease.warm() ? PoolMetrics.AcquireOutcome.WARM : PoolMetrics.AcquireOutcome.COLD;
-            metrics.acquired(region, pool, outcome, Duration.ofNanos(ticker.getAsLong() - t0));
-            return lease;
+            lease = place(region, pool, sessionId, keepAlive, zones);
         } catch (PoolExhaustedException e) {
             metrics.acquired(region, pool, PoolMetrics.AcquireOutcome.EXHAUSTED, Duration.ofNanos(ticker.getAsLong() - t0));
             throw e;
         }
+        PoolMetrics.AcquireOutcome outcome = lease.fallback() ? PoolMetrics.AcquireOutcome.FALLBACK
+                : lease.warm() ? PoolMetrics.AcquireOutcome.WARM : PoolMetrics.AcquireOutcome.COLD;
+        metrics.acquired(region, pool, outcome, Duration.ofNanos(ticker.getAsLong() - t0));
+        if (regionOf.size() >= MAX_HINTS) {
+            regionOf.clear();
+        }
+        regionOf.put(sessionId, lease.instance().region());
+        return lease;
     }
 
-    private Lease acquireTimed(String region, String pool, String sessionId, Duration keepAlive, List<String> zones) {
+    private Lease place(String region, String pool, String sessionId, Duration keepAlive, List<String> zones) {
         Optional<Lease> sticky = sticky(region, pool, sessionId, keepAlive);
         if (sticky.isPresent()) {
             return sticky.get();
@@ -114,14 +140,12 @@ public final class Allocator {
     }
 
     private Optional<Lease> sticky(String region, String pool, String sessionId, Duration keepAlive) {
-        for (Region r : regions.values()) {
-            RegionPool p = r.pools().get(pool);
-            if (p != null && p.find(sessionId).isPresent()) {
-                Lease lease = p.acquire(sessionId, keepAlive);
-                return Optional.of(r.name().equals(region) ? lease : lease.asFallback());
-            }
+        Optional<RegionPool> held = holder(sessionId);
+        if (held.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Lease lease = held.get().acquire(sessionId, keepAlive);
+        return Optional.of(held.get().region().equals(region) ? lease : lease.asFallback());
     }
 
     private Optional<Lease> warmInBackups(Region home, String pool, String sessionId, Duration keepAlive,
@@ -163,13 +187,27 @@ public final class Allocator {
         return out;
     }
 
-    /** The region and pool currently holding {@code sessionId}, if any. */
+    /**
+     * The region and pool currently holding {@code sessionId}, if any. A session this allocator placed is found in
+     * one lookup in the region it was placed in; an unknown id costs one indexed lookup per region.
+     */
     public Optional<RegionPool> holder(String sessionId) {
+        String hint = regionOf.get(sessionId);
+        if (hint != null) {
+            Optional<RegionPool> p = regions.get(hint).holder(sessionId);
+            if (p.isPresent()) {
+                return p;
+            }
+            regionOf.remove(sessionId, hint);
+        }
         for (Region r : regions.values()) {
-            for (RegionPool p : r.pools().values()) {
-                if (p.find(sessionId).isPresent()) {
-                    return Optional.of(p);
-                }
+            if (r.name().equals(hint)) {
+                continue;
+            }
+            Optional<RegionPool> p = r.holder(sessionId);
+            if (p.isPresent()) {
+                regionOf.put(sessionId, r.name());
+                return p;
             }
         }
         return Optional.empty();

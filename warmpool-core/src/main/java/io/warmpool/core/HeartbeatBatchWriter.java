@@ -21,11 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * latest {@code flushAfter} after their first report, coalesced by instance (the latest report wins), each batch
  * written in one transaction and retried {@code retries} times. When the store stays unwritable, reports are held
  * (coalesced by instance, at most {@code maxHeld}; past that the oldest are dropped and counted) and written as soon
- * as the store is back, with one log line each way; the queue's lag keeps growing meanwhile.
+ * as the store is back, with one log line each way; the queue's lag keeps growing meanwhile. With a
+ * {@code refreshAfter}, a report that would only move a recent stored heartbeat a little is absorbed without a row
+ * write (it is still taken, counted and acknowledged with its batch, so the lag stays honest).
  * Run {@link #runOnce()} from tests; {@link #run()} loops until interrupted. Counters are thread-safe.
  */
 public final class HeartbeatBatchWriter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatBatchWriter.class);
+    /** Instances whose last written heartbeat the writer remembers at most (about 100 bytes each). */
+    static final int MAX_TRACKED = 2_000_000;
 
     private final String region;
     private final HeartbeatQueue queue;
@@ -37,6 +41,10 @@ public final class HeartbeatBatchWriter implements Runnable {
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicLong reportsDropped = new AtomicLong();
     private final int maxHeld;
+    private final long refreshAfterMillis;
+    /** Heartbeat time last written per instance; writer thread only; cleared when it outgrows {@link #MAX_TRACKED}. */
+    private final Map<String, Long> lastWritten = new java.util.HashMap<>();
+    private final AtomicLong rowsWritten = new AtomicLong();
     private final Map<String, HeartbeatReport> held = new LinkedHashMap<>(); // only touched by the writer thread
     private long heldTaken; // reports taken from the queue and not yet written; writer thread only
     private volatile int heldCount;
@@ -47,12 +55,27 @@ public final class HeartbeatBatchWriter implements Runnable {
 
     public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
                                 Duration flushAfter, int retries) {
-        this(region, queue, store, batchSize, flushAfter, retries, PoolMetrics.NONE, System::nanoTime);
+        this(region, queue, store, batchSize, flushAfter, retries, Duration.ZERO);
     }
 
-    /** @param ticker a nanosecond ticker ({@code System::nanoTime}) that times batches for {@code metrics} */
+    /**
+     * @param refreshAfter an "alive" report for an instance whose heartbeat this writer wrote less than this long
+     *                     before is absorbed without a row write (its stored heartbeat is recent enough); zero writes
+     *                     every report. Must stay below the pools' {@code staleAfter} minus the report interval.
+     */
     public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
-                                Duration flushAfter, int retries, PoolMetrics metrics, LongSupplier ticker) {
+                                Duration flushAfter, int retries, Duration refreshAfter) {
+        this(region, queue, store, batchSize, flushAfter, retries, refreshAfter, PoolMetrics.NONE, System::nanoTime);
+    }
+
+    /** Like the other constructors; {@code ticker} ({@code System::nanoTime}) times each batch for {@code metrics}. */
+    public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
+                                Duration flushAfter, int retries, Duration refreshAfter, PoolMetrics metrics,
+                                LongSupplier ticker) {
+        if (refreshAfter.isNegative()) {
+            throw new IllegalArgumentException("refreshAfter must be >= 0 (refreshAfter=" + refreshAfter + ")");
+        }
+        this.refreshAfterMillis = refreshAfter.toMillis();
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1 (batchSize=" + batchSize + ")");
         }
@@ -132,18 +155,27 @@ public final class HeartbeatBatchWriter implements Runnable {
         return neu.at().isBefore(old.at()) ? old : neu;
     }
 
-    /** Writes in one transaction, retrying; false when the store stayed unwritable (the reports stay held). */
-    private boolean write(Collection<HeartbeatReport> reports) {
+    /**
+     * Writes, in one transaction, the reports that change something: every death, and every instance whose stored
+     * heartbeat is {@code refreshAfter} old or older. Retries; false when the store stayed unwritable (the reports
+     * stay held).
+     */
+    private boolean write(Collection<HeartbeatReport> all) {
         long t0 = ticker.getAsLong();
-        boolean written = writeRetrying(reports);
+        boolean written = writeDue(all);
         metrics.heartbeatBatch(region, Duration.ofNanos(ticker.getAsLong() - t0));
         return written;
     }
 
-    private boolean writeRetrying(Collection<HeartbeatReport> reports) {
+    private boolean writeDue(Collection<HeartbeatReport> all) {
+        List<HeartbeatReport> reports = refreshAfterMillis == 0 ? List.copyOf(all) : due(all);
         for (int attempt = 0; ; attempt++) {
             try {
-                store.applyHeartbeats(reports);
+                if (!reports.isEmpty()) {
+                    store.applyHeartbeats(reports);
+                }
+                rowsWritten.addAndGet(reports.size());
+                remember(reports);
                 if (storeDown) {
                     storeDown = false;
                     log.info("{} - store writable again; wrote {} held heartbeats", region, reports.size());
@@ -159,6 +191,38 @@ public final class HeartbeatBatchWriter implements Runnable {
                 }
             }
         }
+    }
+
+    private List<HeartbeatReport> due(Collection<HeartbeatReport> all) {
+        List<HeartbeatReport> due = new java.util.ArrayList<>(all.size());
+        for (HeartbeatReport r : all) {
+            Long last = lastWritten.get(r.instanceId());
+            if (!r.alive() || last == null || r.at().toEpochMilli() - last >= refreshAfterMillis) {
+                due.add(r);
+            }
+        }
+        return due;
+    }
+
+    private void remember(List<HeartbeatReport> written) {
+        if (refreshAfterMillis == 0) {
+            return;
+        }
+        if (lastWritten.size() + written.size() > MAX_TRACKED) {
+            lastWritten.clear(); // costs one write per instance, never a missed one
+        }
+        for (HeartbeatReport r : written) {
+            if (r.alive()) {
+                lastWritten.put(r.instanceId(), r.at().toEpochMilli());
+            } else {
+                lastWritten.remove(r.instanceId());
+            }
+        }
+    }
+
+    /** Heartbeat rows written so far (fewer than reports when {@code refreshAfter} absorbs some). */
+    public long rowsWritten() {
+        return rowsWritten.get();
     }
 
     /** Whether the last write failed and reports are being held. */

@@ -3,55 +3,79 @@ package io.warmpool.core;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.PoolCounts;
+import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps one pool in one region healthy. Each {@link #runOnce()} marks instances without recent heartbeats LOST
- * and cleans them up, expires idle sessions, recycles instances past {@code maxUses} or {@code maxLifetime},
- * and starts instances until {@code minIdle} (plus any waiting acquirers) are warm or starting, within
- * {@code maxSize}. The server calls {@link #runOnce()} on a fixed delay; tests call it directly with a mutable
- * clock. Runs are serialized by a lock; every failure is caught, logged and counted.
+ * Keeps one pool in one region healthy. Each {@link #runOnce(PoolState)} marks instances without recent heartbeats
+ * LOST and cleans them up, expires idle sessions, recycles instances past {@code maxLifetime}, pings a shared pool's
+ * members, and starts instances until the warm target (plus any waiting acquirers) are warm or starting, within
+ * {@code maxSize}. It takes the pool's state as input and reads the store only through targeted queries, at most
+ * {@link #BATCH} rows per step and run. The region's shard calls it on a fixed delay; tests call it directly with a
+ * mutable clock. Runs are serialized by a lock; every failure is caught, logged and counted.
  */
 public final class Housekeeper {
+    /** Rows one step of one run handles at most; the rest waits for the next run. */
+    static final int BATCH = 1_000;
+
     private static final Logger log = LoggerFactory.getLogger(Housekeeper.class);
 
-    private final RegionPool pool;
+    private final String region;
+    private final PoolSettings settings;
+    private final Drains drains;
+    private final InstanceStore store;
+    private final InstanceProvider provider;
+    private final Executor executor;
+    private final InstanceStarter starter;
+    private final InstanceReturns returns;
+    private final WarmTarget warmTarget;
     private final ReentrantLock lock = new ReentrantLock();
     private long failures; // guarded by lock
     private Instant lastPing = Instant.MIN; // guarded by lock
-    private final java.util.concurrent.atomic.AtomicLong pings = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong pings = new AtomicLong();
 
-    Housekeeper(RegionPool pool) {
-        this.pool = pool;
+    Housekeeper(PoolParts parts, InstanceStarter starter, InstanceReturns returns, WarmTarget warmTarget) {
+        this.region = parts.region();
+        this.settings = parts.settings();
+        this.drains = parts.drains();
+        this.store = parts.store();
+        this.provider = parts.provider();
+        this.executor = parts.executor();
+        this.starter = starter;
+        this.returns = returns;
+        this.warmTarget = warmTarget;
     }
 
     /** What one run did. */
     public record Run(int lost, int expired, int recycled, int started) {
     }
 
-    public Run runOnce() {
+    public Run runOnce(PoolState state) {
         lock.lock();
         try {
-            Instant now = pool.clock().instant();
+            Instant now = state.now();
             int lost = reapLost(now);
             int expired = expireSessions(now);
-            int recycled = recycle(now);
+            int recycled = recycle(now) + stopDrained();
             keepWarm(now);
-            int started = refill();
+            int started = refill(state.waiting(), now);
             if (lost + expired + recycled + started > 0) {
-                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} started={}", name(), region(),
+                log.debug("{}/{} - housekeeping: lost={} expired={} recycled={} started={}", settings.name(), region,
                         lost, expired, recycled, started);
             }
             return new Run(lost, expired, recycled, started);
         } catch (RuntimeException e) {
             failures++;
-            log.warn("{}/{} - housekeeping failed ({} failures so far): {}", name(), region(), failures, e.toString());
+            log.warn("{}/{} - housekeeping failed ({} failures so far): {}", settings.name(), region, failures,
+                    e.toString());
             return new Run(0, 0, 0, 0);
         } finally {
             lock.unlock();
@@ -59,20 +83,15 @@ public final class Housekeeper {
     }
 
     private int reapLost(Instant now) {
-        InstanceStore store = pool.store();
-        List<Instance> newlyLost = store.markLost(name(), now.minus(pool.settings().staleAfter()));
+        List<Instance> newlyLost = store.markLost(settings.name(), now.minus(settings.staleAfter()));
         for (Instance i : newlyLost) {
-            log.warn("{}/{} - {} is LOST (no heartbeat since {})", name(), region(), i.id(), i.heartbeatAt());
+            log.warn("{}/{} - {} is LOST (no heartbeat since {})", settings.name(), region, i.id(), i.heartbeatAt());
         }
         int cleaned = 0;
-        for (Instance i : store.list(name())) {
-            if (i.state() != InstanceState.LOST) {
-                continue;
-            }
+        for (Instance i : store.lost(settings.name(), BATCH)) {
             boolean sessionOver = i.sessionId() == null
                     || (i.sessionExpiresAt() != null && i.sessionExpiresAt().isBefore(now));
-            if (sessionOver && store.transition(i.id(), InstanceState.LOST, InstanceState.STOPPING)) {
-                pool.executor().execute(() -> pool.stop(i, InstanceState.STOPPING));
+            if (sessionOver && returns.retire(i, InstanceState.LOST)) {
                 cleaned++;
             }
         }
@@ -80,11 +99,10 @@ public final class Housekeeper {
     }
 
     private int expireSessions(Instant now) {
-        List<Instance> expired = pool.store().expiredSessions(name(), now);
         int n = 0;
-        for (Instance i : expired) {
-            if (pool.release(i.sessionId(), false)) {
-                log.info("{}/{} - session {} on {} idled out", name(), region(), i.sessionId(), i.id());
+        for (Instance i : store.expiredSessions(settings.name(), now)) {
+            if (returns.release(i.sessionId(), false)) {
+                log.info("{}/{} - session {} on {} idled out", settings.name(), region, i.sessionId(), i.id());
                 n++;
             }
         }
@@ -93,12 +111,25 @@ public final class Housekeeper {
 
     private int recycle(Instant now) {
         int n = 0;
-        for (Instance i : pool.store().list(name())) {
-            if (i.state() == InstanceState.WARM && pool.dueForRecycle(i, now)
-                    && pool.store().transition(i.id(), InstanceState.WARM, InstanceState.STOPPING)) {
-                log.info("{}/{} - {} {} (uses={}, retireAt={})", name(), region(),
-                        pool.drains().covers(i) ? "stopping drained" : "recycling", i.id(), i.uses(), i.retireAt());
-                pool.executor().execute(() -> pool.stop(i, InstanceState.STOPPING));
+        for (Instance i : store.dueForRecycle(settings.name(), now, BATCH)) {
+            if (returns.retire(i, InstanceState.WARM)) {
+                log.info("{}/{} - recycling {} (uses={}, retireAt={})", settings.name(), region, i.id(), i.uses(),
+                        i.retireAt());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Stops the warm instances an operator drained; their sessions' instances stop when released. */
+    private int stopDrained() {
+        if (!drains.region() && drains.agents().isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        for (Instance i : store.idle(settings.name(), settings.maxSize())) {
+            if (drains.covers(i) && returns.retire(i, InstanceState.WARM)) {
+                log.info("{}/{} - stopping drained {} (agent {})", settings.name(), region, i.id(), i.agentId());
                 n++;
             }
         }
@@ -107,25 +138,21 @@ public final class Housekeeper {
 
     /** Pings every warm member of a shared pool once per {@code keepaliveInterval}; a silent one is LOST. */
     private void keepWarm(Instant now) {
-        PoolSettings s = pool.settings();
-        if (!s.shared() || now.isBefore(lastPing.plus(s.keepaliveInterval()))) {
+        if (!settings.shared() || now.isBefore(lastPing.plus(settings.keepaliveInterval()))) {
             return;
         }
         lastPing = now;
-        for (Instance i : pool.store().list(name())) {
-            if (i.state() != InstanceState.WARM) {
-                continue;
-            }
-            pool.executor().execute(() -> {
+        for (Instance i : store.idle(settings.name(), settings.maxSize())) {
+            executor.execute(() -> {
                 pings.incrementAndGet();
                 boolean alive;
                 try {
-                    alive = pool.provider().ping(i);
+                    alive = provider.ping(i);
                 } catch (RuntimeException e) {
                     alive = false;
                 }
-                if (!alive && pool.store().transition(i.id(), InstanceState.WARM, InstanceState.LOST)) {
-                    log.warn("{}/{} - {} did not answer its keep-warm ping; LOST", name(), region(), i.id());
+                if (!alive && store.transition(i.id(), InstanceState.WARM, InstanceState.LOST)) {
+                    log.warn("{}/{} - {} did not answer its keep-warm ping; LOST", settings.name(), region, i.id());
                 }
             });
         }
@@ -136,24 +163,16 @@ public final class Housekeeper {
         return pings.get();
     }
 
-    /** Starts what is missing for {@code minIdle} plus waiting acquirers; callable from any thread. */
-    int refill() {
-        PoolSettings s = pool.settings();
-        if (pool.drains().region()) {
+    /** Starts what is missing for the warm target plus {@code waiting} acquirers; callable from any thread. */
+    int refill(int waiting, Instant now) {
+        if (drains.region()) {
             return 0;
         }
-        PoolCounts c = pool.counts();
-        int deficit = s.minIdle() + pool.waiting() - (c.warm() + c.starting());
-        int room = s.maxSize() - c.live();
+        PoolCounts c = store.counts(settings.name());
+        int target = warmTarget.target(settings, new PoolState(c, waiting, now));
+        int deficit = target + waiting - (c.warm() + c.starting());
+        int room = settings.maxSize() - c.live();
         int wanted = Math.min(deficit, room);
-        return wanted > 0 ? pool.starter().startUpTo(wanted) : 0;
-    }
-
-    private String name() {
-        return pool.settings().name();
-    }
-
-    private String region() {
-        return pool.region();
+        return wanted > 0 ? starter.startUpTo(wanted) : 0;
     }
 }

@@ -34,10 +34,10 @@ final class InstanceStarter {
     private final InstanceStore store;
     private final InstanceProvider provider;
     private final InstantSource clock;
+    private final LongSupplier ticker;
     private final Executor executor;
     private final Runnable onWarm;
     private final PoolMetrics metrics;
-    private final LongSupplier ticker;
     private final Drains drains;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong started = new AtomicLong();
@@ -47,19 +47,17 @@ final class InstanceStarter {
     private Duration backoff = Duration.ZERO; // guarded by lock
     private Instant notBefore = Instant.MIN; // guarded by lock
 
-    InstanceStarter(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
-                    InstantSource clock, Executor executor, Runnable onWarm, PoolMetrics metrics, LongSupplier ticker,
-                    Drains drains) {
-        this.metrics = metrics;
-        this.ticker = ticker;
-        this.drains = drains;
-        this.region = region;
-        this.settings = settings;
-        this.store = store;
-        this.provider = provider;
-        this.clock = clock;
-        this.executor = executor;
-        this.onWarm = onWarm;
+    InstanceStarter(PoolParts parts) {
+        this.region = parts.region();
+        this.settings = parts.settings();
+        this.store = parts.store();
+        this.provider = parts.provider();
+        this.clock = parts.clock();
+        this.ticker = parts.ticker();
+        this.executor = parts.executor();
+        this.onWarm = parts.onWarm();
+        this.metrics = parts.metrics();
+        this.drains = parts.drains();
     }
 
     /** Launches up to {@code wanted} starts, bounded by parallelism and back-off; returns how many it launched. */
@@ -104,12 +102,11 @@ final class InstanceStarter {
         long t0 = ticker.getAsLong();
         try {
             InstanceProvider.Started ready = provider.start(instance);
-            long tookNanos = ticker.getAsLong() - t0;
-            long took = tookNanos / 1_000_000;
+            long took = (ticker.getAsLong() - t0) / 1_000_000;
             expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();
-                metrics.started(region, settings.name(), true, Duration.ofNanos(tookNanos));
+                metrics.started(region, settings.name(), true, Duration.ofNanos(ticker.getAsLong() - t0));
                 resetBackoff();
                 log.debug("{}/{} - {} is warm", settings.name(), region, instance.id());
                 onWarm.run();

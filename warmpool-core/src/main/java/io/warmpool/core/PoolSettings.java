@@ -1,5 +1,6 @@
 package io.warmpool.core;
 
+import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 
 import java.time.Duration;
@@ -25,11 +26,13 @@ import java.util.Objects;
  * @param shared           members are never claimed; requests are routed to them by tenant (rendezvous hashing)
  * @param keepaliveInterval how often each warm member of a shared pool is pinged to keep it warm
  * @param maxWaiting       callers that may wait for an instance at once; one more is refused at once (503)
+ * @param browser          the browser binary its instances run (config {@code "browser": "headless-shell" | "chromium"})
  */
 public record PoolSettings(String name, String version, int minIdle, int maxSize, Duration acquireTimeout,
                            int maxUses, Duration maxLifetime, Duration keepAlive, Duration maxKeepAlive,
                            Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates,
-                           Duration coldStartBudget, boolean shared, Duration keepaliveInterval, int maxWaiting) {
+                           Duration coldStartBudget, boolean shared, Duration keepaliveInterval, int maxWaiting,
+                           BrowserKind browser) {
 
     public static Builder builder(String name) {
         return new Builder(name);
@@ -40,7 +43,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 .maxUses(maxUses).maxLifetime(maxLifetime).keepAlive(keepAlive).maxKeepAlive(maxKeepAlive)
                 .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
                 .candidates(candidates).coldStartBudget(coldStartBudget).shared(shared)
-                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting);
+                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting).browser(browser);
     }
 
     /** Builder with the defaults an operator would expect of a browser pool. Not thread-safe. */
@@ -62,6 +65,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         private boolean shared;
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private int maxWaiting = 64;
+        private BrowserKind browser = BrowserKind.HEADLESS_SHELL;
 
         private Builder(String name) {
             this.name = name;
@@ -83,12 +87,16 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         public Builder shared(boolean v) { this.shared = v; return this; }
         public Builder keepaliveInterval(Duration v) { this.keepaliveInterval = v; return this; }
         public Builder maxWaiting(int v) { this.maxWaiting = v; return this; }
+        public Builder browser(BrowserKind v) { this.browser = v; return this; }
 
         public PoolSettings build() {
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,62}")) {
                 throw new ConfigException("pool name must match [a-z][a-z0-9-]{0,62} (name=" + name + ")");
             }
             Objects.requireNonNull(version, "version");
+            if (browser == null) {
+                throw new ConfigException(name + ".browser must be headless-shell or chromium (browser=null)");
+            }
             atLeast("minIdle", minIdle, 0);
             atLeast("maxSize", maxSize, 1);
             if (minIdle > maxSize) {
@@ -115,7 +123,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
             }
             return new PoolSettings(name, version, minIdle, maxSize, acquireTimeout, maxUses, maxLifetime, keepAlive,
                     maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates, coldStartBudget, shared,
-                    keepaliveInterval, maxWaiting);
+                    keepaliveInterval, maxWaiting, browser);
         }
 
         private void atLeast(String field, int value, int min) {

@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One pool in one region: hands out instances to sessions (atomically, through the store's claim), takes them
- * back, and owns the {@link Housekeeper} that keeps it warm. Thread-safe; acquire blocks up to
+ * back (through {@link InstanceReturns}), and feeds its state to the {@link Housekeeper} that keeps it warm. Thread-safe; acquire blocks up to
  * {@code acquireTimeout} and is meant for virtual threads.
  */
 public final class RegionPool {
@@ -42,6 +42,7 @@ public final class RegionPool {
     private final WarmSignal signal = new WarmSignal();
     private final Drains drains = new Drains();
     private final InstanceStarter starter;
+    private final InstanceReturns returns;
     private final Housekeeper housekeeper;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong warmHits = new AtomicLong();
@@ -56,12 +57,19 @@ public final class RegionPool {
      */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor) {
-        this(region, settings, store, provider, clock, ticker, executor, PoolMetrics.NONE);
+        this(region, settings, store, provider, clock, ticker, executor, WarmTarget.FIXED);
     }
 
-    /** Like the other constructor, reporting starts to {@code metrics}. */
+    /** @param warmTarget decides how many instances are kept warm (the fixed {@code minIdle} by default) */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
-                      InstantSource clock, LongSupplier ticker, Executor executor, PoolMetrics metrics) {
+                      InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget) {
+        this(region, settings, store, provider, clock, ticker, executor, warmTarget, PoolMetrics.NONE);
+    }
+
+    /** Like the other constructors, reporting starts to {@code metrics}. */
+    public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
+                      InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget,
+                      PoolMetrics metrics) {
         this.region = region;
         this.settings = settings;
         this.store = store;
@@ -69,9 +77,11 @@ public final class RegionPool {
         this.clock = clock;
         this.ticker = ticker;
         this.executor = executor;
-        this.starter = new InstanceStarter(region, settings, store, provider, clock, executor, signal::signalAll,
-                metrics, ticker, drains);
-        this.housekeeper = new Housekeeper(this);
+        PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll,
+                metrics, drains);
+        this.starter = new InstanceStarter(parts);
+        this.returns = new InstanceReturns(parts);
+        this.housekeeper = new Housekeeper(parts, starter, returns, warmTarget);
     }
 
     /**
@@ -136,7 +146,7 @@ public final class RegionPool {
                     return raced;
                 }
                 if (first) {
-                    housekeeper.refill();
+                    housekeeper.refill(waiting.get(), clock.instant());
                     first = false;
                 }
                 long left = deadline - ticker.getAsLong();
@@ -192,7 +202,7 @@ public final class RegionPool {
             }
             Instance drained = claimed.get();
             if (store.release(sessionId, InstanceState.STOPPING).isPresent()) {
-                executor.execute(() -> stop(drained, InstanceState.STOPPING));
+                executor.execute(() -> returns.stop(drained, InstanceState.STOPPING));
             }
         }
         return Optional.empty();
@@ -232,73 +242,18 @@ public final class RegionPool {
      * @return false when no such session was live (releasing twice is not an error)
      */
     public boolean release(String sessionId, boolean clean) {
-        Optional<Instance> bound = store.findBySession(sessionId);
-        if (bound.isEmpty()) {
-            return false;
-        }
-        Instance instance = bound.get();
-        if (instance.state() == InstanceState.LOST) {
-            return store.release(sessionId, InstanceState.GONE).isPresent();
-        }
-        if (dueForRecycle(instance, clock.instant())) {
-            if (store.release(sessionId, InstanceState.STOPPING).isEmpty()) {
-                return false;
-            }
-            executor.execute(() -> stop(instance, InstanceState.STOPPING));
-            return true;
-        }
-        if (clean) {
-            boolean released = store.release(sessionId, InstanceState.WARM).isPresent();
-            if (released) {
-                signal.signalAll();
-            }
-            return released;
-        }
-        if (store.release(sessionId, InstanceState.STARTING).isEmpty()) {
-            return false;
-        }
-        executor.execute(() -> reset(instance));
-        return true;
+        return returns.release(sessionId, clean);
     }
 
-    boolean dueForRecycle(Instance instance, Instant now) {
-        return instance.uses() >= settings.maxUses() || !now.isBefore(instance.retireAt()) || drains.covers(instance);
+    /** Runs one housekeeping pass with the pool's current state; the region's shard calls it on a fixed delay. */
+    public Housekeeper.Run housekeep() {
+        Instant now = clock.instant();
+        return housekeeper.runOnce(new PoolState(store.counts(settings.name()), waiting.get(), now));
     }
 
-    private void reset(Instance instance) {
-        try {
-            boolean ok;
-            try {
-                ok = provider.reset(instance);
-            } catch (RuntimeException e) {
-                log.warn("{}/{} - reset of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
-                ok = false;
-            }
-            if (ok && store.markWarm(instance.id(), instance.cdpUrl(), instance.agentUrl(), clock.instant())) {
-                signal.signalAll();
-                return;
-            }
-            if (store.transition(instance.id(), InstanceState.STARTING, InstanceState.STOPPING)) {
-                stop(instance, InstanceState.STOPPING);
-            }
-        } catch (RuntimeException e) {
-            // the store may be unwritable: the row stays STARTING and the housekeeper retires it once it is stale
-            log.warn("{}/{} - could not return {} to the pool: {}", settings.name(), region, instance.id(), e.getMessage());
-        }
-    }
-
-    /** Stops an instance through the provider and deletes its row if it is still in {@code from}. */
-    void stop(Instance instance, InstanceState from) {
-        try {
-            provider.stop(instance);
-        } catch (RuntimeException e) {
-            log.warn("{}/{} - stop of {} failed: {}", settings.name(), region, instance.id(), e.getMessage());
-        }
-        try {
-            store.transition(instance.id(), from, InstanceState.GONE);
-        } catch (RuntimeException e) {
-            log.warn("{}/{} - could not forget stopped {}: {}", settings.name(), region, instance.id(), e.getMessage());
-        }
+    /** Keep-warm pings sent to this shared pool's members so far. */
+    public long keepWarmPings() {
+        return housekeeper.pings();
     }
 
     void sharedHit(boolean warm) {
@@ -313,7 +268,7 @@ public final class RegionPool {
         long deadline = ticker.getAsLong() + settings.acquireTimeout().toNanos();
         waiting.incrementAndGet();
         try {
-            housekeeper.refill();
+            housekeeper.refill(waiting.get(), clock.instant());
             while (true) {
                 long seen = signal.generation();
                 Optional<Instance> found = pick.get();
@@ -344,8 +299,15 @@ public final class RegionPool {
         return store.findBySession(sessionId);
     }
 
-    public PoolCounts counts() {
-        return store.counts(settings.name());
+    /** This shared pool's warm, fresh members, by id (at most {@code maxSize}). */
+    List<Instance> warmMembers() {
+        Instant fresh = clock.instant().minus(settings.staleAfter());
+        return store.warmMembers(settings.name(), settings.version(), fresh, settings.maxSize());
+    }
+
+    /** Whether instance {@code id} is still WARM. */
+    boolean isWarm(String id) {
+        return store.find(id).map(i -> i.state() == InstanceState.WARM).orElse(false);
     }
 
     /** What is drained in this pool; see {@link Drains}. */
@@ -353,8 +315,8 @@ public final class RegionPool {
         return drains;
     }
 
-    public Housekeeper housekeeper() {
-        return housekeeper;
+    public PoolCounts counts() {
+        return store.counts(settings.name());
     }
 
     public String region() {
@@ -379,25 +341,5 @@ public final class RegionPool {
 
     public long exhaustedCount() {
         return exhausted.get();
-    }
-
-    InstanceStore store() {
-        return store;
-    }
-
-    InstanceStarter starter() {
-        return starter;
-    }
-
-    InstanceProvider provider() {
-        return provider;
-    }
-
-    InstantSource clock() {
-        return clock;
-    }
-
-    Executor executor() {
-        return executor;
     }
 }

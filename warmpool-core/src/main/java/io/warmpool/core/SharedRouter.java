@@ -1,12 +1,9 @@
 package io.warmpool.core;
 
 import io.warmpool.Instance;
-import io.warmpool.InstanceState;
 import io.warmpool.PoolExhaustedException;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -49,14 +46,11 @@ public final class SharedRouter {
     }
 
     private static Optional<Instance> pick(RegionPool pool, String tenant) {
-        Instant fresh = pool.clock().instant().minus(pool.settings().staleAfter());
-        List<Instance> warm = pool.store().list(pool.settings().name()).stream()
-                .filter(i -> i.state() == InstanceState.WARM && !i.heartbeatAt().isBefore(fresh)).toList();
-        Map<String, Instance> byId = warm.stream().collect(Collectors.toMap(Instance::id, Function.identity()));
+        Map<String, Instance> byId = pool.warmMembers().stream().collect(Collectors.toMap(Instance::id, Function.identity()));
         return RendezvousHash.choose(tenant, byId.keySet()).map(byId::get);
     }
 
     private static boolean stillWarm(RegionPool pool, Instance member) {
-        return pool.store().find(member.id()).map(i -> i.state() == InstanceState.WARM).orElse(false);
+        return pool.isWarm(member.id());
     }
 }

@@ -43,4 +43,21 @@ public final class TokenBucket {
             lock.unlock();
         }
     }
+
+    /** What a caller could take now without taking it. */
+    public record Peek(long available, long nanosUntilNext) {
+    }
+
+    /** Whole tokens available now, and nanoseconds until the next one when there is none. */
+    public Peek peek() {
+        lock.lock();
+        try {
+            long now = ticker.getAsLong();
+            tokens = Math.min(capacity, tokens + (now - last) * perNano);
+            last = now;
+            return new Peek((long) Math.floor(tokens), tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano));
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -32,7 +32,7 @@ class AllocatorTest {
         pools.put(name, pool);
         AtomicReference<Duration> l = new AtomicReference<>(Duration.ZERO);
         lag.put(name, l);
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         return new Allocator.Region(name, backups, Map.of("browser", pool),
                 new RegionHealth(name, l::get, Duration.ofSeconds(2), Duration.ofSeconds(10), clock));
     }

@@ -21,11 +21,11 @@ class DrainTest {
 
     @Test
     void aDrainedAgentStopsItsWarmInstancesAndLetsItsSessionsRunTheirKeepAlive() {
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Lease held = pool.acquire("s1", Duration.ofMinutes(2));
         pool.drains().drainAgent("agent-1", true);
 
-        pool.housekeeper().runOnce();
+        pool.housekeep();
 
         assertThat(pool.counts().warm()).as("warm instances of a drained agent are stopped").isZero();
         assertThat(pool.counts().starting()).as("nothing new starts on a drained agent").isZero();
@@ -34,11 +34,11 @@ class DrainTest {
         assertThatThrownBy(() -> pool.acquire("s2", Duration.ofMinutes(1))).isInstanceOf(PoolExhaustedException.class);
 
         clock.advance(Duration.ofSeconds(119));
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         assertThat(pool.find("s1")).as("not cut short before its keep-alive").isPresent();
 
         clock.advance(Duration.ofSeconds(2));
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         assertThat(pool.find("s1")).as("idled out").isEmpty();
         assertThat(provider.stopped).contains(held.instance().id());
         assertThat(provider.reset).as("a drained instance is stopped, not reset").doesNotContain(held.instance().id());
@@ -47,10 +47,10 @@ class DrainTest {
 
     @Test
     void aReleasedSessionOfADrainedRegionStopsItsInstanceAndUndrainRefills() {
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Lease held = pool.acquire("s1", Duration.ofMinutes(2));
         pool.drains().drainRegion(true);
-        pool.housekeeper().runOnce();
+        pool.housekeep();
 
         assertThat(pool.release("s1", false)).isTrue();
 
@@ -58,7 +58,7 @@ class DrainTest {
         assertThat(pool.counts().live()).isZero();
 
         pool.drains().drainRegion(false);
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         assertThat(pool.counts().warm()).isEqualTo(2);
     }
 }

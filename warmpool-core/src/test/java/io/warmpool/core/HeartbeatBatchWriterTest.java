@@ -151,4 +151,33 @@ class HeartbeatBatchWriterTest {
         assertThat(queue.offer(report("b", true, 0))).isTrue();
         assertThat(queue.offer(report("c", true, 0))).isFalse();
     }
+
+    @Test
+    void withRefreshAfterARecentHeartbeatIsNotRewrittenButADeathAlwaysIs() throws Exception {
+        InMemoryInstanceStore real = new InMemoryInstanceStore();
+        real.insert(Instance.starting("a", "weur", "browser", "z", "agent-1", "v", clock.instant(),
+                clock.instant().plusSeconds(3600)));
+        List<Integer> rows = new ArrayList<>();
+        InstanceStore store = intercepting(real, reports -> {
+            rows.add(reports.size());
+            return null;
+        });
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(100, System::nanoTime);
+        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 10, Duration.ofMillis(1), 0,
+                Duration.ofSeconds(8));
+
+        for (int seconds : new int[] {0, 5, 10, 15}) {
+            queue.offer(report("a", true, seconds));
+            writer.runOnce();
+        }
+        queue.offer(report("a", false, 16));
+        writer.runOnce();
+
+        assertThat(writer.reportsWritten()).as("every report is absorbed").isEqualTo(5);
+        assertThat(writer.rowsWritten()).as("t=0, t=10 and the death").isEqualTo(3);
+        assertThat(rows).containsExactly(1, 1, 1);
+        assertThat(real.find("a").orElseThrow().state()).isEqualTo(InstanceState.LOST);
+        assertThat(real.find("a").orElseThrow().heartbeatAt()).isEqualTo(clock.instant().plusSeconds(16));
+        assertThat(queue.lag(clock.instant().plusSeconds(20))).as("everything acknowledged").isZero();
+    }
 }

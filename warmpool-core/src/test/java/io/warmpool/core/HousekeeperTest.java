@@ -40,21 +40,21 @@ class HousekeeperTest {
     void itStartsInstancesUntilMinIdleAreWarm() {
         RegionPool pool = pool(settings().build());
 
-        Housekeeper.Run run = pool.housekeeper().runOnce();
+        Housekeeper.Run run = pool.housekeep();
 
         assertThat(run.started()).isEqualTo(3);
         assertThat(pool.counts().warm()).isEqualTo(3);
-        assertThat(pool.housekeeper().runOnce().started()).as("a full pool starts nothing").isZero();
+        assertThat(pool.housekeep().started()).as("a full pool starts nothing").isZero();
     }
 
     @Test
     void itNeverGoesPastMaxSize() {
         RegionPool pool = pool(settings().minIdle(3).maxSize(4).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         pool.acquire("a", Duration.ofMinutes(1));
         pool.acquire("b", Duration.ofMinutes(1));
 
-        pool.housekeeper().runOnce();
+        pool.housekeep();
 
         assertThat(pool.counts().live()).isEqualTo(4);
         assertThat(pool.counts().warm()).isEqualTo(2);
@@ -66,13 +66,13 @@ class HousekeeperTest {
         RegionPool pool = new RegionPool("weur", settings().minIdle(5).startParallelism(2).build(), store, provider,
                 clock, System::nanoTime, virtual);
 
-        int launched = pool.housekeeper().runOnce().started();
+        int launched = pool.housekeep().started();
         assertThat(launched).isEqualTo(2);
         assertThat(pool.counts().starting()).isEqualTo(2);
         provider.startGate.countDown();
         awaitWarm(pool, 2);
 
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         awaitWarm(pool, 4);
         assertThat(provider.maxConcurrentStarts.get()).isLessThanOrEqualTo(2);
     }
@@ -82,30 +82,30 @@ class HousekeeperTest {
         provider.failNextStarts.set(2);
         RegionPool pool = pool(settings().minIdle(1).startParallelism(1).build());
 
-        assertThat(pool.housekeeper().runOnce().started()).isEqualTo(1);
+        assertThat(pool.housekeep().started()).isEqualTo(1);
         assertThat(pool.counts().total()).as("the failed start leaves no row").isZero();
-        assertThat(pool.housekeeper().runOnce().started()).as("inside the 250 ms back-off").isZero();
+        assertThat(pool.housekeep().started()).as("inside the 250 ms back-off").isZero();
 
         clock.advance(Duration.ofMillis(250));
-        assertThat(pool.housekeeper().runOnce().started()).isEqualTo(1); // fails again, back-off now 500 ms
+        assertThat(pool.housekeep().started()).isEqualTo(1); // fails again, back-off now 500 ms
         clock.advance(Duration.ofMillis(300));
-        assertThat(pool.housekeeper().runOnce().started()).as("back-off doubled").isZero();
+        assertThat(pool.housekeep().started()).as("back-off doubled").isZero();
         clock.advance(Duration.ofMillis(200));
-        assertThat(pool.housekeeper().runOnce().started()).isEqualTo(1);
+        assertThat(pool.housekeep().started()).isEqualTo(1);
         assertThat(pool.counts().warm()).isEqualTo(1);
     }
 
     @Test
     void instancesWithoutHeartbeatsBecomeLostAndAreReplaced() {
         RegionPool pool = pool(settings().minIdle(2).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         List<Instance> first = store.list("browser");
         Instance kept = first.get(0);
 
         clock.advance(Duration.ofSeconds(10));
         store.applyHeartbeats(List.of(new HeartbeatReport(kept.id(), "agent-1", true, clock.instant(), clock.instant())));
         clock.advance(Duration.ofSeconds(6));
-        Housekeeper.Run run = pool.housekeeper().runOnce();
+        Housekeeper.Run run = pool.housekeep();
 
         assertThat(run.lost()).isGreaterThanOrEqualTo(1);
         assertThat(provider.stopped).containsExactly(first.get(1).id());
@@ -117,11 +117,11 @@ class HousekeeperTest {
     @Test
     void aDeadReportMakesAnInstanceLostAtOnce() {
         RegionPool pool = pool(settings().minIdle(1).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Instance dead = store.list("browser").get(0);
 
         store.applyHeartbeats(List.of(new HeartbeatReport(dead.id(), "agent-1", false, clock.instant(), clock.instant())));
-        pool.housekeeper().runOnce();
+        pool.housekeep();
 
         assertThat(store.find(dead.id())).isEmpty();
         assertThat(pool.counts().warm()).isEqualTo(1);
@@ -130,15 +130,15 @@ class HousekeeperTest {
     @Test
     void idleSessionsExpireAndTheirInstancesComeBack() {
         RegionPool pool = pool(settings().minIdle(1).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Instance held = pool.acquire("s1", Duration.ofSeconds(30)).instance();
 
         clock.advance(Duration.ofSeconds(29));
         beat(held);
-        assertThat(pool.housekeeper().runOnce().expired()).isZero();
+        assertThat(pool.housekeep().expired()).isZero();
         clock.advance(Duration.ofSeconds(2));
         beat(held);
-        assertThat(pool.housekeeper().runOnce().expired()).isEqualTo(1);
+        assertThat(pool.housekeep().expired()).isEqualTo(1);
 
         assertThat(pool.find("s1")).isEmpty();
         assertThat(store.find(held.id()).orElseThrow().state()).isEqualTo(InstanceState.WARM);
@@ -148,13 +148,13 @@ class HousekeeperTest {
     void idleInstancesPastTheirLifetimeAreRecycled() {
         RegionPool pool = pool(settings().minIdle(1).maxLifetime(Duration.ofMinutes(10))
                 .staleAfter(Duration.ofHours(1)).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Instance old = store.list("browser").get(0);
         assertThat(old.retireAt()).isBetween(clock.instant().plus(Duration.ofSeconds(585)),
                 clock.instant().plus(Duration.ofMinutes(10)));
 
         clock.advance(Duration.ofMinutes(10));
-        Housekeeper.Run run = pool.housekeeper().runOnce();
+        Housekeeper.Run run = pool.housekeep();
 
         assertThat(run.recycled()).isEqualTo(1);
         assertThat(provider.stopped).containsExactly(old.id());

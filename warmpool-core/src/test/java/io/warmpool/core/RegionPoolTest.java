@@ -41,7 +41,7 @@ class RegionPoolTest {
     @Test
     void aWarmInstanceIsClaimedAtOnce() {
         RegionPool pool = pool(settings().build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
 
         Lease lease = pool.acquire("s1", KEEP);
 
@@ -55,7 +55,7 @@ class RegionPoolTest {
     @Test
     void theSameSessionIdGetsTheSameInstance() {
         RegionPool pool = pool(settings().build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
 
         Lease first = pool.acquire("s1", KEEP);
         Lease again = pool.acquire("s1", KEEP);
@@ -68,7 +68,7 @@ class RegionPoolTest {
     @Test
     void anAcquireBeyondTheWarmSetIsServedColdByAStart() {
         RegionPool pool = pool(settings().minIdle(1).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         pool.acquire("s1", KEEP);
 
         Lease cold = pool.acquire("s2", KEEP);
@@ -81,7 +81,7 @@ class RegionPoolTest {
     @Test
     void anExhaustedPoolFailsAfterAcquireTimeoutNamingItsCounts() {
         RegionPool pool = pool(settings().minIdle(1).maxSize(1).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         pool.acquire("s1", KEEP);
 
         assertThatThrownBy(() -> pool.acquire("s2", KEEP))
@@ -95,7 +95,7 @@ class RegionPoolTest {
     @Test
     void aReleasedSessionIsResetAndItsInstanceIsWarmAgain() {
         RegionPool pool = pool(settings().minIdle(1).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Instance held = pool.acquire("s1", KEEP).instance();
 
         assertThat(pool.release("s1", false)).isTrue();
@@ -109,7 +109,7 @@ class RegionPoolTest {
     @Test
     void anInstanceThatFailsItsResetIsStoppedNotReturnedDirty() {
         RegionPool pool = pool(settings().minIdle(1).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Instance held = pool.acquire("s1", KEEP).instance();
         provider.resetFails = true;
 
@@ -122,7 +122,7 @@ class RegionPoolTest {
     @Test
     void anInstanceAtMaxUsesIsRecycledOnRelease() {
         RegionPool pool = pool(settings().minIdle(1).maxUses(2).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Instance first = pool.acquire("s1", KEEP).instance();
         pool.release("s1", true);
         Instance second = pool.acquire("s2", KEEP).instance();
@@ -137,7 +137,7 @@ class RegionPoolTest {
     @Test
     void aSessionWhoseInstanceWasLostIsToldSo() {
         RegionPool pool = pool(settings().minIdle(1).build());
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         Instance held = pool.acquire("s1", KEEP).instance();
         store.transition(held.id(), InstanceState.CLAIMED, InstanceState.LOST);
 

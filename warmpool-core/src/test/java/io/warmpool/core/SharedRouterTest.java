@@ -28,7 +28,7 @@ class SharedRouterTest {
         RegionPool pool = new RegionPool("weur", PoolSettings.builder("compute").shared(true).minIdle(members)
                 .maxSize(members + 2).staleAfter(Duration.ofHours(1)).acquireTimeout(Duration.ofSeconds(2)).build(),
                 store, provider, clock, System::nanoTime, Runnable::run);
-        pool.housekeeper().runOnce();
+        pool.housekeep();
         return pool;
     }
 
@@ -81,14 +81,14 @@ class SharedRouterTest {
     void keepWarmPingsReachEveryMemberAndASilentOneIsLost() {
         RegionPool pool = shared(3);
         clock.advance(Duration.ofSeconds(30));
-        pool.housekeeper().runOnce();
-        assertThat(pool.housekeeper().pings()).isEqualTo(3);
-        pool.housekeeper().runOnce();
-        assertThat(pool.housekeeper().pings()).as("not before keepaliveInterval").isEqualTo(3);
+        pool.housekeep();
+        assertThat(pool.keepWarmPings()).isEqualTo(3);
+        pool.housekeep();
+        assertThat(pool.keepWarmPings()).as("not before keepaliveInterval").isEqualTo(3);
         clock.advance(Duration.ofSeconds(30));
         provider.pingFails = true;
-        pool.housekeeper().runOnce();
-        assertThat(pool.housekeeper().pings()).isEqualTo(6);
+        pool.housekeep();
+        assertThat(pool.keepWarmPings()).isEqualTo(6);
         assertThat(store.list("compute").stream().filter(i -> i.state() == InstanceState.LOST)).hasSize(3);
     }
 
@@ -110,7 +110,7 @@ class SharedRouterTest {
                             lostAt.put(victim.id(), t);
                         }
                     }
-                    pool.housekeeper().runOnce();
+                    pool.housekeep();
                 }
             });
             List<Future<List<String>>> callers = new ArrayList<>();

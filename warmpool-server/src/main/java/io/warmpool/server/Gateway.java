@@ -2,11 +2,10 @@ package io.warmpool.server;
 
 import io.javalin.Javalin;
 import io.warmpool.core.Allocator;
-import io.warmpool.core.BoundedHeartbeatQueue;
-import io.warmpool.core.RegionHealth;
-import io.warmpool.core.HeartbeatBatchWriter;
 import io.warmpool.core.PoolSettings;
-import io.warmpool.core.RegionPool;
+import io.warmpool.core.RegionHealth;
+import io.warmpool.core.RegionShard;
+import io.warmpool.core.ShardSettings;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.config.HeartbeatSettings;
 import io.warmpool.server.config.RegionConfig;
@@ -18,7 +17,7 @@ import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,15 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A running gateway: every configured region with its store shard, heartbeat pipeline, provider and pools, the
- * housekeepers on a fixed delay, and the HTTP API. {@link #close()} stops everything it started, agents and
+ * A running gateway: every configured region as a {@link RegionShard} (store, heartbeat pipeline, provider, pools and
+ * housekeeping on the region's own thread), the allocator across them, and the HTTP API. {@link #close()} stops everything it started, agents and
  * browsers included. Thread-safe.
  */
 public final class Gateway implements AutoCloseable {
@@ -56,23 +53,26 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, RegionRuntime> regions;
     private final Allocator allocator;
     private final ExecutorService tasks;
-    private final ScheduledExecutorService housekeeping;
     private final Javalin http;
     private final GatewayMetrics metrics;
 
     private Gateway(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator, ExecutorService tasks,
-                    ScheduledExecutorService housekeeping, Javalin http, GatewayMetrics metrics) {
+                    Javalin http, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.config = config;
         this.regions = regions;
         this.allocator = allocator;
         this.tasks = tasks;
-        this.housekeeping = housekeeping;
         this.http = http;
     }
 
     public static Gateway start(GatewayConfig config, StoreFactory stores, ProviderFactory providers) {
-        InstantSource clock = InstantSource.system();
+        return start(config, stores, providers, InstantSource.system(), System::nanoTime);
+    }
+
+    /** Like {@link #start(GatewayConfig, StoreFactory, ProviderFactory)} with the clock and nanosecond ticker given. */
+    public static Gateway start(GatewayConfig config, StoreFactory stores, ProviderFactory providers,
+                                InstantSource clock, java.util.function.LongSupplier ticker) {
         ExecutorService tasks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pool-task-", 0).factory());
         AtomicReference<String> url = new AtomicReference<>();
         Map<String, RegionRuntime> regions = new LinkedHashMap<>();
@@ -81,7 +81,8 @@ public final class Gateway implements AutoCloseable {
         opened.add(metrics);
         try {
             for (RegionConfig rc : config.regions().values()) {
-                RegionRuntime runtime = region(config, rc, stores, providers, clock, tasks, url::get, regions, metrics);
+                RegionRuntime runtime = region(config, rc, stores, providers, clock, ticker, tasks, url::get, regions,
+                        metrics);
                 opened.add(runtime);
                 regions.put(rc.name(), runtime);
                 metrics.watchHeartbeatLag(rc.name(), runtime::heartbeatLag);
@@ -93,16 +94,11 @@ public final class Gateway implements AutoCloseable {
                     metrics);
             Javalin http = api.start();
             url.set("http://127.0.0.1:" + http.port());
-            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("housekeeper").factory());
-            long every = config.housekeepingInterval().toMillis();
             for (RegionRuntime r : regions.values()) {
-                for (RegionPool p : r.pools().values()) {
-                    housekeeping.scheduleWithFixedDelay(() -> p.housekeeper().runOnce(), 0, every, TimeUnit.MILLISECONDS);
-                }
+                r.shard().start();
             }
             log.info("gateway listening on http://{}:{} with regions {}", config.bind(), http.port(), regions.keySet());
-            return new Gateway(config, regions, allocator, tasks, housekeeping, http, metrics);
+            return new Gateway(config, regions, allocator, tasks, http, metrics);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
                 closeQuietly(c);
@@ -113,39 +109,42 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static RegionRuntime region(GatewayConfig config, RegionConfig rc, StoreFactory stores,
-                                        ProviderFactory providers, InstantSource clock, ExecutorService tasks,
+                                        ProviderFactory providers, InstantSource clock,
+                                        java.util.function.LongSupplier ticker, ExecutorService tasks,
                                         Supplier<String> url, Map<String, RegionRuntime> all,
                                         GatewayMetrics metrics) {
         InstanceStore store = stores.open(rc);
         try {
-            int orphaned = 0;
-            for (PoolSettings ps : config.pools().values()) {
-                // instances recorded by an earlier gateway run lost their agents with it
-                orphaned += store.markLost(ps.name(), Instant.now().plusSeconds(3600)).size();
-            }
-            if (orphaned > 0) {
-                log.warn("{} - {} instances from an earlier run are LOST and will be cleaned up", rc.name(), orphaned);
-            }
-            HeartbeatSettings hb = config.heartbeat();
-            BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(hb.queueCapacity(), System::nanoTime);
-            HeartbeatBatchWriter writer = new HeartbeatBatchWriter(rc.name(), queue, store, hb.batchSize(),
-                    hb.flushAfter(), hb.retries(), metrics, System::nanoTime);
             InstanceProvider provider = providers.create(rc, agentId -> {
                 RegionRuntime r = all.get(rc.name());
                 if (r != null) {
-                    r.agentLost(agentId);
+                    r.shard().agentLost(agentId);
                 }
             }, url);
-            Map<String, RegionPool> pools = new LinkedHashMap<>();
-            for (PoolSettings ps : config.pools().values()) {
-                pools.put(ps.name(), new RegionPool(rc.name(), ps, store, provider, clock, System::nanoTime, tasks,
-                        metrics));
-            }
-            return new RegionRuntime(rc, store, queue, writer, provider, pools, clock);
+            HeartbeatSettings hb = config.heartbeat();
+            ShardSettings settings = new ShardSettings(hb.queueCapacity(), hb.batchSize(), hb.flushAfter(),
+                    hb.retries(), config.housekeepingInterval(), refreshAfter(config));
+            RegionShard shard = new RegionShard(rc.name(), store, provider, config.pools().values(), settings, clock,
+                    ticker, tasks, metrics);
+            shard.loseOrphans();
+            return new RegionRuntime(rc, shard);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * How old a stored heartbeat may get before an "alive" report rewrites it: the shortest {@code staleAfter} of
+     * the pools, less one report interval, one flush and one second of margin, so that an instance whose agent keeps
+     * reporting is never stale; zero (write every report) when that leaves nothing.
+     */
+    static Duration refreshAfter(GatewayConfig config) {
+        HeartbeatSettings hb = config.heartbeat();
+        Duration stale = config.pools().values().stream().map(PoolSettings::staleAfter).min(Duration::compareTo)
+                .orElse(Duration.ZERO);
+        Duration left = stale.minus(hb.interval()).minus(hb.flushAfter()).minusSeconds(1);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private static Allocator allocator(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock,
@@ -154,7 +153,8 @@ public final class Gateway implements AutoCloseable {
         for (RegionRuntime r : regions.values()) {
             RegionHealth health = new RegionHealth(r.name(), r::heartbeatLag, config.routing().staleAfter(),
                     config.routing().holdFor(), clock);
-            view.put(r.name(), new Allocator.Region(r.name(), r.config().backups(), r.pools(), health));
+            view.put(r.name(), new Allocator.Region(r.name(), r.config().backups(), r.pools(), health,
+                    r.shard()::findSession));
         }
         return new Allocator(view, metrics, System::nanoTime);
     }
@@ -187,12 +187,6 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         log.info("gateway stopping");
         http.stop();
-        housekeeping.shutdownNow();
-        try {
-            housekeeping.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         for (RegionRuntime r : regions.values()) {
             closeQuietly(r);
         }

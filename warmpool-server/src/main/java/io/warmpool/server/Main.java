@@ -1,12 +1,12 @@
 package io.warmpool.server;
 
+import io.warmpool.ConfigException;
 import io.warmpool.WarmPoolException;
 import io.warmpool.server.cli.WarmpoolCli;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProvider;
-import io.warmpool.store.jdbc.PostgresInstanceStore;
-import io.warmpool.store.jdbc.SqliteInstanceStore;
+import io.warmpool.server.local.PoolBrowsers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,21 +34,49 @@ public final class Main {
         return WarmpoolCli.run(args, System.out, System.err);
     }
 
-    /** Runs a gateway until SIGTERM / Ctrl-C; returns 0, or 1 when it could not start. */
+    /** Runs a gateway until SIGTERM / Ctrl-C; 0 when stopped, 1 when it failed, 2 when its data dir or port is taken. */
     public static int serve(GatewayConfig config) {
+        DataDirLock lock = null;
+        try {
+            lock = config.store().postgres() ? null : DataDirLock.acquire(config.dataDir());
+            PortCheck.requireFree(config.bind(), config.port());
+        } catch (ConfigException e) {
+            System.err.println("warmpool: " + e.getMessage());
+            if (lock != null) {
+                lock.close();
+            }
+            return 2;
+        }
+        return serve(config, lock);
+    }
+
+    private static int serve(GatewayConfig config, DataDirLock lock) {
         AgentClient agentClient = new AgentClient();
         Gateway gateway;
         try {
             gateway = start(config, agentClient);
-        } catch (WarmPoolException e) {
-            System.err.println("warmpool: " + e.getMessage());
+        } catch (RuntimeException e) {
             agentClient.close();
-            return 1;
+            if (lock != null) {
+                lock.close();
+            }
+            if (PortCheck.isBindFailure(e)) { // taken between the check and the start
+                System.err.println("warmpool: " + PortCheck.inUse(config.bind(), config.port()));
+                return 2;
+            }
+            if (e instanceof WarmPoolException) {
+                System.err.println("warmpool: " + e.getMessage());
+                return 1;
+            }
+            throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
             agentClient.close();
+            if (lock != null) {
+                lock.close();
+            }
             stopped.countDown();
         }, "shutdown"));
         System.out.println("warmpool: gateway up at " + gateway.url() + " (regions " + config.regions().keySet()
@@ -65,24 +93,22 @@ public final class Main {
         return 0;
     }
 
-    /** The gateway with SQLite shards under the data dir and one local agent per region. */
+    /** The gateway with the configured store (found through ServiceLoader) and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient) {
-        return start(config, agentClient, region -> config.store().postgres()
-                ? PostgresInstanceStore.open(config.store().postgresUrl(),
-                        config.store().schemaPrefix() + region.name().replace('-', '_'))
-                : SqliteInstanceStore.open(config.dataDir().resolve(region.name() + ".db")));
+        return start(config, agentClient, StoreDiscovery.configured(config));
     }
 
     /** The gateway with the given store shards and one local agent per region. */
     public static Gateway start(GatewayConfig config, AgentClient agentClient, Gateway.StoreFactory stores) {
         String agentSecret = GatewaySecret.agentSecret(GatewaySecret.loadOrCreate(config.dataDir()));
         agentClient.authenticateWith(agentSecret);
+        PoolBrowsers browsers = PoolBrowsers.choose(config.pools().values());
         return Gateway.start(config, stores,
                 (region, onAgentLost, url) -> new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
                         region.zones().get(0), config.chromium(), config.dataDir().resolve("agents"), url,
                         config.heartbeat().interval(), LocalAgentProvider.Settings.currentJava(),
-                        System.getProperty("java.class.path"), agentSecret, config.egressAllow()), agentClient,
-                        onAgentLost));
+                        System.getProperty("java.class.path"), agentSecret, config.egressAllow(), browsers),
+                        agentClient, onAgentLost));
     }
 
     public static Optional<Path> findChromium(Path explicit) {

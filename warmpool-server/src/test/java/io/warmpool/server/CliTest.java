@@ -110,7 +110,7 @@ class CliTest {
         assertThat(gw.send("POST", "/v1/sessions", "{\"location\":\"JFK\",\"sessionId\":\"held\",\"keepAlive\":\"PT5M\"}")
                 .statusCode()).isEqualTo(201);
         JsonNode held = json(gw.send("GET", "/v1/sessions/held", null));
-        String agent = gw.gateway.regions().get("enam").store().list("browser").stream()
+        String agent = gw.gateway.regions().get("enam").shard().snapshot("browser").stream()
                 .filter(i -> held.get("instanceId").asText().equals(i.id())).findFirst().orElseThrow().agentId();
         try {
             Run sessions = cli("sessions", url());

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FuzzTest {
     private static final int REQUESTS = 2500;
-    private static final Set<Integer> ALLOWED = Set.of(200, 201, 202, 204, 400, 401, 403, 404, 405, 410, 413, 422, 429, 503);
+    private static final Set<Integer> ALLOWED = Set.of(200, 201, 202, 204, 400, 401, 403, 404, 405, 408, 410, 413, 422, 429, 503);
     private static final List<String> SEEDS = List.of(
             "{\"pool\":\"browser\",\"location\":\"LHR\",\"sessionId\":\"fz-1\",\"keepAlive\":\"PT30S\"}",
             "{\"html\":\"<h1>x</h1>\",\"viewport\":{\"width\":320,\"height\":200,\"deviceScaleFactor\":1},"
@@ -37,7 +37,11 @@ class FuzzTest {
             new String[]{"POST", "/v1/quick/pdf"}, new String[]{"POST", "/v1/quick/content"},
             new String[]{"POST", "/internal/v1/heartbeats"}, new String[]{"GET", "/v1/sessions/%s"},
             new String[]{"DELETE", "/v1/sessions/%s"}, new String[]{"GET", "/v1/sessions/%s/json/version"},
-            new String[]{"GET", "/v1/pools"}, new String[]{"PUT", "/v1/sessions"}, new String[]{"POST", "/v1/quick/%s"});
+            new String[]{"GET", "/v1/pools"}, new String[]{"PUT", "/v1/sessions"}, new String[]{"POST", "/v1/quick/%s"},
+            new String[]{"POST", "/client/v4/accounts/%s/browser-rendering/content"},
+            new String[]{"POST", "/accounts/a/browser-run/%s"}, new String[]{"POST", "/v1/quick/markdown"},
+            new String[]{"GET", "/accounts/a/browser-rendering/devtools/session/%s"},
+            new String[]{"GET", "/client/v4/accounts/a/browser-rendering/limits"}, new String[]{"GET", "/v1/crawl/%s"});
     private static final String[] JUNK = {"", "{", "}", "[", "]", "\"", ":", ",", "null", "true", "-1", "1e999",
             "9999999999999999999", "\u0000", "\uffff", "\\u0000", "💥", "{\"a\":", "[[[[[[[[", "NaN", " ", "\n",
             "\"url\"", "\"html\"", "{}", "[]", "\"LHR\"", "\"browser\"", "0.5", "-0", "\"PT-5S\"", "\"P1000D\""};

@@ -96,7 +96,7 @@ class GatewayFaultTest {
     }
 
     private static Set<String> instanceIds(TestGateway gw, String region) {
-        return gw.gateway.regions().get(region).store().list("browser").stream()
+        return gw.gateway.regions().get(region).shard().snapshot("browser").stream()
                 .filter(i -> i.state() == io.warmpool.InstanceState.WARM)
                 .map(io.warmpool.Instance::id).collect(Collectors.toSet());
     }

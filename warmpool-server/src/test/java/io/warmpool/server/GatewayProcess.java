@@ -20,11 +20,14 @@ final class GatewayProcess implements AutoCloseable {
         this.url = url;
     }
 
-    static GatewayProcess start(Path dataDir, Path config) {
+    /** @param jvmOptions options for the gateway's JVM, such as {@code -Xmx128m} */
+    static GatewayProcess start(Path dataDir, Path config, String... jvmOptions) {
         try {
-            List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-cp", System.getProperty("java.class.path"), "io.warmpool.server.Main", "up", "--port", "0",
-                    "--data-dir", dataDir.toString(), "--config", config.toString());
+            List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.addAll(List.of(jvmOptions));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.warmpool.server.Main", "up", "--port", "0",
+                    "--data-dir", dataDir.toString(), "--config", config.toString()));
             java.nio.file.Files.createDirectories(dataDir);
             Process p = new ProcessBuilder(cmd).redirectError(dataDir.resolve("gateway-" + System.nanoTime() + ".log").toFile())
                     .start();

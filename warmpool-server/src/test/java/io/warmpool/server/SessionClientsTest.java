@@ -113,7 +113,7 @@ class SessionClientsTest {
             assertThat(end.get("afterMs").asLong()).isLessThan(10_000);
         }
         // whoever gets that instance next finds none of the old pages
-        assertThat(await(Duration.ofSeconds(20), () -> gw.gateway.regions().get("weur").store().find(instance)
+        assertThat(await(Duration.ofSeconds(20), () -> gw.gateway.regions().get("weur").shard().find(instance)
                 .map(i -> i.state() == io.warmpool.InstanceState.WARM).orElse(true))).isTrue();
         for (int i = 0; i < 4; i++) {
             JsonNode s = json(gw.send("POST", "/v1/sessions", "{\"sessionId\":\"next-" + i + "\"}"));

@@ -246,6 +246,53 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     @Override
+    public List<Instance> sessions(String sessionIdPrefix, int limit) {
+        return locked(() -> rows.values().stream()
+                .filter(r -> r.sessionId != null && r.sessionId.startsWith(sessionIdPrefix))
+                .sorted(Comparator.comparing((MemoryRow r) -> r.sessionId))
+                .limit(limit).map(MemoryRow::toInstance).toList());
+    }
+
+    @Override
+    public int countSessions(String sessionIdPrefix) {
+        return locked(() -> (int) sessions.keySet().stream().filter(s -> s.startsWith(sessionIdPrefix)).count());
+    }
+
+    @Override
+    public List<Instance> lost(String pool, int limit) {
+        return select(r -> r.pool.equals(pool) && r.state == InstanceState.LOST, limit);
+    }
+
+    @Override
+    public List<Instance> dueForRecycle(String pool, Instant now, int limit) {
+        Instant at = millis(now);
+        return select(r -> r.pool.equals(pool) && r.state == InstanceState.WARM && r.retireAt != null
+                && !r.retireAt.isAfter(at), limit);
+    }
+
+    @Override
+    public List<Instance> idle(String pool, int limit) {
+        return select(r -> r.pool.equals(pool) && r.state == InstanceState.WARM, limit);
+    }
+
+    @Override
+    public List<Instance> byAgent(String agentId) {
+        return select(r -> agentId.equals(r.agentId), Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit) {
+        Instant fresh = millis(freshAfter);
+        return select(r -> r.pool.equals(pool) && r.state == InstanceState.WARM && version.equals(r.version)
+                && !r.heartbeatAt.isBefore(fresh), limit);
+    }
+
+    /** Rows matching {@code filter}, by id, at most {@code limit}. */
+    private List<Instance> select(java.util.function.Predicate<MemoryRow> filter, int limit) {
+        return locked(() -> rows.values().stream().filter(filter).limit(limit).map(MemoryRow::toInstance).toList());
+    }
+
+    @Override
     public PoolCounts counts(String pool) {
         return locked(() -> {
             int[] n = new int[InstanceState.values().length];

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The behaviour every {@link InstanceStore} must have. Extend it, return a fresh, empty store from
  * {@link #newStore()}, and every test here runs against that store. Claim-specific and concurrency tests live in
- * {@link InstanceStoreClaimContract}, which this class extends.
+ * {@link InstanceStoreClaimContract}, the targeted queries in {@link InstanceStoreQueryContract}; this class extends both.
  *
  * <p>Where the SPI's Javadoc is silent, this contract pins the rules down:
  * <ul>
@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * <p>Times are whole milliseconds from {@link #T0}; tests pass them in, no clock is read.
  */
-public abstract class InstanceStoreContract extends InstanceStoreClaimContract {
+public abstract class InstanceStoreContract extends InstanceStoreQueryContract {
 
     @Test
     void anInsertedInstanceReadsBackUnchanged() {

@@ -2,7 +2,6 @@ package io.warmpool.agent.internal;
 
 import io.warmpool.ConfigException;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,27 +13,17 @@ import java.util.Set;
 
 /**
  * Which addresses a browser page may connect to. By default every public unicast address and nothing
- * inside: loopback, private, unique-local, link-local (cloud metadata included), CGNAT, multicast,
- * unspecified, reserved and broadcast, also when an IPv4 address hides inside an IPv6 one (mapped,
- * compatible, NAT64, 6to4). The operator's allow-list ({@code --allow}) opens CIDRs, single addresses
+ * inside: every range of the IANA special-purpose registries that is not globally reachable (loopback,
+ * private, unique-local, link-local with cloud metadata, CGNAT, documentation, benchmarking, discard, ...),
+ * multicast, broadcast and reserved, also when an IPv4 address hides inside an IPv6 one (mapped,
+ * compatible, NAT64, 6to4, Teredo); the table is {@link SpecialRanges}. The operator's allow-list ({@code --allow}) opens CIDRs, single addresses
  * and host names; an allowed host name is allowed whatever it resolves to. Immutable and thread-safe.
  */
 public final class AddressPolicy {
     /** One allowed network. */
     record Cidr(byte[] network, int prefix, String text) {
         boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            if (a.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            return rest == 0 || ((a[full] ^ network[full]) & (0xFF << (8 - rest)) & 0xFF) == 0;
+            return SpecialRanges.inNetwork(address.getAddress(), network, prefix);
         }
     }
 
@@ -117,96 +106,7 @@ public final class AddressPolicy {
 
     /** The kind of internal range {@code address} falls in, or null for a public unicast address. */
     static String internalRange(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return ipv4Range(address.getAddress());
-        }
-        byte[] a = address.getAddress();
-        byte[] embedded = embeddedIpv4(a);
-        if (embedded != null) {
-            String inner = ipv4Range(embedded);
-            return inner == null ? null : inner + " (IPv4 inside IPv6)";
-        }
-        if (isZero(a, 0, 16)) {
-            return "unspecified";
-        }
-        if (isZero(a, 0, 15) && a[15] == 1) {
-            return "loopback";
-        }
-        int b0 = a[0] & 0xFF;
-        int b1 = a[1] & 0xFF;
-        if (b0 == 0xFF) {
-            return "multicast";
-        }
-        if ((b0 & 0xFE) == 0xFC) {
-            return "private"; // fc00::/7 unique local
-        }
-        if (b0 == 0xFE && (b1 & 0xC0) == 0x80) {
-            return "link-local"; // fe80::/10
-        }
-        if (b0 == 0xFE && (b1 & 0xC0) == 0xC0) {
-            return "private"; // fec0::/10 site-local, deprecated but still routed by some networks
-        }
-        if (a[0] == 0) {
-            return "reserved"; // the rest of ::/8 (IETF reserved): nothing public lives there
-        }
-        return null;
-    }
-
-    private static String ipv4Range(byte[] a) {
-        int b0 = a[0] & 0xFF;
-        int b1 = a[1] & 0xFF;
-        if (b0 == 0) {
-            return "unspecified";
-        }
-        if (b0 == 127) {
-            return "loopback";
-        }
-        if (b0 == 10 || (b0 == 172 && (b1 & 0xF0) == 16) || (b0 == 192 && b1 == 168)) {
-            return "private";
-        }
-        if (b0 == 169 && b1 == 254) {
-            return "link-local";
-        }
-        if (b0 == 100 && (b1 & 0xC0) == 64) {
-            return "cgnat";
-        }
-        if ((b0 & 0xF0) == 224) {
-            return "multicast";
-        }
-        if (b0 == 255 && b1 == 255 && (a[2] & 0xFF) == 255 && (a[3] & 0xFF) == 255) {
-            return "broadcast";
-        }
-        if ((b0 & 0xF0) == 240) {
-            return "reserved";
-        }
-        return null;
-    }
-
-    /**
-     * The IPv4 address inside an IPv6 one that carries it: mapped {@code ::ffff:a.b.c.d}, compatible
-     * {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::a.b.c.d}, 6to4 {@code 2002:aabb:ccdd::}; else null.
-     */
-    private static byte[] embeddedIpv4(byte[] a) {
-        boolean mapped = isZero(a, 0, 10) && (a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF;
-        boolean compatible = isZero(a, 0, 12) && !isZero(a, 12, 15); // not :: or ::1
-        boolean nat64 = a[0] == 0 && (a[1] & 0xFF) == 0x64 && (a[2] & 0xFF) == 0xFF && (a[3] & 0xFF) == 0x9B
-                && isZero(a, 4, 12);
-        if (mapped || compatible || nat64) {
-            return new byte[]{a[12], a[13], a[14], a[15]};
-        }
-        if ((a[0] & 0xFF) == 0x20 && a[1] == 0x02) {
-            return new byte[]{a[2], a[3], a[4], a[5]};
-        }
-        return null;
-    }
-
-    private static boolean isZero(byte[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return SpecialRanges.classify(address);
     }
 
     /** An IP literal (IPv6 with or without brackets), or null for anything else; never looks up a name. */

@@ -7,6 +7,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.warmpool.BrowserKind;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.WarmPoolException;
 import io.warmpool.quick.QuickAction;
@@ -36,13 +37,26 @@ public final class AgentHttpApi implements AutoCloseable {
     private static final String ERROR_WRITTEN = "warmpool.error";
     private static final long MAX_BODY_BYTES = 16L << 20;
 
-    record StartRequest(String instanceId, String pool, String version) {
+    /** {@code browser} is {@code headless-shell} (the default when absent) or {@code chromium}. */
+    record StartRequest(String instanceId, String pool, String version, String browser) {
+        BrowserKind browserKind(BrowserKind absent) {
+            return browser == null ? absent : BrowserKind.fromConfigName(browser).orElseThrow(() -> new AgentException(
+                    "invalid_field", 400, "browser must be headless-shell or chromium (got '" + browser + "')"));
+        }
     }
 
     record Started(String instanceId, String cdpUrl, long pid, long startMs) {
     }
 
     record InstanceView(String instanceId, String pool, long pid, boolean alive, String cdpUrl, int uses) {
+    }
+
+    /** Cloudflare's success envelope: {@code {"success":true,"errors":[],"messages":[],"result":...}}. */
+    private record Success(boolean success, List<Object> errors, List<Object> messages,
+                           com.fasterxml.jackson.databind.JsonNode result) {
+        Success(com.fasterxml.jackson.databind.JsonNode result) {
+            this(true, List.of(), List.of(), result);
+        }
     }
 
     private record ErrorBody(boolean success, List<Map<String, String>> errors) {
@@ -114,7 +128,8 @@ public final class AgentHttpApi implements AutoCloseable {
         if (request == null) {
             throw new AgentException("invalid_json", 400, "body must be {\"instanceId\",\"pool\",\"version\"}");
         }
-        BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version());
+        BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version(),
+                request.browserKind(registry.defaultBrowser()));
         writeJson(ctx, 200, new Started(instance.id(), instance.cdpUrl(), instance.pid(), instance.startMillis()));
     }
 
@@ -141,7 +156,7 @@ public final class AgentHttpApi implements AutoCloseable {
             if (result.isBinary()) {
                 ctx.status(200).contentType(result.contentType()).result(result.body());
             } else {
-                writeJson(ctx, 200, Map.of("success", true, "result", result.html()));
+                writeJson(ctx, 200, new Success(result.result()));
             }
         } catch (RuntimeException e) {
             ctx.header(BROWSER_MS_HEADER, !inBrowser ? "0" : Long.toString((System.nanoTime() - t0) / 1_000_000));

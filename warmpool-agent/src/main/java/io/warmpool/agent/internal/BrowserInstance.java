@@ -1,5 +1,7 @@
 package io.warmpool.agent.internal;
 
+import io.warmpool.BrowserKind;
+
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +18,11 @@ import java.util.function.Consumer;
 public final class BrowserInstance {
     /** Default bound for one CDP call that is not part of a caller's own wait. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
-    /** Quick actions one browser runs at once; more are refused with 429 rather than queued. */
-    public static final int MAX_QUICK_ACTIONS = 16;
+    /**
+     * Quick actions one browser runs at once, per core of the machine; more are refused with 429 rather than
+     * queued. A quick action is CPU-bound in the browser: beyond two per core they only wait for each other.
+     */
+    public static final int QUICK_ACTIONS_PER_CORE = 2;
     /** Connections one browser's pages may hold open through its egress proxies at once. */
     public static final int MAX_EGRESS_CONNECTIONS = 256;
 
@@ -28,9 +33,29 @@ public final class BrowserInstance {
     public record Egress(AddressPolicy policy, EgressProxy proxy, Semaphore connections) {
     }
 
+    /**
+     * How the agent runs its browsers.
+     *
+     * @param sparePages keep a blank page in a fresh context ready for each browser's next quick action
+     * @param cores      the machine's cores, which bound the quick actions one browser runs at once
+     */
+    public record Options(boolean sparePages, int cores) {
+        public Options {
+            if (cores < 1) {
+                throw new IllegalArgumentException("cores must be >= 1 (cores=" + cores + ")");
+            }
+        }
+
+        /** Spares on or off, and this machine's cores. */
+        public static Options of(boolean sparePages) {
+            return new Options(sparePages, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
     private final String id;
     private final String pool;
     private final String version;
+    private final BrowserKind browser;
     private final ChromiumProcess process;
     private final CdpConnection cdp;
     private final long startMillis;
@@ -38,13 +63,18 @@ public final class BrowserInstance {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final Set<String> quickContexts = ConcurrentHashMap.newKeySet();
-    private final SparePage spare = new SparePage(this);
-    private final Semaphore quickSlots = new Semaphore(MAX_QUICK_ACTIONS);
+    private final SparePage spare;
+    private final int maxQuickActions;
+    private final Semaphore quickSlots;
     private final Egress egress;
     private volatile Runnable died = () -> { };
 
-    public BrowserInstance(String id, String pool, String version, ChromiumProcess process, CdpConnection cdp,
-                           long startMillis, Egress egress) {
+    public BrowserInstance(String id, String pool, String version, BrowserKind browser, ChromiumProcess process,
+                           CdpConnection cdp, long startMillis, Egress egress, Options options) {
+        this.browser = browser;
+        this.spare = new SparePage(this, options.sparePages());
+        this.maxQuickActions = QUICK_ACTIONS_PER_CORE * options.cores();
+        this.quickSlots = new Semaphore(maxQuickActions);
         this.egress = egress;
         this.id = id;
         this.pool = pool;
@@ -102,6 +132,11 @@ public final class BrowserInstance {
         return version;
     }
 
+    /** Which binary this browser is. */
+    public BrowserKind browser() {
+        return browser;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -131,6 +166,11 @@ public final class BrowserInstance {
     /** Browser contexts of quick actions in flight; a reset leaves them alone. */
     Set<String> quickContexts() {
         return quickContexts;
+    }
+
+    /** Quick actions this browser runs at once ({@value #QUICK_ACTIONS_PER_CORE} per core). */
+    public int maxQuickActions() {
+        return maxQuickActions;
     }
 
     Semaphore quickSlots() {

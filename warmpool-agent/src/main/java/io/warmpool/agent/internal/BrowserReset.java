@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Returns a browser to a clean state after a session: disposes every non-default browser context (except
- * those of quick actions in flight) and the spare quick-action page, opens one {@code about:blank} page, closes every other page and
- * clears the default context's cookies and permission overrides. Stateless and thread-safe, but two
+ * those of quick actions in flight) and the spare quick-action page, opens one {@code about:blank} page, closes every other page,
+ * clears the default context's cookies and permission overrides, and then prepares a new spare page. Stateless and thread-safe, but two
  * resets of one browser at once would each leave their own blank page.
  */
 public final class BrowserReset {
@@ -53,6 +53,7 @@ public final class BrowserReset {
             call(cdp, "Storage.clearCookies", null);
             call(cdp, "Browser.resetPermissions", null);
             instance.countUse();
+            instance.spare().prepareAhead(); // the next quick action on this browser finds a page ready
             log.debug("{}/{} - reset {}", instance.pool(), region, instance.id());
         } catch (CdpException e) {
             if (e.kind() == CdpException.Kind.CLOSED || !cdp.isOpen()) {

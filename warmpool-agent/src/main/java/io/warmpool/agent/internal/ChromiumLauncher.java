@@ -1,5 +1,6 @@
 package io.warmpool.agent.internal;
 
+import io.warmpool.BrowserKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,29 +39,43 @@ public final class ChromiumLauncher {
             "--proxy-bypass-list=<-loopback>", "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
             "--webrtc-ip-handling-policy=disable_non_proxied_udp");
 
-    private final Path chromium;
+    private final Map<BrowserKind, Path> binaries;
     private final Path profilesRoot;
     private final Duration startTimeout;
     private final AtomicLong sequence = new AtomicLong();
 
     /**
-     * @param chromium     the Chromium executable
+     * @param binaries     the executable of each browser this agent can start (launcher scripts are looked through)
      * @param profilesRoot where user-data-dirs are created (must exist)
      * @param startTimeout how long to wait for Chromium to print its DevTools endpoint
      */
-    public ChromiumLauncher(Path chromium, Path profilesRoot, Duration startTimeout) {
-        this.chromium = chromium;
+    public ChromiumLauncher(Map<BrowserKind, Path> binaries, Path profilesRoot, Duration startTimeout) {
+        Map<BrowserKind, Path> resolved = new EnumMap<>(BrowserKind.class);
+        binaries.forEach((kind, path) -> resolved.put(kind, BrowserBinary.unwrap(path)));
+        this.binaries = Map.copyOf(resolved);
         this.profilesRoot = profilesRoot;
         this.startTimeout = startTimeout;
+    }
+
+    /** Whether this launcher has a binary for {@code browser}. */
+    public boolean has(BrowserKind browser) {
+        return binaries.containsKey(browser);
     }
 
     /**
      * Starts one Chromium and waits until it reports its DevTools endpoint.
      *
+     * @param browser     which binary to start
      * @param proxyServer the egress proxy every request of the browser goes through ({@code http://127.0.0.1:<port>})
-     * @throws AgentException {@code start_failed} (502) with the reason; nothing is left running then
+     * @throws AgentException {@code browser_unavailable} (400) when this agent has no such binary,
+     *                        {@code start_failed} (502) with the reason; nothing is left running then
      */
-    public ChromiumProcess launch(String instanceId, String proxyServer) {
+    public ChromiumProcess launch(String instanceId, BrowserKind browser, String proxyServer) {
+        Path chromium = binaries.get(browser);
+        if (chromium == null) {
+            throw new AgentException("browser_unavailable", 400, "this agent has no " + browser + " binary (known: "
+                    + binaries.keySet().stream().map(BrowserKind::configName).sorted().toList() + ")");
+        }
         Path dir = profilesRoot.resolve(instanceId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sequence.incrementAndGet());
         List<String> command = new ArrayList<>(List.of("setsid", "-w", "sh", "-c", WRAPPER_SCRIPT, chromium.toString()));
         command.addAll(FLAGS);

@@ -1,6 +1,7 @@
 package io.warmpool.agent.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warmpool.BrowserKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +37,19 @@ public final class InstanceRegistry implements AutoCloseable {
     private final ObjectMapper json;
     private final Consumer<BrowserInstance> onDeath;
     private final AddressPolicy egressPolicy;
+    private final BrowserInstance.Options options;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
      * @param onDeath      told, on a background thread, about each browser that died unexpectedly
      * @param egressPolicy what the browsers' pages may connect to (see {@link EgressProxy})
+     * @param options      spare pages, and the cores that size quick actions per browser
      */
     public InstanceRegistry(String region, ChromiumLauncher launcher, HttpClient http, ObjectMapper json,
-                            Consumer<BrowserInstance> onDeath, AddressPolicy egressPolicy) {
+                            Consumer<BrowserInstance> onDeath, AddressPolicy egressPolicy,
+                            BrowserInstance.Options options) {
+        this.options = options;
         this.region = region;
         this.launcher = launcher;
         this.http = http;
@@ -56,10 +61,12 @@ public final class InstanceRegistry implements AutoCloseable {
     /**
      * Starts a browser and returns once its CDP endpoint answers.
      *
-     * @throws AgentException {@code invalid_field} 400, {@code instance_exists} 409, {@code start_failed} 502,
+     * @param browser which binary to start
+     * @throws AgentException {@code invalid_field} 400, {@code browser_unavailable} 400, {@code instance_exists} 409,
+     *                        {@code start_failed} 502,
      *                        {@code agent_stopping} 503
      */
-    public BrowserInstance start(String instanceId, String pool, String version) {
+    public BrowserInstance start(String instanceId, String pool, String version, BrowserKind browser) {
         if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
             throw new AgentException("invalid_field", 400,
                     "instanceId must match " + INSTANCE_ID.pattern() + " (got '" + instanceId + "')");
@@ -81,7 +88,7 @@ public final class InstanceRegistry implements AutoCloseable {
             ChromiumProcess process;
             CdpConnection cdp;
             try {
-                process = launcher.launch(instanceId, egress.proxyServer());
+                process = launcher.launch(instanceId, browser, egress.proxyServer());
             } catch (RuntimeException e) {
                 egress.close();
                 throw e;
@@ -95,20 +102,27 @@ public final class InstanceRegistry implements AutoCloseable {
                 throw new AgentException("start_failed", 502, "Chromium's CDP endpoint did not answer: " + e.getMessage());
             }
             long startMillis = (System.nanoTime() - t0) / 1_000_000;
-            BrowserInstance instance = new BrowserInstance(instanceId, pool, version, process, cdp, startMillis,
-                    new BrowserInstance.Egress(egressPolicy, egress, egressSlots));
+            BrowserInstance instance = new BrowserInstance(instanceId, pool, version, browser, process, cdp, startMillis,
+                    new BrowserInstance.Egress(egressPolicy, egress, egressSlots), options);
             slot.instance = instance;
             instance.watch(this::died);
             if (slot.deleted || closed) {
                 instance.stop();
                 throw new AgentException("start_failed", 502, "instance '" + instanceId + "' was stopped while starting");
             }
-            log.info("{}/{} - started {} (pid {}) in {} ms", pool, region, instanceId, instance.pid(), startMillis);
+            instance.spare().prepareAhead(); // its first quick action finds a page ready
+            log.info("{}/{} - started {} ({}, pid {}) in {} ms", pool, region, instanceId, browser, instance.pid(),
+                    startMillis);
             return instance;
         } catch (RuntimeException e) {
             slots.remove(instanceId, slot);
             throw e;
         }
+    }
+
+    /** What a start that names no browser gets: the headless shell when this agent has one, else Chromium. */
+    public BrowserKind defaultBrowser() {
+        return launcher.has(BrowserKind.HEADLESS_SHELL) ? BrowserKind.HEADLESS_SHELL : BrowserKind.CHROMIUM;
     }
 
     /** Stops and forgets the instance; unknown ids are fine. A starting instance is stopped once it is up. */

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 final class IsolatedPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IsolatedPage.class);
     private static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(5);
-    private static final QuickActionRequest.Viewport DEFAULT_VIEWPORT = new QuickActionRequest.Viewport(1280, 720, 1.0);
+    private static final QuickActionRequest.Viewport DEFAULT_VIEWPORT = QuickActionRequest.Viewport.DEFAULT;
 
     private final BrowserInstance instance;
     private final String contextId;
@@ -66,15 +66,20 @@ final class IsolatedPage implements AutoCloseable {
         }
     }
 
-    /** Emulates {@code viewport} (CSS pixels and device scale factor), unless it already does. */
+    /** Emulates {@code viewport} (CSS pixels and device scale factor), unless it already does; see {@link PageSetup}. */
     void setViewport(QuickActionRequest.Viewport wanted, Deadline deadline) {
-        if (wanted.equals(viewport)) {
+        if (sameSize(wanted, viewport)) {
             return;
         }
         call("Emulation.setDeviceMetricsOverride", Map.of("width", wanted.width(), "height", wanted.height(),
                 "deviceScaleFactor", wanted.deviceScaleFactor(), "mobile", false),
                 deadline.remaining(BrowserInstance.CALL_TIMEOUT));
         viewport = wanted;
+    }
+
+    private static boolean sameSize(QuickActionRequest.Viewport a, QuickActionRequest.Viewport b) {
+        return b != null && a.width().equals(b.width()) && a.height().equals(b.height())
+                && a.deviceScaleFactor().equals(b.deviceScaleFactor());
     }
 
     /** Sends {@code method} to the page's session and waits up to {@code timeout}. */

@@ -32,7 +32,7 @@ final class PageLoader {
                 from = watcher.mark();
                 JsonNode nav;
                 try {
-                    nav = page.call("Page.navigate", Map.of("url", request.url()), deadline.remaining());
+                    nav = page.call("Page.navigate", navigateParams(request), deadline.remaining());
                 } catch (CdpException e) {
                     if (e.kind() == CdpException.Kind.TIMEOUT) {
                         throw timeout(go, "navigation to " + request.url());
@@ -64,6 +64,18 @@ final class PageLoader {
         } finally {
             subscription.close();
         }
+    }
+
+    private static Map<String, Object> navigateParams(QuickActionRequest request) {
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("url", request.url());
+        if (request.gotoOptions().referer() != null) {
+            params.put("referrer", request.gotoOptions().referer());
+        }
+        if (request.gotoOptions().referrerPolicy() != null) {
+            params.put("referrerPolicy", request.gotoOptions().referrerPolicy());
+        }
+        return params;
     }
 
     private static String lifecycleEvent(String waitUntil) {

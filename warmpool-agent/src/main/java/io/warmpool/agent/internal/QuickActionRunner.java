@@ -19,12 +19,9 @@ public final class QuickActionRunner {
     private static final Duration CAPTURE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String region;
-    private final boolean sparePages;
 
-    /** @param sparePages prepare each browser's next page ahead (see {@link SparePage}) */
-    public QuickActionRunner(String region, boolean sparePages) {
+    public QuickActionRunner(String region) {
         this.region = region;
-        this.sparePages = sparePages;
     }
 
     /**
@@ -37,27 +34,40 @@ public final class QuickActionRunner {
         Deadline budget = Deadline.afterMillis(req.budgetMillis());
         if (!instance.quickSlots().tryAcquire()) {
             throw new AgentException("instance_busy", 429, "instance '" + instance.id() + "' is already running "
-                    + BrowserInstance.MAX_QUICK_ACTIONS + " quick actions");
+                    + instance.maxQuickActions() + " quick actions (" + BrowserInstance.QUICK_ACTIONS_PER_CORE
+                    + " per core)");
         }
         instance.countUse();
         IsolatedPage page = null;
+        PageSetup setup = null;
         boolean timedOut = false;
         try {
             if (req.url() != null) {
                 NavigationGuard.preCheck(instance.egress().policy(), req.url());
             }
-            page = sparePages ? instance.spare().take(budget) : IsolatedPage.open(instance, budget);
+            page = instance.spare().take(budget);
             page.setViewport(req.viewport(), budget);
+            setup = PageSetup.before(page, req, budget);
             try {
                 PageLoader.load(page, req);
             } catch (AgentException e) {
-                throw e.code().equals("navigation_failed") ? NavigationGuard.failedNavigation(page, req.url(), e) : e;
+                if (!tolerated(req, e)) {
+                    throw e.code().equals("navigation_failed") ? NavigationGuard.failedNavigation(page, req.url(), e) : e;
+                }
             }
             NavigationGuard.checkLoaded(page, req.url());
             if (req.waitForSelector() != null) {
-                SelectorWaiter.await(page, req.waitForSelector());
+                try {
+                    SelectorWaiter.await(page, req.waitForSelector());
+                } catch (AgentException e) {
+                    if (!tolerated(req, e)) {
+                        throw e;
+                    }
+                }
             }
-            return PageCapture.capture(page, action, req, budget.remaining(CAPTURE_TIMEOUT)).withBlocked(page.denials());
+            PageSetup.after(page, req, budget);
+            Duration capture = req.actionTimeout() == null ? CAPTURE_TIMEOUT : Duration.ofMillis(req.actionTimeout());
+            return PageCapture.capture(page, action, req, budget.remaining(capture)).withBlocked(page.denials());
         } catch (CdpException e) {
             timedOut = e.kind() == CdpException.Kind.TIMEOUT;
             throw translate(instance, action, e);
@@ -68,13 +78,21 @@ public final class QuickActionRunner {
             Thread.currentThread().interrupt();
             throw new AgentException("browser_error", 502, "interrupted");
         } finally {
+            if (setup != null) {
+                setup.close();
+            }
             if (page != null) {
                 // disposed right after the answer, off the request path; after a timeout the page may be hung
                 // (disposing kills its renderer) or the browser may be: then it is declared dead
-                instance.spare().release(page, sparePages, timedOut);
+                instance.spare().release(page, timedOut);
             }
             instance.quickSlots().release();
         }
+    }
+
+    /** With {@code bestAttempt}, a wait that ran out is not an error: the page is captured as it is. */
+    private static boolean tolerated(QuickActionRequest req, AgentException e) {
+        return req.tolerant() && e.code().equals("action_timeout");
     }
 
     private AgentException translate(BrowserInstance instance, QuickAction action, CdpException e) {

@@ -17,15 +17,17 @@ import java.util.Map;
 final class SelectorWaiter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WAIT_FUNCTION = """
-            (sel, visible, timeoutMs) => new Promise((resolve, reject) => {
-              const found = () => {
+            (sel, visible, hidden, timeoutMs) => new Promise((resolve, reject) => {
+              const shown = () => {
                 const el = document.querySelector(sel);
                 if (!el) return false;
+                if (!visible && !hidden) return true;
                 if (!visible) return true;
                 const style = getComputedStyle(el);
                 const box = el.getBoundingClientRect();
                 return style.visibility !== 'hidden' && style.display !== 'none' && box.width > 0 && box.height > 0;
               };
+              const found = () => hidden ? !shown() : shown();
               try { if (found()) { resolve(true); return; } } catch (e) { reject(e); return; }
               let observer, poll, timer;
               const done = v => { observer.disconnect(); clearInterval(poll); clearTimeout(timer); resolve(v); };
@@ -46,7 +48,7 @@ final class SelectorWaiter {
         Deadline deadline = Deadline.afterMillis(wait.timeout());
         while (true) {
             long leftMs = Math.max(1, deadline.remaining().toMillis());
-            String expression = "(" + WAIT_FUNCTION + ")(" + literal(wait.selector()) + ", " + wait.visible() + ", "
+            String expression = "(" + WAIT_FUNCTION + ")(" + literal(wait.selector()) + ", " + wait.visible() + ", " + Boolean.TRUE.equals(wait.hidden()) + ", "
                     + leftMs + ")";
             JsonNode result;
             try {
@@ -78,7 +80,7 @@ final class SelectorWaiter {
 
     private static AgentException timeout(QuickActionRequest.WaitForSelector wait) {
         return new AgentException("action_timeout", 422, "waitForSelector '" + wait.selector() + "'"
-                + (wait.visible() ? " (visible)" : "") + " did not appear within " + wait.timeout()
+                + (wait.visible() ? " (visible)" : Boolean.TRUE.equals(wait.hidden()) ? " (hidden)" : "") + " did not appear within " + wait.timeout()
                 + " ms (waitForSelector.timeout)");
     }
 

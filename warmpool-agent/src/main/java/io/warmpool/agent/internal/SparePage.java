@@ -14,22 +14,42 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Keeps one {@link IsolatedPage} of a browser ready for its next quick action, so that creating the
- * context, its renderer and the session (about 150 ms) happens off the request path. The first quick
- * action on a browser creates its own page; a browser that never runs one has no spare. A page is never
- * used twice. Thread-safe.
+ * context, its renderer and the session happens off the request path: one is prepared as soon as the browser
+ * is up ({@link #prepareAhead}), after each quick action has answered, and after each reset (a session's end).
+ * At most one is being prepared per browser at a time, and never while the action it follows still runs, so
+ * preparing competes with requests for the CPU as little as it can. A page is never used twice. When spares are
+ * disabled, every action opens its own page. Thread-safe.
  */
 final class SparePage {
     private static final Logger log = LoggerFactory.getLogger(SparePage.class);
     private static final Duration REFILL_TIMEOUT = Duration.ofSeconds(10);
 
     private final BrowserInstance instance;
+    private final boolean enabled;
     private final AtomicReference<IsolatedPage> spare = new AtomicReference<>();
     private final AtomicBoolean refilling = new AtomicBoolean();
     private final AtomicLong generation = new AtomicLong();
     private volatile CompletableFuture<Void> prepared = CompletableFuture.completedFuture(null);
 
-    SparePage(BrowserInstance instance) {
+    SparePage(BrowserInstance instance, boolean enabled) {
         this.instance = instance;
+        this.enabled = enabled;
+    }
+
+    /** Prepares a spare in the background, unless there is one, one is being prepared, or spares are off. */
+    void prepareAhead() {
+        if (!enabled || !instance.alive() || spare.get() != null || !refilling.compareAndSet(false, true)) {
+            return;
+        }
+        long gen = generation.get();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        prepared = done;
+        Thread.ofVirtual().name("spare-" + instance.id()).start(() -> refill(gen, done));
+    }
+
+    /** A spare is ready now (for tests and diagnostics). */
+    boolean ready() {
+        return spare.get() != null;
     }
 
     /**
@@ -37,6 +57,9 @@ final class SparePage {
      * one beside it on a busy machine); else a new one.
      */
     IsolatedPage take(Deadline deadline) {
+        if (!enabled) {
+            return IsolatedPage.open(instance, deadline);
+        }
         IsolatedPage page = spare.getAndSet(null);
         CompletableFuture<Void> preparing = prepared;
         if (page == null && !preparing.isDone()) {
@@ -54,39 +77,43 @@ final class SparePage {
     }
 
     /**
-     * Disposes a used page's context and then (if {@code prepareNext}) prepares the next spare, both on a
+     * Disposes a used page's context and then prepares the next spare (when spares are on), both on a
      * virtual thread after the action has answered, so that neither competes with the action for the browser.
      * With {@code checkBrowser} (the action timed out), the browser must first answer a probe within
      * {@link BrowserProbe#TIMEOUT}, else it is declared dead.
      */
-    void release(IsolatedPage used, boolean prepareNext, boolean checkBrowser) {
+    void release(IsolatedPage used, boolean checkBrowser) {
         long gen = generation.get();
         Thread.ofVirtual().name("release-" + instance.id()).start(() -> {
             if (checkBrowser && !BrowserProbe.answersOrDies(instance)) {
                 used.close();
                 return;
             }
-            boolean refill = prepareNext && spare.get() == null && instance.alive() && refilling.compareAndSet(false, true);
+            boolean refill = enabled && spare.get() == null && instance.alive() && refilling.compareAndSet(false, true);
             CompletableFuture<Void> done = new CompletableFuture<>();
             if (refill) {
                 prepared = done; // from now on a taker waits for this page instead of opening its own
             }
             used.close();
-            if (!refill) {
-                return;
-            }
-            try {
-                IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
-                if (generation.get() != gen || !spare.compareAndSet(null, page)) {
-                    page.close();
-                }
-            } catch (RuntimeException e) {
-                log.debug("{} - preparing a spare page failed: {}", instance.id(), e.getMessage());
-            } finally {
-                refilling.set(false);
-                done.complete(null);
+            if (refill) {
+                refill(gen, done);
             }
         });
+    }
+
+    /** Opens the next spare (on the caller's thread), unless a reset came in between. Never throws. */
+    private void refill(long gen, CompletableFuture<Void> done) {
+        try {
+            IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
+            if (generation.get() != gen || !spare.compareAndSet(null, page)) {
+                page.close();
+            }
+        } catch (RuntimeException e) {
+            log.debug("{} - preparing a spare page failed: {}", instance.id(), e.getMessage());
+        } finally {
+            refilling.set(false);
+            done.complete(null);
+        }
     }
 
     /** Disposes the spare, and any being prepared (after a reset, a session must not see it). */

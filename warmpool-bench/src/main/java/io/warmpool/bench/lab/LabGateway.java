@@ -10,6 +10,7 @@ import io.warmpool.server.config.RegionConfig;
 import io.warmpool.server.config.RoutingSettings;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProvider;
+import io.warmpool.server.local.PoolBrowsers;
 import io.warmpool.store.jdbc.SqliteInstanceStore;
 
 import java.nio.file.Path;
@@ -65,7 +66,8 @@ final class LabGateway implements AutoCloseable {
                         LocalAgentProvider local = new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
                                 region.zones().get(0), chromium, dataDir.resolve("agents"), url,
                                 heartbeat.interval(), LocalAgentProvider.Settings.currentJava(),
-                                System.getProperty("java.class.path"), agentSecret, List.of()), agentClient, onAgentLost);
+                                System.getProperty("java.class.path"), agentSecret, List.of(),
+                                PoolBrowsers.choose(config.pools().values())), agentClient, onAgentLost);
                         RelayedProvider relayed = new RelayedProvider(home, local, i -> placer.apply(region, i));
                         providers.put(region.name(), relayed);
                         return relayed;

@@ -16,7 +16,7 @@ import java.util.Set;
 @Command(name = "warmpool", mixinStandardHelpOptions = true, version = "warmpool 0.1.0",
         description = "Regional pools of pre-warmed browsers.",
         subcommands = {UpCommand.class, StatusCommand.class, SessionsCommand.class, DrainCommand.class,
-                UndrainCommand.class, HashKeyCommand.class})
+                UndrainCommand.class, HashKeyCommand.class, io.warmpool.server.CheckUrlSubcommand.class})
 public final class WarmpoolCli {
     public static final int OK = 0;
     public static final int FAILED = 1;

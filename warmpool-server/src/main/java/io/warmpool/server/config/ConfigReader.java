@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.core.PoolSettings;
 
@@ -49,7 +50,8 @@ public final class ConfigReader {
         }
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
-                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store"));
+                "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "ai",
+                "proxy"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -76,7 +78,34 @@ public final class ConfigReader {
                 top.has("routing") ? routing(object("routing", top.get("routing")), defaults.routing()) : defaults.routing(),
                 top.has("auth") ? auth(top.get("auth")) : defaults.auth(),
                 top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow(),
-                top.has("store") ? store(object("store", top.get("store"))) : defaults.store());
+                top.has("store") ? store(object("store", top.get("store"))) : defaults.store(),
+                top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai(),
+                top.has("proxy") ? proxy(object("proxy", top.get("proxy")), defaults.proxy()) : defaults.proxy());
+    }
+
+    private static ProxySettings proxy(ObjectNode node, ProxySettings d) {
+        known("proxy", node, Set.of("pingInterval", "maxQueuedMessages", "maxQueuedBytes"));
+        return new ProxySettings(
+                node.has("pingInterval") ? duration("proxy.pingInterval", node.get("pingInterval")) : d.pingInterval(),
+                node.has("maxQueuedMessages") ? integer("proxy.maxQueuedMessages", node.get("maxQueuedMessages"))
+                        : d.maxQueuedMessages(),
+                node.has("maxQueuedBytes") ? integer("proxy.maxQueuedBytes", node.get("maxQueuedBytes"))
+                        : d.maxQueuedBytes());
+    }
+
+    private static AiSettings ai(ObjectNode node) {
+        known("ai", node, Set.of("endpoint", "key", "model", "timeout"));
+        java.net.URI endpoint = null;
+        if (node.has("endpoint")) {
+            try {
+                endpoint = new java.net.URI(text("ai.endpoint", node.get("endpoint")));
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException("ai.endpoint is not a URL (ai.endpoint=" + node.get("endpoint").asText() + ")");
+            }
+        }
+        return new AiSettings(endpoint, node.has("key") ? text("ai.key", node.get("key")) : null,
+                node.has("model") ? text("ai.model", node.get("model")) : null,
+                node.has("timeout") ? duration("ai.timeout", node.get("timeout")) : AiSettings.NONE.timeout());
     }
 
     private static StoreSettings store(ObjectNode node) {
@@ -186,7 +215,7 @@ public final class ConfigReader {
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
                     "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
-                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting"));
+                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -203,6 +232,9 @@ public final class ConfigReader {
             with(p, "maxWaiting", v -> b.maxWaiting(integer(path + ".maxWaiting", v)));
             with(p, "coldStartBudget", v -> b.coldStartBudget(duration(path + ".coldStartBudget", v)));
             with(p, "keepaliveInterval", v -> b.keepaliveInterval(duration(path + ".keepaliveInterval", v)));
+            with(p, "browser", v -> b.browser(BrowserKind.fromConfigName(v.isTextual() ? v.asText() : null)
+                    .orElseThrow(() -> new ConfigException(path + ".browser must be \"headless-shell\" or \"chromium\" (got "
+                            + v + ")"))));
             with(p, "shared", v -> {
                 if (!v.isBoolean()) {
                     throw new ConfigException(path + ".shared must be true or false (got " + v + ")");

@@ -23,12 +23,14 @@ import java.util.Map;
  * @param auth                 tenants and their keys and limits, or none (loopback only)
  * @param egressAllow          CIDRs or host names pages may reach although they are loopback/private/link-local
  * @param store                where the region shards live: SQLite files in the data dir, or PostgreSQL schemas
+ * @param ai                   the model behind the {@code json} quick action, or {@link AiSettings#NONE}
+ * @param proxy                the CDP WebSocket proxy's queue bounds and keepalive pings
  */
 public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, String defaultRegion,
                             Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
                             HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes,
                             RoutingSettings routing, AuthSettings auth, List<String> egressAllow,
-                            StoreSettings store) {
+                            StoreSettings store, AiSettings ai, ProxySettings proxy) {
 
     public GatewayConfig {
         regions = Map.copyOf(regions);
@@ -76,6 +78,12 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
             throw new ConfigException("housekeepingInterval must be a positive duration (housekeepingInterval="
                     + housekeepingInterval + ")");
         }
+        if (ai == null) {
+            throw new ConfigException("ai must be given");
+        }
+        if (proxy == null) {
+            throw new ConfigException("proxy must be given");
+        }
         if (store == null) {
             throw new ConfigException("store must be given");
         }
@@ -102,42 +110,48 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
         PoolSettings browser = PoolSettings.builder("browser").minIdle(2).maxSize(6).build();
         return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
                 Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576,
-                RoutingSettings.DEFAULT, AuthSettings.NONE, List.of(), StoreSettings.SQLITE);
+                RoutingSettings.DEFAULT, AuthSettings.NONE, List.of(), StoreSettings.SQLITE, AiSettings.NONE,
+                ProxySettings.DEFAULT);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
     }
 
     public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow, store);
+                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow, store, ai, proxy);
     }
 
     public GatewayConfig withRegions(Map<String, RegionConfig> newRegions, String newDefault) {
         return new GatewayConfig(bind, port, dataDir, chromium, newDefault, newRegions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
     }
 
     public GatewayConfig withEgressAllow(List<String> allow) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, allow, store);
+                housekeepingInterval, maxBodyBytes, routing, auth, allow, store, ai, proxy);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, newStore);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, newStore, ai, proxy);
     }
 
     public GatewayConfig withAuth(AuthSettings newAuth, String newBind) {
         return new GatewayConfig(newBind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow, store);
+                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow, store, ai, proxy);
+    }
+
+    public GatewayConfig withAi(AiSettings newAi) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, newAi, proxy);
     }
 
     static boolean isLoopback(String address) {
@@ -150,6 +164,11 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
 
     public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
+    }
+
+    public GatewayConfig withProxy(ProxySettings newProxy) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, newProxy);
     }
 }

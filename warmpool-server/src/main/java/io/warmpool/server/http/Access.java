@@ -105,6 +105,12 @@ final class Access {
                 t.limits().sessionsPerMinute() + " new sessions per minute");
     }
 
+    /** How many new sessions {@code t} may start now, and how long until the next when none. */
+    TokenBucket.Peek sessionAllowance(Tenant t) {
+        return sessionBuckets.computeIfAbsent(t.name(), k -> new TokenBucket(t.limits().sessionsPerMinute(),
+                t.limits().sessionsPerMinute() / 60.0, ticker)).peek();
+    }
+
     void takeQuick(Tenant t) {
         take(quickBuckets.computeIfAbsent(t.name(), k -> new TokenBucket(t.limits().quickPerSecond(),
                 t.limits().quickPerSecond(), ticker)), t, "quickPerSecond",

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
 /**
  * The gateway's WebSocket to a browser's CDP endpoint, for one proxied client connection. Reassembles fragmented
  * messages, hands each whole message to the client side, and serializes sends (the JDK socket allows one at a
- * time). Thread-safe.
+ * time). Sends wait in a queue bounded in messages and bytes: a browser that stops reading (stopped, swapping) cannot
+ * make a fast client grow the gateway's heap; past the bound a send is refused and the caller closes the client.
+ * Thread-safe.
  */
 final class CdpUpstream implements WebSocket.Listener {
     /** What the upstream tells the client side. */
@@ -26,18 +28,35 @@ final class CdpUpstream implements WebSocket.Listener {
         void closed(int code, String reason);
     }
 
+    /** What became of a message offered to the browser. */
+    enum Offer {
+        /** Queued (or written); it leaves the queue once the browser's socket took it. */
+        QUEUED,
+        /** Larger than the whole byte bound: it could never be queued. */
+        TOO_BIG,
+        /** The queue is at its bound in messages or bytes. */
+        FULL
+    }
+
     private final Downstream downstream;
+    private final int maxQueuedMessages;
+    private final long maxQueuedBytes;
+    private int queuedMessages; // guarded by this
+    private long queuedBytes; // guarded by this
     private final StringBuilder text = new StringBuilder();
     private java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
     private volatile WebSocket socket;
 
-    private CdpUpstream(Downstream downstream) {
+    private CdpUpstream(Downstream downstream, int maxQueuedMessages, long maxQueuedBytes) {
         this.downstream = downstream;
+        this.maxQueuedMessages = maxQueuedMessages;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
-    static CompletableFuture<CdpUpstream> open(HttpClient http, String url, Downstream downstream) {
-        CdpUpstream up = new CdpUpstream(downstream);
+    static CompletableFuture<CdpUpstream> open(HttpClient http, String url, Downstream downstream,
+                                               int maxQueuedMessages, long maxQueuedBytes) {
+        CdpUpstream up = new CdpUpstream(downstream, maxQueuedMessages, maxQueuedBytes);
         return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(url), up).thenApply(ws -> {
                     up.socket = ws;
@@ -89,12 +108,39 @@ final class CdpUpstream implements WebSocket.Listener {
         downstream.closed(1011, "upstream failed: " + error.getClass().getSimpleName());
     }
 
-    synchronized void sendText(String message) {
-        tail = tail.thenCompose(x -> socket.sendText(message, true));
+    /** Queues a text message for the browser; its size counts in characters. */
+    Offer sendText(String message) {
+        return offer(message.length(), () -> socket.sendText(message, true));
     }
 
-    synchronized void sendBinary(ByteBuffer message) {
-        tail = tail.thenCompose(x -> socket.sendBinary(message, true));
+    /** Queues a binary message for the browser. */
+    Offer sendBinary(ByteBuffer message) {
+        return offer(message.remaining(), () -> socket.sendBinary(message, true));
+    }
+
+    private synchronized Offer offer(long size, java.util.function.Supplier<CompletableFuture<WebSocket>> send) {
+        if (size > maxQueuedBytes) {
+            return Offer.TOO_BIG;
+        }
+        if (queuedMessages >= maxQueuedMessages || queuedBytes + size > maxQueuedBytes) {
+            return Offer.FULL;
+        }
+        queuedMessages++;
+        queuedBytes += size;
+        CompletableFuture<?> sent = tail.thenCompose(x -> send.get());
+        sent.whenComplete((x, e) -> taken(size)); // a failed send frees its place too: the socket is failing anyway
+        tail = sent;
+        return Offer.QUEUED;
+    }
+
+    private synchronized void taken(long size) {
+        queuedMessages--;
+        queuedBytes -= size;
+    }
+
+    /** Messages waiting for the browser's socket now. */
+    synchronized int queuedMessages() {
+        return queuedMessages;
     }
 
     void close() {

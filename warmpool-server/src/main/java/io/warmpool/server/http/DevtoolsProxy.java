@@ -8,6 +8,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.server.RegionRuntime;
+import io.warmpool.server.config.ProxySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,9 @@ import java.util.concurrent.Executors;
 /**
  * {@code ws://gateway/v1/sessions/{id}/devtools/browser} (and {@code /devtools/page/{target}}): a transparent CDP
  * proxy to the session's browser. Unknown, released or lost sessions are refused before the upgrade. Messages from
- * the client that arrive before the upstream is open are buffered up to {@value #MAX_PENDING} (then close 1009);
- * an upstream failure closes with 1011. CDP traffic keeps the session alive. Releasing a session closes every
+ * the client that arrive before the upstream is open are buffered up to {@value #MAX_PENDING} (then close 1009),
+ * then queued for the browser within {@link ProxySettings}' bounds (then close 1013); an upstream failure closes with
+ * 1011. Idle clients get a ping every {@code proxy.pingInterval}. CDP traffic keeps the session alive. Releasing a session closes every
  * connection to it. Thread-safe.
  */
 final class DevtoolsProxy {
@@ -39,11 +41,14 @@ final class DevtoolsProxy {
     private final Access access;
     private final SessionTokens tokens;
     private final InstantSource clock;
+    private final ProxySettings settings;
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
     private final Map<String, ProxyConnection> byContext = new ConcurrentHashMap<>();
 
-    DevtoolsProxy(RegionResolver resolver, Access access, SessionTokens tokens, InstantSource clock) {
+    DevtoolsProxy(RegionResolver resolver, Access access, SessionTokens tokens, InstantSource clock,
+                  ProxySettings settings) {
+        this.settings = settings;
         this.resolver = resolver;
         this.access = access;
         this.tokens = tokens;
@@ -70,10 +75,32 @@ final class DevtoolsProxy {
         var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("devtools-sweeper").factory());
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        long pingMillis = settings.pingInterval().toMillis();
+        if (pingMillis > 0) {
+            sweeper.scheduleWithFixedDelay(() -> pingIdle(pingMillis), pingMillis / 2, pingMillis / 2,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         events.serverStopping(() -> {
             sweeper.shutdownNow();
             bySession.keySet().forEach(id -> closeAll(id, "gateway stopping"));
         });
+    }
+
+    /**
+     * Serves a browser socket at {@code path} too (Cloudflare's devtools paths): {@code session} names the internal
+     * session id before the upgrade (any error is an HTTP answer); {@code releaseOnClose} may be null.
+     */
+    void serveBrowserSocket(RoutesConfig app, String path, java.util.function.Function<io.javalin.http.Context, String> session,
+                            java.util.function.Consumer<String> releaseOnClose) {
+        app.wsBeforeUpgrade(path, ctx -> ctx.attribute(ONE_STEP, session.apply(ctx)));
+        app.ws(path, ws -> configure(ws, ctx -> ctx.attribute(ONE_STEP), ctx -> "browser", releaseOnClose));
+    }
+
+    /** The internal id of the live session {@code {id}} names, by its token or the caller's key; 404/410 otherwise. */
+    String liveSession(io.javalin.http.Context ctx) {
+        String internal = internalId(ctx);
+        target(internal, "browser");
+        return internal;
     }
 
     /** Closes connections whose session was released, expired or lost meanwhile (by the housekeeper, say). */
@@ -85,7 +112,7 @@ final class DevtoolsProxy {
                     continue;
                 }
                 RegionRuntime region = conns.iterator().next().target().region();
-                Optional<Instance> i = region.store().findBySession(e.getKey());
+                Optional<Instance> i = region.shard().findSession(e.getKey());
                 if (i.isEmpty()) {
                     closeAll(e.getKey(), "session expired or released");
                 } else if (i.get().state() != InstanceState.CLAIMED) {
@@ -94,6 +121,20 @@ final class DevtoolsProxy {
             }
         } catch (RuntimeException e) {
             log.warn("devtools sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Pings every client connection that carried no message either way for {@code pingMillis}. */
+    private void pingIdle(long pingMillis) {
+        try {
+            long now = clock.millis();
+            for (ProxyConnection c : byContext.values()) {
+                if (now - c.lastTrafficMillis() >= pingMillis) {
+                    c.ping();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("devtools pings failed: {}", e.toString());
         }
     }
 
@@ -121,7 +162,7 @@ final class DevtoolsProxy {
     }
 
     /** Chromium's own {@code /json/version}, with the debugger URL pointing at this proxy. */
-    private Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
+    Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
         Target t = target(internalId(ctx), "browser");
         com.fasterxml.jackson.databind.JsonNode v = browserJson(t, "/json/version");
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -131,7 +172,7 @@ final class DevtoolsProxy {
     }
 
     /** Chromium's {@code /json/list}: the session's page targets, each reachable through this proxy. */
-    private java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
+    java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
         Target t = target(internalId(ctx), "browser");
         String url = publicUrl(ctx, t.sessionId());
         String base = url.substring(0, url.indexOf("/devtools/") + "/devtools".length());
@@ -167,10 +208,10 @@ final class DevtoolsProxy {
             ctx.session.setIdleTimeout(Duration.ofHours(1));
             String sessionId = sessionOf.apply(ctx);
             Target target = target(sessionId, targetOf.apply(ctx));
-            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING);
+            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING, clock);
             byContext.put(ctx.sessionId(), conn);
             bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(conn);
-            CdpUpstream.open(http, target.url(), conn).whenComplete((up, error) -> {
+            CdpUpstream.open(http, target.url(), conn, settings.maxQueuedMessages(), settings.maxQueuedBytes()).whenComplete((up, error) -> {
                 if (error != null) {
                     log.warn("{} - upstream {} failed to open: {}", sessionId, target.url(), error.toString());
                     conn.closeClient(1011, "browser endpoint unreachable");
@@ -222,15 +263,15 @@ final class DevtoolsProxy {
     private void touch(Target t) {
         Instant now = clock.instant();
         if (t.touchedAt() == null || Duration.between(t.touchedAt(), now).toMillis() >= 1000) {
-            t.region().store().touchSession(t.sessionId(), now.plus(t.keepAlive()));
+            t.region().shard().touchSession(t.sessionId(), now.plus(t.keepAlive()));
             t.touched(now);
         }
     }
 
     /** Finds the live session and the browser URL a client path maps to; throws before any upgrade. */
-    private Target target(String sessionId, String path) {
+    Target target(String sessionId, String path) {
         for (RegionRuntime r : resolver.all().values()) {
-            Optional<Instance> i = r.store().findBySession(sessionId);
+            Optional<Instance> i = r.shard().findSession(sessionId);
             if (i.isPresent() && i.get().state() == InstanceState.CLAIMED && i.get().cdpUrl() != null) {
                 return new Target(sessionId, r, Duration.ofMillis(Math.max(1000, i.get().keepAliveMillis())),
                         upstreamUrl(i.get().cdpUrl(), path));

@@ -83,7 +83,7 @@ final class ErrorResponses {
                 : Map.of("code", code, "message", message, "field", field);
         ctx.attribute(WRITTEN, Boolean.TRUE);
         ctx.status(status).contentType("application/json")
-                .result(Json.write(Map.of("success", false, "errors", List.of(error))));
+                .result(Json.write(Map.of("success", false, "errors", List.of(error), "messages", List.of())));
     }
 
     private static String codeFor(int status) {

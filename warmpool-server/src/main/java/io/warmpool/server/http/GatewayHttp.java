@@ -5,6 +5,8 @@ import io.javalin.json.JavalinJackson;
 import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.crawl.CrawlStore;
+import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.metrics.GatewayMetrics;
 
@@ -43,8 +45,16 @@ public final class GatewayHttp {
     public Javalin start() {
         Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock);
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy());
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
+        QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
+                new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),
+                new JsonAction(config.ai(), java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(5)).build()), metrics);
+        CrawlStore crawlStore = config.store().postgres() ? CrawlStore.postgres(config.store().postgresUrl(),
+                config.store().schemaPrefix()) : CrawlStore.sqlite(config.dataDir().resolve("crawl.db"));
+        CrawlRoutes crawl = new CrawlRoutes(access, quick, crawlStore);
+        Crawler crawler = new Crawler(crawlStore, crawl, clock);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;
@@ -60,13 +70,23 @@ public final class GatewayHttp {
             ErrorResponses.register(cfg.routes);
             sessions.register(cfg.routes);
             proxy.register(cfg.routes, cfg.events, sessions::acquireForSocket, sessions::releaseInternal);
-            new QuickRoutes(resolver, allocator, access, agents, metrics).register(cfg.routes);
+            quick.register(cfg.routes);
+            crawl.register(cfg.routes, crawler); // before the actions' {action}
+            new CloudflareSessions(sessions, proxy, access, tokens).register(cfg.routes); // likewise
+            new CloudflareRoutes(quick).register(cfg.routes);
             new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
             new OpsRoutes(resolver, access).register(cfg.routes);
             new MetricsRoutes(access, metrics).register(cfg.routes);
-            cfg.events.serverStopped(agents::close);
+            cfg.events.serverStopping(crawler::close);
+            cfg.events.serverStopped(() -> {
+                agents.close();
+                crawlStore.close();
+            });
         });
-        return app.start(config.bind(), config.port());
+        Javalin started = app.start(config.bind(), config.port());
+        crawler.resume();
+        return started;
     }
 }
+

@@ -65,7 +65,7 @@ final class HeartbeatRoutes {
                 throw new InvalidRequestException("invalid_field", "instances[].instanceId", "instanceId is required");
             }
             boolean alive = e.alive() == null || e.alive();
-            if (!region.queue().offer(new HeartbeatReport(e.instanceId(), report.agentId(), alive, at, now))) {
+            if (!region.shard().offer(new HeartbeatReport(e.instanceId(), report.agentId(), alive, at, now))) {
                 refused++;
             }
         }

@@ -46,22 +46,36 @@ final class Json {
                 throw new InvalidRequestException("malformed_json", null, "request body must be a JSON object, not null");
             }
             return value;
-        } catch (UnrecognizedPropertyException e) {
-            String field = path(e);
-            throw new InvalidRequestException("unknown_field", field, "unknown field '" + field + "'");
-        } catch (MismatchedInputException e) {
-            String field = path(e);
-            if (field.isEmpty()) {
-                throw new InvalidRequestException("malformed_json", null, "request body must be a JSON object");
-            }
-            throw new InvalidRequestException("invalid_field", field, "field '" + field + "' has the wrong type: "
-                    + e.getOriginalMessage().split("\n")[0]);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("malformed_json", null, "request body is not valid JSON: "
-                    + e.getOriginalMessage().split("\n")[0]);
         } catch (IOException e) {
-            throw new InvalidRequestException("malformed_json", null, "request body could not be read");
+            throw translate(e);
         }
+    }
+
+    /** Converts an already parsed body, with the same errors as {@link #read}. */
+    static <T> T convert(com.fasterxml.jackson.databind.JsonNode tree, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(tree, type);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    private static InvalidRequestException translate(IOException failure) {
+        return switch (failure) {
+            case UnrecognizedPropertyException e -> {
+                String field = path(e);
+                yield new InvalidRequestException("unknown_field", field, "unknown field '" + field + "'");
+            }
+            case MismatchedInputException e -> {
+                String field = path(e);
+                yield field.isEmpty() ? new InvalidRequestException("malformed_json", null, "request body must be a JSON object")
+                        : new InvalidRequestException("invalid_field", field, "field '" + field + "' has the wrong type: "
+                        + e.getOriginalMessage().split("\n")[0]);
+            }
+            case JsonProcessingException e -> new InvalidRequestException("malformed_json", null,
+                    "request body is not valid JSON: " + e.getOriginalMessage().split("\n")[0]);
+            default -> new InvalidRequestException("malformed_json", null, "request body could not be read");
+        };
     }
 
     static byte[] write(Object value) {

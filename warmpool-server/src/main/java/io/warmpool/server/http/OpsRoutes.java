@@ -24,6 +24,8 @@ import java.util.Map;
 final class OpsRoutes {
     private static final Logger log = LoggerFactory.getLogger(OpsRoutes.class);
     private static final String AGENT_ID = "[A-Za-z0-9._:-]{1,128}";
+    /** Sessions listed per region, at most (a listing is for people; metrics count them all). */
+    static final int MAX_LISTED = 10_000;
 
     /** The body of a drain or undrain: exactly one of the two. */
     record Target(String region, String agent) {
@@ -49,23 +51,22 @@ final class OpsRoutes {
     private List<Map<String, Object>> sessions() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (RegionRuntime r : resolver.all().values()) {
-            for (RegionPool p : r.pools().values()) {
-                for (Instance i : r.store().list(p.settings().name())) {
-                    if (i.sessionId() == null || i.state() != InstanceState.CLAIMED) {
-                        continue;
-                    }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("session", Access.external(i.sessionId()));
-                    m.put("tenant", Access.tenantOf(i.sessionId()));
-                    m.put("region", r.name());
-                    m.put("pool", p.settings().name());
-                    m.put("instance", i.id());
-                    m.put("agent", i.agentId());
-                    m.put("claimedAt", String.valueOf(i.claimedAt()));
-                    m.put("expiresAt", String.valueOf(i.sessionExpiresAt()));
-                    m.put("drained", p.drains().covers(i));
-                    out.add(m);
+            for (Instance i : r.shard().sessions("", MAX_LISTED)) {
+                RegionPool p = r.pools().get(i.pool());
+                if (p == null || i.state() != InstanceState.CLAIMED) {
+                    continue;
                 }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("session", Access.external(i.sessionId()));
+                m.put("tenant", Access.tenantOf(i.sessionId()));
+                m.put("region", r.name());
+                m.put("pool", p.settings().name());
+                m.put("instance", i.id());
+                m.put("agent", i.agentId());
+                m.put("claimedAt", String.valueOf(i.claimedAt()));
+                m.put("expiresAt", String.valueOf(i.sessionExpiresAt()));
+                m.put("drained", p.drains().covers(i));
+                out.add(m);
             }
         }
         return out;
@@ -113,12 +114,12 @@ final class OpsRoutes {
         log.info("{} {} by operator request", drained ? "draining" : "undraining",
                 target.region() != null ? "region " + target.region() : "agent " + target.agent());
         // stop what is idle now rather than at the next housekeeping run
-        resolver.all().values().forEach(r -> r.pools().values().forEach(p -> p.housekeeper().runOnce()));
+        resolver.all().values().forEach(r -> r.pools().values().forEach(p -> p.housekeep()));
         ctx.json(Map.of("success", true, "result", result));
     }
 
     private static long live(RegionRuntime r, String agent) {
-        return r.store().list(null).stream()
+        return r.shard().snapshot(null).stream()
                 .filter(i -> i.state() != InstanceState.GONE)
                 .filter(i -> agent == null || agent.equals(i.agentId())).count();
     }

@@ -68,11 +68,11 @@ final class PoolRoutes {
                     m.put("sharedWarmHits", hits);
                     m.put("sharedWarmMisses", misses);
                     m.put("warmHitRate", hits + misses == 0 ? null : (double) hits / (hits + misses));
-                    m.put("keepWarmPings", p.housekeeper().pings());
+                    m.put("keepWarmPings", p.keepWarmPings());
                 }
                 m.put("heartbeatLagMs", lag);
-                m.put("heartbeatQueue", r.queue().size());
-                m.put("heartbeatsWritten", r.writer().reportsWritten());
+                m.put("heartbeatQueue", r.shard().heartbeatQueueSize());
+                m.put("heartbeatsWritten", r.shard().writer().reportsWritten());
                 out.add(m);
             }
         }

@@ -6,13 +6,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One client connection of the CDP proxy and its upstream. Client messages that arrive before the upstream is open
- * wait in a bounded buffer. Thread-safe.
+ * wait in a bounded buffer; after that in the upstream's queue, bounded in messages and bytes: past it the client is
+ * closed with 1013 (1009 for one message larger than the whole byte bound), logged once. Remembers when traffic last
+ * passed either way, for the idle pings. Thread-safe.
  */
 final class ProxyConnection implements CdpUpstream.Downstream {
     private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
@@ -20,15 +23,31 @@ final class ProxyConnection implements CdpUpstream.Downstream {
     private final WsContext client;
     private final DevtoolsProxy.Target target;
     private final int maxPending;
+    private final InstantSource clock;
+    private volatile long lastTrafficMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Object> pending = new ArrayDeque<>(); // guarded by lock
     private CdpUpstream upstream; // guarded by lock
     private boolean closed; // guarded by lock
 
-    ProxyConnection(WsContext client, DevtoolsProxy.Target target, int maxPending) {
+    ProxyConnection(WsContext client, DevtoolsProxy.Target target, int maxPending, InstantSource clock) {
         this.client = client;
         this.target = target;
         this.maxPending = maxPending;
+        this.clock = clock;
+        this.lastTrafficMillis = clock.millis();
+    }
+
+    /** Milliseconds since the epoch when a message last passed in either direction (or the connection opened). */
+    long lastTrafficMillis() {
+        return lastTrafficMillis;
+    }
+
+    /** Pings the client; Jetty answers the client's own pings by itself. */
+    void ping() {
+        if (client.session.isOpen()) {
+            client.session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        }
     }
 
     DevtoolsProxy.Target target() {
@@ -36,6 +55,7 @@ final class ProxyConnection implements CdpUpstream.Downstream {
     }
 
     void fromClient(Object message) {
+        lastTrafficMillis = clock.millis();
         if (message instanceof String text) {
             java.util.Optional<String> refused = CdpGuard.refusal(text);
             if (refused.isPresent()) {
@@ -77,8 +97,12 @@ final class ProxyConnection implements CdpUpstream.Downstream {
                 return;
             }
             Object m;
-            while ((m = pending.poll()) != null) {
-                send(up, m);
+            while ((m = pending.poll()) != null && !closed) {
+                send(up, m); // under the lock, so that no newer message overtakes these (sends only queue)
+            }
+            if (closed) {
+                up.close(); // the buffered messages overflowed the queue and closed the client
+                return;
             }
             upstream = up;
         } finally {
@@ -86,16 +110,31 @@ final class ProxyConnection implements CdpUpstream.Downstream {
         }
     }
 
-    private static void send(CdpUpstream up, Object message) {
-        if (message instanceof String s) {
-            up.sendText(s);
-        } else {
-            up.sendBinary((ByteBuffer) message);
+    private void send(CdpUpstream up, Object message) {
+        CdpUpstream.Offer offer = message instanceof String s ? up.sendText(s) : up.sendBinary((ByteBuffer) message);
+        if (offer == CdpUpstream.Offer.QUEUED) {
+            return;
         }
+        lock.lock();
+        try {
+            if (closed) {
+                return; // another message already closed it: log and close once
+            }
+            closed = true;
+            pending.clear();
+        } finally {
+            lock.unlock();
+        }
+        String reason = offer == CdpUpstream.Offer.TOO_BIG ? "message larger than the proxy's queue (proxy.maxQueuedBytes)"
+                : "browser not reading: proxy queue full (proxy.maxQueuedMessages/maxQueuedBytes)";
+        log.warn("{} - closing the client with {}: {}", target.sessionId(), offer == CdpUpstream.Offer.TOO_BIG ? 1009 : 1013,
+                reason);
+        closeClient(offer == CdpUpstream.Offer.TOO_BIG ? 1009 : 1013, reason);
     }
 
     @Override
     public CompletableFuture<Void> text(String message) {
+        lastTrafficMillis = clock.millis();
         CompletableFuture<Void> sent = new CompletableFuture<>();
         client.session.sendText(message, sentTo(sent));
         return sent;
@@ -103,6 +142,7 @@ final class ProxyConnection implements CdpUpstream.Downstream {
 
     @Override
     public CompletableFuture<Void> binary(ByteBuffer message) {
+        lastTrafficMillis = clock.millis();
         CompletableFuture<Void> sent = new CompletableFuture<>();
         client.session.sendBinary(message, sentTo(sent));
         return sent;

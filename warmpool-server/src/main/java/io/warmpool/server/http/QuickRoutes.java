@@ -7,11 +7,12 @@ import io.warmpool.InvalidRequestException;
 import io.warmpool.ProviderException;
 import io.warmpool.core.Allocator;
 import io.warmpool.core.Lease;
-import io.warmpool.core.SharedRouter;
 import io.warmpool.core.RegionPool;
+import io.warmpool.core.SharedRouter;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.GatewayMetrics;
 import io.warmpool.server.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,11 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * {@code POST /v1/quick/{screenshot|pdf|content}}: one HTTP request in, one to the agent next to a claimed warm
- * browser, one answer out. The instance goes back to the pool at once (its context was disposed by the agent).
- * Stateless.
+ * {@code POST /v1/quick/{action}} and, through {@link CloudflareRoutes}, Cloudflare's
+ * {@code /accounts/{account}/browser-rendering/{action}}: one HTTP request in, one to the agent next to a claimed
+ * warm browser, one answer out. The instance goes back to the pool at once (its context was disposed by the agent).
+ * Successful answers of {@code url} bodies may be served again from a {@link QuickCache} for {@code ?cacheTTL}
+ * seconds. Stateless apart from that cache.
  */
 final class QuickRoutes {
     private static final Logger log = LoggerFactory.getLogger(QuickRoutes.class);
@@ -31,59 +34,130 @@ final class QuickRoutes {
     private static final int DEAD = 410;
 
     static final String TENANT_HEADER = "X-Warmpool-Tenant";
-    private static final String STARTED = "warmpool.quick.started";
+    static final String BROWSER_MS = "X-Browser-Ms-Used";
+
+    /** Which set of paths a request came by: they differ only in the default cacheTTL and the timeout status. */
+    enum Paths {
+        /** {@code /v1/quick}: no cache unless asked, timeouts are 422 {@code action_timeout}. */
+        WARMPOOL(0),
+        /** Cloudflare's paths: cacheTTL 5 s by default, timeouts are 408. */
+        CLOUDFLARE(5);
+
+        final int defaultCacheTtl;
+
+        Paths(int defaultCacheTtl) {
+            this.defaultCacheTtl = defaultCacheTtl;
+        }
+    }
 
     private final RegionResolver resolver;
     private final Allocator allocator;
     private final Access access;
     private final AgentClient agents;
-
+    private final QuickCache cache;
+    private final JsonAction json;
     private final GatewayMetrics metrics;
+    private static final String TIMED = "warmpool.quick.started";
+    private static final String ACTION = "warmpool.quick.action";
 
-    QuickRoutes(RegionResolver resolver, Allocator allocator, Access access, AgentClient agents, GatewayMetrics metrics) {
+    QuickRoutes(RegionResolver resolver, Allocator allocator, Access access, AgentClient agents, QuickCache cache,
+                JsonAction json, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.resolver = resolver;
         this.allocator = allocator;
         this.access = access;
         this.agents = agents;
+        this.cache = cache;
+        this.json = json;
     }
 
     void register(RoutesConfig app) {
-        app.before("/v1/quick/{action}", ctx -> ctx.attribute(STARTED, System.nanoTime()));
-        app.post("/v1/quick/{action}", this::run);
-        app.after("/v1/quick/{action}", this::count);
+        app.post("/v1/quick/{action}", ctx -> run(ctx, ctx.pathParam("action"), Paths.WARMPOOL));
+        app.after(this::count);
     }
 
     /**
-     * {@code warmpool_quick_action_seconds{action,status}} for known actions, after the error mapping has set the
-     * final status.
+     * {@code warmpool_quick_action_seconds{action,status}} for known actions on either set of paths, after the error
+     * mapping has set the final status.
      */
     private void count(Context ctx) {
-        Long t0 = ctx.attribute(STARTED);
-        if (t0 != null && ctx.method() == io.javalin.http.HandlerType.POST) {
-            QuickAction.fromPath(ctx.pathParam("action")).ifPresent(a -> metrics.quickAction(a.path(),
-                    ctx.statusCode(), Duration.ofNanos(System.nanoTime() - t0)));
+        Long t0 = ctx.attribute(TIMED);
+        String name = ctx.attribute(ACTION);
+        if (t0 != null && name != null) {
+            QuickAction.fromPath(name).ifPresent(a -> metrics.quickAction(a.path(), ctx.statusCode(),
+                    Duration.ofNanos(System.nanoTime() - t0)));
         }
     }
 
-    private void run(Context ctx) {
-        QuickAction action = QuickAction.fromPath(ctx.pathParam("action")).orElseThrow(() ->
-                new InvalidRequestException("unknown_action", "action", "unknown quick action '"
-                        + ctx.pathParam("action") + "' (known: screenshot, pdf, content)"));
+    /** {@code warmpool_egress_blocked_total}: a refused page ({@code url}) and refused requests of a page. */
+    private void countBlocked(QuickAnswer answer) {
+        String blocked = answer.headers().get("X-Warmpool-Blocked");
+        long requests = blocked == null || !blocked.matches("\\d{1,9}") ? 0 : Long.parseLong(blocked);
+        if (requests > 0) {
+            metrics.egressBlocked("request", requests);
+        }
+        if (answer.status() == 400 && new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("\"blocked_url\"")) {
+            metrics.egressBlocked("url", 1);
+        }
+    }
+
+    void run(Context ctx, String actionName, Paths paths) {
+        ctx.attribute(TIMED, System.nanoTime());
+        ctx.attribute(ACTION, actionName);
+        ctx.header(BROWSER_MS, "0"); // errors before the browser is involved used none
+        QuickAction action = QuickAction.fromPath(actionName).orElseThrow(() ->
+                new InvalidRequestException("unknown_action", "action", "unknown quick action '" + actionName
+                        + "' (known: " + QuickAction.known() + ")"));
         Access.Tenant tenant = access.tenant(ctx);
         access.takeQuick(tenant); // every request counts, valid or not: the limit is there for abuse
-        QuickActionRequest request = Json.read(ctx.bodyAsBytes(), QuickActionRequest.class).validated(action);
+        QuickActionRequest request = QuickBody.read(ctx.bodyAsBytes()).validated(action);
+        Duration ttl = cacheTtl(ctx, paths);
         String location = ctx.header(SessionRoutes.LOCATION_HEADER);
         if (location == null) {
             location = ctx.queryParam("location");
         }
         RegionResolver.Placement placement = resolver.place(location);
         RegionPool pool = resolver.pool(placement.region(), ctx.queryParam("pool"));
+        String tenantKey = pool.settings().shared() ? sharedTenant(ctx) : null;
+        String key = request.url() == null || ttl.isZero() ? null : QuickCache.key(tenant.name(), action.path(),
+                pool.settings().name(), placement.region().name() + "/" + tenantKey, Json.write(request));
+        QuickAnswer answer = key == null ? null : cache.get(key).map(a -> a.withHeader("X-Warmpool-Cache", "hit")
+                .withHeader(BROWSER_MS, "0")).orElse(null);
+        if (answer == null) {
+            answer = action == QuickAction.JSON
+                    ? json.run(request, markdown -> execute(placement, pool, tenant, tenantKey, QuickAction.MARKDOWN, markdown))
+                    : execute(placement, pool, tenant, tenantKey, action, request);
+            countBlocked(answer);
+            if (key != null && answer.ok()) {
+                cache.put(key, answer, ttl);
+            }
+        }
+        if (paths == Paths.CLOUDFLARE && answer.status() == 422 && new String(answer.body(),
+                java.nio.charset.StandardCharsets.UTF_8).contains("\"action_timeout\"")) {
+            answer = answer.withStatus(408); // Cloudflare answers a page that ran out of time with 408
+        }
+        answer.writeTo(ctx);
+    }
+
+    /** Runs a validated action for {@code tenant} in the default region and pool (crawl pages). */
+    QuickAnswer runFor(Access.Tenant tenant, QuickAction action, QuickActionRequest request) {
+        RegionResolver.Placement placement = resolver.place(null);
+        RegionPool pool = resolver.pool(placement.region(), null);
+        return execute(placement, pool, tenant, pool.settings().shared() ? tenant.name() : null, action, request);
+    }
+
+    private QuickAnswer execute(RegionResolver.Placement placement, RegionPool pool, Access.Tenant tenant,
+                                String sharedTenant, QuickAction action, QuickActionRequest request) {
         byte[] body = Json.write(request);
         Duration budget = Duration.ofMillis(request.budgetMillis());
-        if (pool.settings().shared()) {
-            runShared(ctx, pool, action, body, budget);
-            return;
+        if (sharedTenant != null) {
+            SharedRouter.Route route = SharedRouter.route(pool, sharedTenant);
+            Instance member = route.member();
+            HttpResponse<byte[]> answer = agents.post(member.agentUrl() + "/instances/" + member.id() + "/quick/"
+                    + action.path(), body, budget);
+            return QuickAnswer.fromAgent(answer, member.region(), member.id())
+                    .withHeader("X-Warmpool-Warm", Boolean.toString(route.warm()));
         }
         HttpResponse<byte[]> answer = null;
         Lease lease = null;
@@ -98,23 +172,35 @@ final class QuickRoutes {
             log.warn("{}/{} - {} was dead at the agent; retrying on another instance", pool.settings().name(),
                     lease.instance().region(), lease.instance().id());
         }
-        ctx.header("X-Warmpool-Fallback", Boolean.toString(lease.fallback()));
-        relay(ctx, lease.instance(), answer);
+        return QuickAnswer.fromAgent(answer, lease.instance().region(), lease.instance().id())
+                .withHeader("X-Warmpool-Fallback", Boolean.toString(lease.fallback()));
     }
 
-    /** A shared pool: the tenant's member runs the action in its own fresh context; nothing is claimed. */
-    private void runShared(Context ctx, RegionPool pool, QuickAction action, byte[] body, Duration budget) {
+    /** A shared pool's routing key: the tenant's member runs the action in its own fresh context. */
+    private static String sharedTenant(Context ctx) {
         String tenant = ctx.header(TENANT_HEADER) != null ? ctx.header(TENANT_HEADER) : ctx.queryParam("tenant");
         if (tenant == null || !tenant.matches("[A-Za-z0-9._:-]{1,128}")) {
             throw new InvalidRequestException("invalid_field", "tenant", "a shared pool needs a tenant (header "
                     + TENANT_HEADER + " or ?tenant=) matching [A-Za-z0-9._:-]{1,128}");
         }
-        SharedRouter.Route route = SharedRouter.route(pool, tenant);
-        Instance member = route.member();
-        HttpResponse<byte[]> answer = agents.post(member.agentUrl() + "/instances/" + member.id() + "/quick/"
-                + action.path(), body, budget);
-        ctx.header("X-Warmpool-Warm", Boolean.toString(route.warm()));
-        relay(ctx, member, answer);
+        return tenant;
+    }
+
+    private static Duration cacheTtl(Context ctx, Paths paths) {
+        String given = ctx.queryParam("cacheTTL");
+        if (given == null || given.isEmpty()) {
+            return Duration.ofSeconds(paths.defaultCacheTtl);
+        }
+        try {
+            long seconds = Long.parseLong(given.trim());
+            if (seconds >= 0 && seconds <= QuickCache.MAX_TTL_SECONDS) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new InvalidRequestException("invalid_field", "cacheTTL", "cacheTTL must be a whole number of seconds "
+                + "between 0 and " + QuickCache.MAX_TTL_SECONDS + " (got '" + given + "')");
     }
 
     private HttpResponse<byte[]> call(RegionPool pool, Lease lease, QuickAction action, byte[] body, Duration budget) {
@@ -132,31 +218,6 @@ final class QuickRoutes {
                     + instance.id() + " did not answer: " + e.getMessage(), e);
         } finally {
             pool.release(instance.sessionId(), clean);
-        }
-    }
-
-    private void relay(Context ctx, Instance instance, HttpResponse<byte[]> answer) {
-        countBlocked(answer);
-        ctx.header("X-Warmpool-Region", instance.region());
-        ctx.header("X-Warmpool-Instance", instance.id());
-        ctx.header("X-Browser-Ms-Used", answer.headers().firstValue("X-Browser-Ms-Used").orElse("0"));
-        for (String h : new String[]{"X-Warmpool-Blocked", "X-Warmpool-Blocked-Urls", "Retry-After"}) {
-            answer.headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
-        }
-        ctx.status(answer.statusCode());
-        ctx.contentType(answer.headers().firstValue("Content-Type").orElse("application/octet-stream"));
-        ctx.result(answer.body());
-    }
-
-    /** {@code warmpool_egress_blocked_total}: a refused page ({@code url}) and refused requests of a page. */
-    private void countBlocked(HttpResponse<byte[]> answer) {
-        long requests = answer.headers().firstValue("X-Warmpool-Blocked").map(Long::parseLong).orElse(0L);
-        if (requests > 0) {
-            metrics.egressBlocked("request", requests);
-        }
-        if (answer.statusCode() == 400 && new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)
-                .contains("\"blocked_url\"")) {
-            metrics.egressBlocked("url", 1);
         }
     }
 }

@@ -27,6 +27,8 @@ import java.util.UUID;
 final class SessionRoutes {
     static final String LOCATION_HEADER = "X-Warmpool-Location";
     private static final String SESSION_ID = "[A-Za-z0-9._-]{1,128}";
+    /** Sessions one listing shows per region at most. */
+    private static final int LIST_LIMIT = 1_000;
 
     record SessionRequest(String pool, String location, String sessionId, String keepAlive) {
     }
@@ -57,12 +59,20 @@ final class SessionRoutes {
      * upgrade (any error is an HTTP answer) and returns its internal id; the socket then proxies to its browser.
      */
     String acquireForSocket(Context ctx) {
+        return acquireNew(ctx, "ws-", pool -> keepAlive(ctx.queryParam("keepAlive"), pool));
+    }
+
+    /**
+     * Acquires a new session named {@code prefix + uuid} for the calling tenant, in the region of {@code ?location=}
+     * (or the location header) and the pool of {@code ?pool=}; returns its internal id.
+     */
+    String acquireNew(Context ctx, String prefix, java.util.function.Function<RegionPool, Duration> keepAliveFor) {
         Access.Tenant tenant = access.tenant(ctx);
         String location = ctx.queryParam("location") != null ? ctx.queryParam("location") : ctx.header(LOCATION_HEADER);
         RegionResolver.Placement placement = resolver.place(location);
         RegionPool pool = exclusive(resolver.pool(placement.region(), ctx.queryParam("pool")));
-        Duration keepAlive = keepAlive(ctx.queryParam("keepAlive"), pool);
-        String internal = Access.internal(tenant, "ws-" + UUID.randomUUID());
+        Duration keepAlive = keepAliveFor.apply(pool);
+        String internal = Access.internal(tenant, prefix + UUID.randomUUID());
         access.checkConcurrent(tenant, held(tenant));
         access.takeSession(tenant);
         allocator.acquire(placement.region().name(), pool.settings().name(), internal, keepAlive, placement.zones());
@@ -111,19 +121,28 @@ final class SessionRoutes {
         ctx.json(body);
     }
 
-    /** Sessions the tenant holds now (quick actions not counted). */
+    /** Sessions the tenant holds now (quick actions not counted): two indexed counts per region. */
     private long held(Access.Tenant tenant) {
         String prefix = tenant.name() + "/";
         long n = 0;
         for (RegionRuntime r : resolver.all().values()) {
-            for (Instance i : r.store().list(null)) {
-                if (i.sessionId() != null && i.sessionId().startsWith(prefix)
-                        && !Access.external(i.sessionId()).startsWith(QuickRoutes.SESSION_PREFIX)) {
-                    n++;
+            n += r.shard().countSessions(prefix) - r.shard().countSessions(prefix + QuickRoutes.SESSION_PREFIX);
+        }
+        return n;
+    }
+
+    /** The sessions {@code tenant} holds now (quick actions not counted), at most {@code LIST_LIMIT} a region. */
+    List<Instance> sessionsOf(Access.Tenant tenant) {
+        String prefix = tenant.name() + "/";
+        List<Instance> out = new ArrayList<>();
+        for (RegionRuntime r : resolver.all().values()) {
+            for (Instance i : r.shard().sessions(prefix, LIST_LIMIT)) {
+                if (!Access.external(i.sessionId()).startsWith(QuickRoutes.SESSION_PREFIX)) {
+                    out.add(i);
                 }
             }
         }
-        return n;
+        return out;
     }
 
     static Duration keepAlive(String text, RegionPool pool) {
@@ -145,16 +164,9 @@ final class SessionRoutes {
     }
 
     private void list(Context ctx) {
-        Access.Tenant tenant = access.tenant(ctx);
-        String prefix = tenant.name() + "/";
         List<Map<String, Object>> out = new ArrayList<>();
-        for (RegionRuntime r : resolver.all().values()) {
-            for (Instance i : r.store().list(null)) {
-                if (i.sessionId() != null && i.sessionId().startsWith(prefix)
-                        && !Access.external(i.sessionId()).startsWith(QuickRoutes.SESSION_PREFIX)) {
-                    out.add(view(ctx, i));
-                }
-            }
+        for (Instance i : sessionsOf(access.tenant(ctx))) {
+            out.add(view(ctx, i));
         }
         ctx.json(Map.of("success", true, "result", out));
     }
@@ -165,13 +177,19 @@ final class SessionRoutes {
     }
 
     private void release(Context ctx) {
+        releaseOwn(ctx);
+        ctx.status(204);
+    }
+
+    /** Releases the caller's session {@code {id}}, closing its sockets; whether there was one. */
+    boolean releaseOwn(Context ctx) {
         String internal = Access.internal(access.tenant(ctx), ctx.pathParam("id"));
         Optional<RegionPool> holder = allocator.holder(internal);
         if (holder.isPresent()) {
             proxy.closeAll(internal, "session released");
             holder.get().release(internal, false);
         }
-        ctx.status(204);
+        return holder.isPresent();
     }
 
     private Map<String, Object> view(Context ctx, Instance i) {

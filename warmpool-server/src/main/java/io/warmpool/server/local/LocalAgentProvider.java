@@ -2,6 +2,7 @@ package io.warmpool.server.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warmpool.BrowserKind;
 import io.warmpool.Instance;
 import io.warmpool.ProviderException;
 import io.warmpool.spi.InstanceProvider;
@@ -34,10 +35,11 @@ public final class LocalAgentProvider implements InstanceProvider {
     /**
      * @param gatewayUrl where agents send heartbeats (known only once the HTTP server listens)
      * @param classpath  the classpath the agent JVM runs with (normally this JVM's)
+     * @param browsers   which binary each pool runs, and the headless shell's path if there is one
      */
     public record Settings(String region, String zone, Path chromium, Path dataDir, Supplier<String> gatewayUrl,
                            Duration heartbeatInterval, String javaCommand, String classpath, String agentSecret,
-                           java.util.List<String> egressAllow) {
+                           java.util.List<String> egressAllow, PoolBrowsers browsers) {
         public static String currentJava() {
             return ProcessHandle.current().info().command().orElse("java");
         }
@@ -80,13 +82,16 @@ public final class LocalAgentProvider implements InstanceProvider {
 
     private AgentProcess spawn() { // called with lock held
         String agentId = settings.region() + "-" + (++generation) + "-" + ProcessHandle.current().pid();
-        List<String> cmd = new ArrayList<>(List.of(settings.javaCommand(), "-Xss512k", "-XX:+UseSerialGC",
-                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", settings.classpath(), "io.warmpool.agent.AgentMain",
+        List<String> cmd = new ArrayList<>(List.of(settings.javaCommand(), "--enable-native-access=ALL-UNNAMED",
+                "-Xss512k", "-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", settings.classpath(), "io.warmpool.agent.AgentMain",
                 "--agent-id", agentId, "--region", settings.region(), "--zone", settings.zone(), "--port", "0",
                 "--chromium", settings.chromium().toString(),
                 "--data-dir", settings.dataDir().toString(),
                 "--heartbeat-interval", settings.heartbeatInterval().toString(),
                 "--gateway", settings.gatewayUrl().get()));
+        if (settings.browsers().headlessShell() != null) {
+            cmd.addAll(List.of("--headless-shell", settings.browsers().headlessShell().toString()));
+        }
         if (!settings.egressAllow().isEmpty()) {
             cmd.addAll(List.of("--allow", String.join(",", settings.egressAllow())));
         }
@@ -116,7 +121,13 @@ public final class LocalAgentProvider implements InstanceProvider {
     @Override
     public Started start(Instance instance) {
         AgentProcess owner = owner(instance);
-        byte[] body = json(Map.of("instanceId", instance.id(), "pool", instance.pool(), "version", instance.version()));
+        Map<String, String> request = new java.util.LinkedHashMap<>(Map.of("instanceId", instance.id(),
+                "pool", instance.pool(), "version", instance.version()));
+        BrowserKind browser = settings.browsers().of(instance.pool());
+        if (browser != null) {
+            request.put("browser", browser.configName());
+        }
+        byte[] body = json(request);
         HttpResponse<byte[]> r = client.post(owner.url() + "/instances", body, START_TIMEOUT);
         if (r.statusCode() != 200) {
             throw new ProviderException(instance.pool() + "/" + settings.region() + " - agent refused to start "

@@ -44,6 +44,21 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aPoolChoosesItsBrowserAndTheHeadlessShellIsTheDefault() {
+        GatewayConfig c = ConfigReader.parse("{\"pools\":{\"browser\":{},\"full\":{\"browser\":\"chromium\"},"
+                + "\"shell\":{\"browser\":\"headless-shell\"}}}", demo);
+
+        assertThat(c.pools().get("browser").browser()).isEqualTo(io.warmpool.BrowserKind.HEADLESS_SHELL);
+        assertThat(c.pools().get("full").browser()).isEqualTo(io.warmpool.BrowserKind.CHROMIUM);
+        assertThat(c.pools().get("shell").browser()).isEqualTo(io.warmpool.BrowserKind.HEADLESS_SHELL);
+        assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"browser\":\"firefox\"}}}", demo))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("pools.browser.browser must be \"headless-shell\" or \"chromium\" (got \"firefox\")");
+        assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"browser\":1}}}", demo))
+                .hasMessageContaining("pools.browser.browser");
+    }
+
+    @Test
     void aChainNamingItsOwnRegionIsRejected() {
         assertThatThrownBy(() -> ConfigReader.parse("{\"regions\":{\"weur\":{\"backups\":[\"weur\"]}}}", demo))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("regions.weur.backups")

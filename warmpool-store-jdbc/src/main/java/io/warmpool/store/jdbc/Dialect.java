@@ -82,6 +82,14 @@ enum Dialect {
         }
     };
 
+    /**
+     * The session id as an expression that compares byte-wise, so that a prefix is a range of one index
+     * ({@code instances_session_key}); PostgreSQL's default collation would not.
+     */
+    String sessionKey() {
+        return this == POSTGRES ? "(session_id COLLATE \"C\")" : "session_id";
+    }
+
     /** Appended to the candidate select of a claim. */
     abstract String claimLock();
 

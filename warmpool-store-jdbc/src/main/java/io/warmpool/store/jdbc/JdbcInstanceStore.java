@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +52,17 @@ public sealed class JdbcInstanceStore implements InstanceStore
             + " ORDER BY pick LIMIT ?%s) c ORDER BY random() LIMIT 1)"
             + " AND state = 'WARM' RETURNING " + COLUMNS;
 
+    /**
+     * PostgreSQL's release in one statement: the row as it was (locked), then the update of it, returning the
+     * former. Parameters: session id, whether {@code next} would revive, next state, new pick.
+     */
+    private static final String RELEASE_PG = "WITH old AS (SELECT " + COLUMNS + " FROM instances WHERE session_id = ?"
+            + " FOR UPDATE), upd AS (UPDATE instances i SET state = CASE WHEN old.state = 'LOST' AND ? THEN 'LOST'"
+            + " ELSE ? END, pick = ?, " + UNBIND + " FROM old WHERE i.id = old.id) SELECT * FROM old";
+    private static final String RELEASE_GONE_PG = "WITH old AS (SELECT " + COLUMNS + " FROM instances"
+            + " WHERE session_id = ? FOR UPDATE), del AS (DELETE FROM instances i USING old WHERE i.id = old.id)"
+            + " SELECT * FROM old";
+
     private final String name;
     private final Dialect dialect;
     private final ConnectionSource connections;
@@ -58,6 +70,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final java.util.concurrent.ConcurrentMap<Integer, String> zoneClaimSql =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Transactions tx;
+    private final TargetedQueries queries;
 
     JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
         this.name = name;
@@ -65,6 +78,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.connections = connections;
         this.claimSql = CLAIM.formatted(dialect.claimLock());
         this.tx = new Transactions(name, dialect, connections);
+        this.queries = new TargetedQueries(tx, dialect);
     }
 
     @Override
@@ -191,24 +205,32 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (next == InstanceState.CLAIMED) {
             throw new IllegalArgumentException("release cannot move an instance to CLAIMED (session=" + sessionId + ")");
         }
-        return tx.inTransaction("release", c -> {
-            Optional<Instance> before = first(c, "SELECT " + COLUMNS + " FROM instances WHERE session_id = ?"
-                    + dialect.rowLock(), sessionId);
+        // a LOST instance is dead: releasing it may delete or stop it, never bring it back
+        boolean revive = next == InstanceState.WARM || next == InstanceState.STARTING;
+        if (dialect == Dialect.POSTGRES) {
+            return tx.call("release", c -> next == InstanceState.GONE ? first(c, RELEASE_GONE_PG, sessionId)
+                    : first(c, RELEASE_PG, sessionId, revive, next.name(), newPick()));
+        }
+        // SQLite: the read, then one conditional write that applies only if the row is still as read; the
+        // connection is the store's alone while both run, so the write misses only if another process changed it
+        for (int attempt = 1; ; attempt++) {
+            Optional<Instance> before = tx.call("release", c -> first(c, "SELECT " + COLUMNS
+                    + " FROM instances WHERE session_id = ?", sessionId));
             if (before.isEmpty()) {
                 return before;
             }
-            String id = before.get().id();
-            // a LOST instance is dead: releasing it may delete or stop it, never bring it back
-            boolean revive = next == InstanceState.WARM || next == InstanceState.STARTING;
-            InstanceState to = before.get().state() == InstanceState.LOST && revive ? InstanceState.LOST : next;
-            if (to == InstanceState.GONE) {
-                update(c, "DELETE FROM instances WHERE id = ?", id);
-            } else {
-                update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND + " WHERE id = ?",
-                        to.name(), newPick(), id);
+            Instance b = before.get();
+            InstanceState to = b.state() == InstanceState.LOST && revive ? InstanceState.LOST : next;
+            int written = tx.call("release", c -> to == InstanceState.GONE
+                    ? update(c, "DELETE FROM instances WHERE id = ? AND session_id = ? AND state = ?", b.id(),
+                            sessionId, b.state().name())
+                    : update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND
+                            + " WHERE id = ? AND session_id = ? AND state = ?", to.name(), newPick(), b.id(), sessionId,
+                            b.state().name()));
+            if (written == 1 || attempt >= 3) {
+                return written == 1 ? before : Optional.empty();
             }
-            return before;
-        });
+        }
     }
 
     @Override
@@ -284,6 +306,41 @@ public sealed class JdbcInstanceStore implements InstanceStore
     }
 
     @Override
+    public List<Instance> sessions(String sessionIdPrefix, int limit) {
+        return queries.sessions(sessionIdPrefix, limit);
+    }
+
+    @Override
+    public int countSessions(String sessionIdPrefix) {
+        return queries.countSessions(sessionIdPrefix);
+    }
+
+    @Override
+    public List<Instance> lost(String pool, int limit) {
+        return queries.lost(pool, limit);
+    }
+
+    @Override
+    public List<Instance> dueForRecycle(String pool, Instant now, int limit) {
+        return queries.dueForRecycle(pool, now, limit);
+    }
+
+    @Override
+    public List<Instance> idle(String pool, int limit) {
+        return queries.idle(pool, limit);
+    }
+
+    @Override
+    public List<Instance> byAgent(String agentId) {
+        return queries.byAgent(agentId);
+    }
+
+    @Override
+    public List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit) {
+        return queries.warmMembers(pool, version, freshAfter, limit);
+    }
+
+    @Override
     public PoolCounts counts(String pool) {
         String sql = "SELECT state, COUNT(*) FROM instances" + (pool == null ? "" : " WHERE pool = ?")
                 + " GROUP BY state";
@@ -323,6 +380,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** The targeted queries' statements by name (for plan checks). */
+    Map<String, String> targetedStatements() {
+        return queries.statements();
     }
 
     /** Runs {@code work} on one of the store's connections, with the store's error handling. */

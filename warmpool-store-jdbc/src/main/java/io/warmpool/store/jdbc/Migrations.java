@@ -14,7 +14,7 @@ import java.util.List;
  * The store's schema as an ordered list of versions, applied on open. Each version runs once, in its own
  * transaction, and is recorded in {@code schema_version}; opening an up-to-date store changes nothing, and
  * two stores opening at once apply each version once (the dialect's preamble serializes them).
- * The SQL is plain enough to run unchanged on SQLite and PostgreSQL.
+ * The SQL is plain enough to run unchanged on SQLite and PostgreSQL, but for the dialect's {@code {session_key}}.
  */
 final class Migrations {
 
@@ -48,7 +48,19 @@ final class Migrations {
                     "CREATE INDEX instances_claim ON instances (pool, state, version, pick)")),
             new Version(2, "zone-aware claims", List.of(
                     // serves a claim's per-zone candidate lists the same way
-                    "CREATE INDEX instances_claim_zone ON instances (pool, state, version, zone, pick)")));
+                    "CREATE INDEX instances_claim_zone ON instances (pool, state, version, zone, pick)")),
+            new Version(3, "targeted queries for the hot paths", List.of(
+                    // a tenant's sessions are a prefix of the session id: a range of this index ({session_key} is
+                    // the dialect's byte-wise session id, see Dialect.sessionKey)
+                    "CREATE INDEX instances_session_key ON instances ({session_key})",
+                    // the housekeeper's LOST sweep: equality on pool and state, a range on heartbeat_at
+                    "CREATE INDEX instances_stale ON instances (pool, state, heartbeat_at)",
+                    // idle sessions: equality on pool and state, a range on session_expires_at
+                    "CREATE INDEX instances_expiry ON instances (pool, state, session_expires_at)",
+                    // recycling: equality on pool and state, a range on retire_at
+                    "CREATE INDEX instances_retire ON instances (pool, state, retire_at)",
+                    // an agent's instances, when it dies
+                    "CREATE INDEX instances_agent ON instances (agent_id)")));
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
@@ -61,7 +73,7 @@ final class Migrations {
      *
      * @return the schema version after migrating
      */
-    static int apply(Connection c, String store, List<String> preamble) throws SQLException {
+    static int apply(Connection c, String store, Dialect dialect, List<String> preamble) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             for (String sql : preamble) {
@@ -80,7 +92,10 @@ final class Migrations {
                     continue;
                 }
                 for (String sql : v.statements()) {
-                    s.execute(sql);
+                    if (sql.contains("{session_key}") && dialect == Dialect.SQLITE) {
+                        continue; // SQLite's UNIQUE index on session_id already compares byte-wise
+                    }
+                    s.execute(sql.replace("{session_key}", dialect.sessionKey()));
                 }
                 s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (" + v.number()
                         + ", '" + v.description().replace("'", "''") + "', " + System.currentTimeMillis() + ")");

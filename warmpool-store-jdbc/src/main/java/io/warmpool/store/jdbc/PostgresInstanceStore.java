@@ -6,17 +6,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
  * The shared store: one PostgreSQL schema per region shard, so that many gateways can claim from it.
- * Connections come from a bounded pool ({@link #DEFAULT_POOL_SIZE} unless told otherwise; a caller waits up to
- * {@link #ACQUIRE_TIMEOUT} for one); claims lock their candidates with {@code FOR UPDATE SKIP LOCKED}.
+ * Connections come from HikariCP ({@link #DEFAULT_POOL_SIZE} unless told otherwise; validated, with a max lifetime;
+ * a caller waits up to {@link #ACQUIRE_TIMEOUT} for one); claims lock their candidates with {@code FOR UPDATE SKIP LOCKED}.
  * The schema and its tables are created on open. Credentials go in the URL or the driver's usual properties:
  * {@code jdbc:postgresql://db:5432/warmpool?user=warmpool&password=...}. Thread-safe.
  */
@@ -60,13 +58,12 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
             throw new ConfigException("poolSize must be between 1 and 256 (poolSize=" + poolSize + ")");
         }
         String name = "postgres:" + redact(jdbcUrl).substring("jdbc:".length()) + "#" + schema;
-        BoundedConnectionPool pool = new BoundedConnectionPool(name, () -> connect(jdbcUrl, schema), poolSize,
-                ACQUIRE_TIMEOUT);
+        HikariConnectionSource pool = new HikariConnectionSource(name, jdbcUrl, schema, poolSize, ACQUIRE_TIMEOUT);
         try {
             Connection c = pool.acquire();
             boolean broken = true;
             try {
-                int version = Migrations.apply(c, name, List.of(
+                int version = Migrations.apply(c, name, Dialect.POSTGRES, List.of(
                         "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")",
                         "CREATE SCHEMA IF NOT EXISTS " + schema));
                 broken = false;
@@ -88,19 +85,6 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
     /** The schema that holds this store's tables. */
     public String schema() {
         return schema;
-    }
-
-    private static Connection connect(String jdbcUrl, String schema) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("ApplicationName", "warmpool");
-        Connection c = DriverManager.getConnection(jdbcUrl, props);
-        try {
-            c.setSchema(schema);
-            return c;
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
     }
 
     /** The URL without its query string, which may carry a password. */

@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The embedded store: one SQLite file per region shard, in WAL mode with {@code synchronous=NORMAL} (a power
  * loss may drop the last transactions, never corrupt the file). One connection, shared under a lock: SQLite
- * serializes writers anyway, and a claim costs tens of microseconds. Other processes may open the same file;
+ * serializes writers anyway, and a claim costs tens of microseconds. Its statements are prepared once
+ * ({@link StatementCache}) and the WAL is checkpointed in the background ({@link SqliteCheckpointer}), so neither
+ * parsing nor a checkpoint's fsync runs inside a claim. Other processes may open the same file;
  * they wait up to {@link #BUSY_TIMEOUT} for its write lock. Thread-safe.
  *
  * <pre>{@code
@@ -31,11 +34,16 @@ public final class SqliteInstanceStore extends JdbcInstanceStore {
 
     private static final Logger log = LoggerFactory.getLogger(SqliteInstanceStore.class);
 
-    private final Path file;
+    /** Prepared statements kept per shard (the store uses a few dozen distinct texts). */
+    static final int STATEMENT_CACHE = 64;
 
-    private SqliteInstanceStore(String name, Path file, ConnectionSource connections) {
+    private final Path file;
+    private final SqliteCheckpointer checkpointer; // null when SQLite checkpoints by itself
+
+    private SqliteInstanceStore(String name, Path file, ConnectionSource connections, SqliteCheckpointer checkpointer) {
         super(name, Dialect.SQLITE, connections);
         this.file = file;
+        this.checkpointer = checkpointer;
     }
 
     /**
@@ -58,9 +66,18 @@ public final class SqliteInstanceStore extends JdbcInstanceStore {
         Connection c = null;
         try {
             c = DriverManager.getConnection("jdbc:sqlite:" + path, config().toProperties());
-            int version = Migrations.apply(c, name, List.of());
-            log.info("{} - opened (schema version {})", name, version);
-            return new SqliteInstanceStore(name, path, new SingleConnectionSource(name, c));
+            int version = Migrations.apply(c, name, Dialect.SQLITE, List.of());
+            SqliteCheckpointer checkpointer = SqliteCheckpointer.start(name, "jdbc:sqlite:" + path,
+                    config().toProperties());
+            if (checkpointer != null) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA wal_autocheckpoint = 0");
+                }
+            }
+            log.info("{} - opened (schema version {}, background checkpoints {})", name, version,
+                    checkpointer == null ? "off" : "every " + SqliteCheckpointer.EVERY.toMillis() + " ms");
+            return new SqliteInstanceStore(name, path,
+                    new SingleConnectionSource(name, StatementCache.wrap(c, STATEMENT_CACHE)), checkpointer);
         } catch (SQLException e) {
             closeQuietly(c, e);
             String state = Dialect.SQLITE.sqlState(e);
@@ -68,6 +85,17 @@ public final class SqliteInstanceStore extends JdbcInstanceStore {
         } catch (RuntimeException e) {
             closeQuietly(c, e);
             throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
+        } finally {
+            super.close();
         }
     }
 

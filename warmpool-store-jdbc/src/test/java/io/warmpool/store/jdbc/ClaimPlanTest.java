@@ -73,7 +73,7 @@ class ClaimPlanTest {
     }
 
     /** {@link #ROWS} instances over three pools, two versions and every state, then fresh statistics. */
-    private static void fill(JdbcInstanceStore store) {
+    static void fill(JdbcInstanceStore store) {
         InstanceState[] states = {InstanceState.WARM, InstanceState.WARM, InstanceState.CLAIMED,
                 InstanceState.STARTING, InstanceState.LOST};
         store.inTransaction("fill", c -> {

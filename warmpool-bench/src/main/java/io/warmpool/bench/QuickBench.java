@@ -1,0 +1,210 @@
+package io.warmpool.bench;
+
+import io.warmpool.BrowserKind;
+import io.warmpool.agent.internal.BrowserBinary;
+import io.warmpool.core.PoolSettings;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Quick actions side by side, in one process and one run: the <b>anchor</b> (a warm {@code chromium-headless-shell}
+ * and a fresh browser context per request over CDP, no gateway), <b>warmpool</b> through the gateway
+ * ({@code POST /v1/quick/…} on a pool of headless shells, and on a pool of full Chromium as before), and a
+ * <b>browser per request</b> (a headless shell started, used in its default context and killed). For screenshot,
+ * pdf and content; at concurrency 1 with a pause before each request ("paced"), 1 back to back, and 4. Then the
+ * CPU-seconds per action by process role (see {@link ProcessTree}) and the memory of a warm instance.
+ * Everything it starts is stopped when it ends; every phase is bounded in count and time.
+ *
+ * <pre>
+ * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
+ *     io.warmpool.bench.QuickBench [--ops 40] [--paced 15] [--per-request 8] [--browsers 4] [--seconds 30]
+ *     [--headless-shell /usr/bin/chromium-headless-shell] [--chromium /usr/bin/chromium]
+ * </pre>
+ */
+public final class QuickBench {
+    private static final Set<String> OPTIONS = Set.of("ops", "paced", "per-request", "browsers", "seconds",
+            "headless-shell", "chromium");
+    private static final Duration PACE = Duration.ofMillis(500);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final String SHELL_POOL = "shell";
+    private static final String CHROMIUM_POOL = "chromium";
+
+    /** One way of serving a quick action. */
+    private interface Way {
+        /** @return {@link System#nanoTime()} when the result was in hand */
+        long run(CdpQuickAction.Kind kind) throws Exception;
+    }
+
+    private record Shape(String name, int concurrency, boolean paced) {
+    }
+
+    private final Path shell;
+    private final Path chromium;
+    private final Path root;
+    private final Cleanup cleanup;
+    private final ConcurrentLinkedQueue<Long> outsideBrowserNanos = new ConcurrentLinkedQueue<>();
+
+    private QuickBench(Path shell, Path chromium, Path root, Cleanup cleanup) {
+        this.shell = shell;
+        this.chromium = chromium;
+        this.root = root;
+        this.cleanup = cleanup;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions o = BenchOptions.parse(args, OPTIONS);
+        Path shell = BrowserBinary.unwrap(o.path("headless-shell", "/usr/bin/chromium-headless-shell"));
+        Path chromium = o.chromium();
+        try (Cleanup cleanup = new Cleanup()) {
+            new QuickBench(shell, chromium, cleanup.tempDir("warmpool-quick-"), cleanup).run(o.count("ops", 40, 5_000),
+                    o.count("paced", 15, 1_000), o.count("per-request", 8, 500), o.count("browsers", 4, 16),
+                    o.seconds("seconds", 30, 600));
+        }
+    }
+
+    private void run(int ops, int paced, int perRequest, int browsers, Duration window) throws Exception {
+        System.out.println(MachineInfo.describe(shell).text());
+        System.out.printf("options: --ops %d --paced %d --per-request %d --browsers %d --seconds %d%n%n",
+                ops, paced, perRequest, browsers, window.toSeconds());
+        Files.createDirectories(root.resolve("p"));
+        HttpClient http = cleanup.add(GatewayClient.newHttpClient());
+        LocalPage page = cleanup.add(new LocalPage());
+        BareChromium anchorBrowser = cleanup.add(BareChromium.start(shell, root.resolve("p"), START_TIMEOUT));
+        CdpClient anchor = cleanup.add(CdpClient.connect(http, anchorBrowser.browserUrl(), START_TIMEOUT));
+        List<PoolSettings> pools = List.of(
+                PoolSettings.builder(SHELL_POOL).browser(BrowserKind.HEADLESS_SHELL).minIdle(browsers)
+                        .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build(),
+                PoolSettings.builder(CHROMIUM_POOL).browser(BrowserKind.CHROMIUM).minIdle(browsers)
+                        .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
+        BenchGateway gateway = cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
+        // generous: on a loaded machine an agent JVM alone may take most of a minute to start
+        gateway.awaitWarm(SHELL_POOL, browsers, Duration.ofMinutes(6));
+        gateway.awaitWarm(CHROMIUM_POOL, browsers, Duration.ofMinutes(6));
+        GatewayClient client = new GatewayClient(http, gateway.url());
+        String url = page.url();
+
+        Map<String, Way> systems = new java.util.LinkedHashMap<>();
+        systems.put("anchor: warm headless shell, fresh context", kind -> CdpQuickAction.run(anchor, kind, url, true));
+        systems.put("warmpool, headless-shell pool", kind -> timedQuick(client, kind, SHELL_POOL, url));
+        systems.put("warmpool, chromium pool", kind -> timedQuick(client, kind, CHROMIUM_POOL, url));
+        systems.put("browser per request (headless shell)", kind -> perRequest(http, kind, url));
+        for (Way s : systems.values()) { // warm-up: JIT, caches, each pool's spares
+            LoadRun.run(browsers, browsers * 3, window, () -> s.run(CdpQuickAction.Kind.SCREENSHOT));
+        }
+        WarmMemory.print(anchorBrowser, chromium, root.resolve("p"), browsers); // every instance warm, spares ready
+
+        List<Shape> shapes = List.of(new Shape("1, paced", 1, true), new Shape("1, back to back", 1, false),
+                new Shape("4", 4, false));
+        TextTable table = new TextTable("action", "concurrency", "system", "n", "errors", "p50 ms", "p95 ms", "req/s",
+                "p50 / anchor", "req/s / anchor");
+        for (CdpQuickAction.Kind kind : CdpQuickAction.Kind.values()) {
+            for (Shape shape : shapes) {
+                LoadRun.Result anchorResult = null;
+                for (Map.Entry<String, Way> e : systems.entrySet()) {
+                    boolean expensive = e.getKey().startsWith("browser per request");
+                    int n = expensive ? perRequest : shape.paced() ? paced : ops;
+                    outsideBrowserNanos.clear();
+                    LoadRun.Result r = shape.paced() ? paced(n, window, () -> e.getValue().run(kind))
+                            : LoadRun.run(shape.concurrency(), n, window, () -> e.getValue().run(kind));
+                    anchorResult = anchorResult == null ? r : anchorResult;
+                    Percentiles p = r.percentiles();
+                    table.row(kind.name().toLowerCase(Locale.ROOT), shape.name(), e.getKey(), p.count(), r.errors(),
+                            p.p50(), p.ms(0.95), shape.paced() ? Double.NaN : r.throughput(),
+                            ratio(p.p50(), anchorResult.percentiles().p50()),
+                            shape.paced() ? "-" : ratio(r.throughput(), anchorResult.throughput()));
+                    System.out.printf("%s, %s, %s: n=%d p50 %.1f ms, %.2f req/s%n", kind, shape.name(), e.getKey(),
+                            p.count(), p.p50(), r.throughput());
+                    if (r.firstError() != null) {
+                        System.out.println("first error (" + e.getKey() + "): " + r.firstError());
+                    }
+                    if (e.getKey().startsWith("warmpool, headless") && shape.concurrency() == 1 && !shape.paced()) {
+                        System.out.printf("%s %s back to back: outside the browser (client latency minus "
+                                + "the agent's X-Browser-Ms-Used) p50 %.2f ms%n", kind, e.getKey(), Percentiles.of(
+                                outsideBrowserNanos.stream().mapToLong(Long::longValue).toArray()).p50());
+                    }
+                }
+            }
+        }
+        System.out.println("\n" + table);
+        System.out.println(MachineInfo.loadAverage() + "\n");
+        cpuPerAction(systems, ops, window);
+        System.out.println(MachineInfo.loadAverage());
+    }
+
+    private long timedQuick(GatewayClient client, CdpQuickAction.Kind kind, String pool, String url) throws Exception {
+        long t0 = System.nanoTime();
+        GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, url);
+        long done = System.nanoTime();
+        outsideBrowserNanos.add((done - t0) - a.browserMs() * 1_000_000);
+        return done;
+    }
+
+    private long perRequest(HttpClient http, CdpQuickAction.Kind kind, String url) throws Exception {
+        try (BareChromium browser = BareChromium.start(shell, root.resolve("p"), START_TIMEOUT);
+             CdpClient cdp = CdpClient.connect(http, browser.browserUrl(), START_TIMEOUT)) {
+            return CdpQuickAction.run(cdp, kind, url, false);
+        }
+    }
+
+    /** {@code n} operations one at a time, each after a pause (the pause is not timed). */
+    private static LoadRun.Result paced(int n, Duration window, LoadRun.Operation op) throws InterruptedException {
+        List<Long> latencies = new ArrayList<>();
+        int errors = 0;
+        String first = null;
+        long begin = System.nanoTime();
+        for (int i = 0; i < n && System.nanoTime() - begin < window.toNanos(); i++) {
+            Thread.sleep(PACE);
+            long t0 = System.nanoTime();
+            try {
+                latencies.add(op.run() - t0);
+            } catch (Exception e) {
+                errors++;
+                first = first == null ? e.toString() : first;
+            }
+        }
+        return new LoadRun.Result(latencies.stream().mapToLong(Long::longValue).toArray(), errors, first,
+                System.nanoTime() - begin);
+    }
+
+    /** Screenshots at concurrency 4, CPU-seconds per action by process role, for each system but the slowest. */
+    private static void cpuPerAction(Map<String, Way> systems, int ops, Duration window) throws Exception {
+        TextTable cpu = new TextTable("system", "n", "role", "CPU ms per action");
+        for (Map.Entry<String, Way> e : systems.entrySet()) {
+            if (e.getKey().startsWith("browser per request")) {
+                continue;
+            }
+            Map<String, Double> before = ProcessTree.cpuSeconds();
+            LoadRun.Result r = LoadRun.run(4, ops, window, () -> e.getValue().run(CdpQuickAction.Kind.SCREENSHOT));
+            Map<String, Double> used = ProcessTree.minus(ProcessTree.cpuSeconds(), before);
+            int n = r.latencies().length;
+            if (n == 0) {
+                System.out.println("CPU run of " + e.getKey() + " had no successful action: " + r.errors()
+                        + " errors, first: " + r.firstError());
+                continue;
+            }
+            double total = 0;
+            for (Map.Entry<String, Double> role : used.entrySet()) {
+                if (Math.abs(role.getValue()) >= 0.005) {
+                    cpu.row(e.getKey(), n, role.getKey(), role.getValue() * 1000 / n);
+                    total += role.getValue();
+                }
+            }
+            cpu.row(e.getKey(), n, "total", total * 1000 / n);
+        }
+        System.out.println("CPU per screenshot at concurrency 4 (all processes of this run, idle ones included):");
+        System.out.println(cpu);
+    }
+
+    private static String ratio(double value, double anchor) {
+        return "%.2fx".formatted(value / anchor);
+    }
+}

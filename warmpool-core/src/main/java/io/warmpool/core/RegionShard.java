@@ -1,0 +1,199 @@
+package io.warmpool.core;
+
+import io.warmpool.HeartbeatReport;
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.spi.InstanceProvider;
+import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One region, as one object: its store shard, heartbeat queue and batch writer, provider, pools, and their
+ * housekeeping on the region's own scheduler thread (so a slow store in one region never delays another's).
+ * Nothing outside the shard talks to its store: requests go through the pools and the targeted lookups here.
+ * Call {@link #start()} once; {@link #close()} stops the threads and closes the provider and the store.
+ * Thread-safe.
+ */
+public final class RegionShard implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RegionShard.class);
+
+    private final String name;
+    private final InstanceStore store;
+    private final InstanceProvider provider;
+    private final ShardSettings settings;
+    private final InstantSource clock;
+    private final BoundedHeartbeatQueue queue;
+    private final HeartbeatBatchWriter writer;
+    private final Map<String, RegionPool> pools;
+    private final ScheduledExecutorService housekeeping;
+    private volatile Thread writerThread;
+
+    public RegionShard(String name, InstanceStore store, InstanceProvider provider, Collection<PoolSettings> pools,
+                       ShardSettings settings, InstantSource clock, LongSupplier ticker, Executor tasks) {
+        this(name, store, provider, pools, settings, clock, ticker, tasks, PoolMetrics.NONE);
+    }
+
+    /** Like the other constructor, reporting the region's events to {@code metrics}. */
+    public RegionShard(String name, InstanceStore store, InstanceProvider provider, Collection<PoolSettings> pools,
+                       ShardSettings settings, InstantSource clock, LongSupplier ticker, Executor tasks,
+                       PoolMetrics metrics) {
+        this.name = name;
+        this.store = store;
+        this.provider = provider;
+        this.settings = settings;
+        this.clock = clock;
+        this.queue = new BoundedHeartbeatQueue(settings.queueCapacity(), ticker);
+        this.writer = new HeartbeatBatchWriter(name, queue, store, settings.batchSize(), settings.flushAfter(),
+                settings.retries(), settings.refreshAfter(), metrics, ticker);
+        Map<String, RegionPool> byName = new LinkedHashMap<>();
+        for (PoolSettings ps : pools) {
+            byName.put(ps.name(), new RegionPool(name, ps, store, provider, clock, ticker, tasks, WarmTarget.FIXED,
+                    metrics));
+        }
+        this.pools = Map.copyOf(byName);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("housekeeper-" + name).factory());
+    }
+
+    /** Starts the heartbeat writer and every pool's housekeeping on this region's own thread. */
+    public void start() {
+        writerThread = Thread.ofPlatform().daemon().name("heartbeat-writer-" + name).start(writer);
+        long every = settings.housekeepingInterval().toMillis();
+        for (RegionPool p : pools.values()) {
+            housekeeping.scheduleWithFixedDelay(p::housekeep, 0, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Marks LOST every live instance recorded by an earlier run of this region (their agents died with it).
+     *
+     * @return how many
+     */
+    public int loseOrphans() {
+        int orphaned = 0;
+        for (RegionPool p : pools.values()) {
+            orphaned += store.markLost(p.settings().name(), clock.instant().plusSeconds(3600)).size();
+        }
+        if (orphaned > 0) {
+            log.warn("{} - {} instances from an earlier run are LOST and will be cleaned up", name, orphaned);
+        }
+        return orphaned;
+    }
+
+    /** Takes a heartbeat report into the queue; false when the queue is full (the sender retries later). */
+    public boolean offer(HeartbeatReport report) {
+        return queue.offer(report);
+    }
+
+    /** Marks LOST every live instance owned by {@code agentId} (its process died, and its browsers with it). */
+    public int agentLost(String agentId) {
+        int lost = 0;
+        for (Instance i : store.byAgent(agentId)) {
+            if (i.state() != InstanceState.LOST && store.transition(i.id(), i.state(), InstanceState.LOST)) {
+                lost++;
+            }
+        }
+        log.warn("{} - agent {} lost; {} instances marked LOST", name, agentId, lost);
+        try {
+            housekeeping.execute(() -> pools.values().forEach(RegionPool::housekeep));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("{} - closing; no housekeeping after agent {} was lost", name, agentId);
+        }
+        return lost;
+    }
+
+    /** The instance bound to {@code sessionId} in this region (CLAIMED or LOST), in one indexed lookup. */
+    public Optional<Instance> findSession(String sessionId) {
+        return store.findBySession(sessionId);
+    }
+
+    public Optional<Instance> find(String instanceId) {
+        return store.find(instanceId);
+    }
+
+    /** Pushes a session's idle expiry forward; false when it is not CLAIMED any more. */
+    public boolean touchSession(String sessionId, java.time.Instant expiresAt) {
+        return store.touchSession(sessionId, expiresAt);
+    }
+
+    /** How many sessions here have an id starting with {@code prefix} (a tenant's, say). */
+    public int countSessions(String prefix) {
+        return store.countSessions(prefix);
+    }
+
+    /** Sessions here whose id starts with {@code prefix}, by id, at most {@code limit}. */
+    public List<Instance> sessions(String prefix, int limit) {
+        return store.sessions(prefix, limit);
+    }
+
+    /** Every instance of {@code pool}: a whole-shard read for tools and tests, never for a request path. */
+    public List<Instance> snapshot(String pool) {
+        return store.list(pool);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public InstanceProvider provider() {
+        return provider;
+    }
+
+    public Map<String, RegionPool> pools() {
+        return pools;
+    }
+
+    public RegionPool pool(String pool) {
+        return pools.get(pool);
+    }
+
+    /** Age of the oldest heartbeat taken in and not yet written: the region's staleness signal. */
+    public Duration heartbeatLag() {
+        return queue.lag(clock.instant());
+    }
+
+    public int heartbeatQueueSize() {
+        return queue.size();
+    }
+
+    public HeartbeatBatchWriter writer() {
+        return writer;
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        Thread t = writerThread;
+        if (t != null) {
+            t.interrupt();
+        }
+        try {
+            housekeeping.awaitTermination(5, TimeUnit.SECONDS);
+            if (t != null) {
+                t.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            provider.close();
+        } finally {
+            store.close();
+        }
+    }
+}

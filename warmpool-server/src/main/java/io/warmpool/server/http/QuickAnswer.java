@@ -1,0 +1,52 @@
+package io.warmpool.server.http;
+
+import io.javalin.http.Context;
+
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One quick action's answer as the gateway relays it: status, content type, body and the headers it passes on
+ * ({@code X-Warmpool-*}, {@code X-Browser-Ms-Used}, {@code Retry-After}). Immutable; the body is not copied.
+ */
+record QuickAnswer(int status, String contentType, byte[] body, Map<String, String> headers) {
+    private static final String[] RELAYED = {"X-Browser-Ms-Used", "X-Warmpool-Blocked", "X-Warmpool-Blocked-Urls",
+            "Retry-After"};
+
+    QuickAnswer {
+        headers = Map.copyOf(headers);
+    }
+
+    /** An agent's answer for an action run on {@code region}/{@code instance}. */
+    static QuickAnswer fromAgent(HttpResponse<byte[]> answer, String region, String instance) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("X-Warmpool-Region", region);
+        h.put("X-Warmpool-Instance", instance);
+        h.put("X-Browser-Ms-Used", "0");
+        for (String name : RELAYED) {
+            answer.headers().firstValue(name).ifPresent(v -> h.put(name, v));
+        }
+        return new QuickAnswer(answer.statusCode(), answer.headers().firstValue("Content-Type")
+                .orElse("application/octet-stream"), answer.body(), h);
+    }
+
+    QuickAnswer withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new QuickAnswer(status, contentType, body, h);
+    }
+
+    QuickAnswer withStatus(int newStatus) {
+        return new QuickAnswer(newStatus, contentType, body, headers);
+    }
+
+    boolean ok() {
+        return status == 200;
+    }
+
+    void writeTo(Context ctx) {
+        headers.forEach(ctx::header);
+        ctx.status(status).contentType(contentType).result(body);
+    }
+}

@@ -33,7 +33,7 @@ class CliTest {
     static void start() {
         gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(2).maxSize(3)
                 .acquireTimeout(Duration.ofSeconds(20)).build());
-        assertThat(await(Duration.ofSeconds(180), () -> gw.pool("weur").get("warm").asInt() >= 2
+        assertThat(await(Duration.ofSeconds(300), () -> gw.pool("weur").get("warm").asInt() >= 2
                 && gw.pool("enam").get("warm").asInt() >= 2)).as("both regions warm").isTrue();
     }
 

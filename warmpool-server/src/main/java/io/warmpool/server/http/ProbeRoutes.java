@@ -18,6 +18,8 @@ import java.util.function.IntSupplier;
  * 503 with the reason per region when not). They tell nothing a caller could abuse. Stateless.
  */
 final class ProbeRoutes {
+    private static final java.time.Duration CAN_START_AT_ALL = java.time.Duration.ofDays(1);
+
     private final RegionResolver resolver;
     private final IntSupplier proxyConnections;
 
@@ -61,12 +63,13 @@ final class ProbeRoutes {
             } catch (RuntimeException e) {
                 return "store unreachable: " + e.getMessage();
             }
-            if (p.drains().region() || c.warm() > 0) {
+            if (p.drains().region() || c.warm() > 0 || c.starting() > 0) {
                 continue;
             }
-            if (!p.canBeReadyWithin(p.settings().coldStartBudget())) {
-                return p.settings().name() + " has no warm instance and cannot start one within its cold-start budget ("
-                        + c + ", maxSize=" + p.settings().maxSize() + ")";
+            // readiness asks whether it can start at all (room, no back-off), not how fast this machine is today
+            if (!p.canBeReadyWithin(CAN_START_AT_ALL)) {
+                return p.settings().name() + " has no warm instance and cannot start one (" + c + ", maxSize="
+                        + p.settings().maxSize() + ", starts failing or no room)";
             }
         }
         return null;

@@ -2,6 +2,7 @@ package io.warmpool.core;
 
 import io.warmpool.Instance;
 import io.warmpool.PoolExhaustedException;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Function;
 
 /**
@@ -53,8 +55,18 @@ public final class Allocator {
     private final Map<String, Map<FallbackReason, LongAdder>> fallbacks = new ConcurrentHashMap<>();
     private final Map<String, String> regionOf = new ConcurrentHashMap<>(); // session id -> region, a hint
 
+    private final PoolMetrics metrics;
+    private final LongSupplier ticker;
+
     public Allocator(Map<String, Region> regions) {
+        this(regions, PoolMetrics.NONE, System::nanoTime);
+    }
+
+    /** @param ticker a nanosecond ticker ({@code System::nanoTime}) that times acquires for {@code metrics} */
+    public Allocator(Map<String, Region> regions, PoolMetrics metrics, LongSupplier ticker) {
         this.regions = Map.copyOf(regions);
+        this.metrics = metrics;
+        this.ticker = ticker;
     }
 
     /**
@@ -68,7 +80,17 @@ public final class Allocator {
 
     /** Like {@link #acquire(String, String, String, Duration)}, preferring the caller's nearest {@code zones}. */
     public Lease acquire(String region, String pool, String sessionId, Duration keepAlive, List<String> zones) {
-        Lease lease = place(region, pool, sessionId, keepAlive, zones);
+        long t0 = ticker.getAsLong();
+        Lease lease;
+        try {
+            lease = place(region, pool, sessionId, keepAlive, zones);
+        } catch (PoolExhaustedException e) {
+            metrics.acquired(region, pool, PoolMetrics.AcquireOutcome.EXHAUSTED, Duration.ofNanos(ticker.getAsLong() - t0));
+            throw e;
+        }
+        PoolMetrics.AcquireOutcome outcome = lease.fallback() ? PoolMetrics.AcquireOutcome.FALLBACK
+                : lease.warm() ? PoolMetrics.AcquireOutcome.WARM : PoolMetrics.AcquireOutcome.COLD;
+        metrics.acquired(region, pool, outcome, Duration.ofNanos(ticker.getAsLong() - t0));
         if (regionOf.size() >= MAX_HINTS) {
             regionOf.clear();
         }
@@ -83,6 +105,10 @@ public final class Allocator {
         }
         Region home = regions.get(region);
         RegionPool local = home.pools().get(pool);
+        if (local.drains().region()) {
+            Optional<Lease> backup = warmInBackups(home, pool, sessionId, keepAlive, FallbackReason.DRAINED);
+            return backup.orElseGet(() -> local.acquire(sessionId, keepAlive, zones));
+        }
         if (home.health().isStale()) {
             Optional<Lease> backup = warmInBackups(home, pool, sessionId, keepAlive, FallbackReason.STALE);
             if (backup.isPresent()) {
@@ -91,7 +117,7 @@ public final class Allocator {
             for (String b : home.backups()) {
                 Region r = regions.get(b);
                 if (r.pools().containsKey(pool) && !r.health().isStale()) {
-                    count(region, FallbackReason.STALE);
+                    count(region, b, FallbackReason.STALE);
                     return r.pools().get(pool).acquire(sessionId, keepAlive).asFallback();
                 }
             }
@@ -132,7 +158,7 @@ public final class Allocator {
             }
             Optional<Lease> lease = p.tryAcquireWarm(sessionId, keepAlive, List.of());
             if (lease.isPresent()) {
-                count(home.name(), reason);
+                count(home.name(), b, reason);
                 log.debug("{}/{} - {} served by backup {} ({})", pool, home.name(), sessionId, b, reason);
                 return Optional.of(lease.get().asFallback());
             }
@@ -140,7 +166,8 @@ public final class Allocator {
         return Optional.empty();
     }
 
-    private void count(String region, FallbackReason reason) {
+    private void count(String region, String backup, FallbackReason reason) {
+        metrics.fallback(region, backup, reason.name().toLowerCase(java.util.Locale.ROOT));
         fallbacks.computeIfAbsent(region, k -> {
             Map<FallbackReason, LongAdder> m = new EnumMap<>(FallbackReason.class);
             for (FallbackReason f : FallbackReason.values()) {

@@ -4,6 +4,7 @@ import io.warmpool.HeartbeatReport;
 import io.warmpool.WarmPoolException;
 import io.warmpool.spi.HeartbeatQueue;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +50,9 @@ public final class HeartbeatBatchWriter implements Runnable {
     private volatile int heldCount;
     private volatile boolean storeDown;
 
+    private final PoolMetrics metrics;
+    private final LongSupplier ticker;
+
     public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
                                 Duration flushAfter, int retries) {
         this(region, queue, store, batchSize, flushAfter, retries, Duration.ZERO);
@@ -60,6 +65,13 @@ public final class HeartbeatBatchWriter implements Runnable {
      */
     public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
                                 Duration flushAfter, int retries, Duration refreshAfter) {
+        this(region, queue, store, batchSize, flushAfter, retries, refreshAfter, PoolMetrics.NONE, System::nanoTime);
+    }
+
+    /** Like the other constructors; {@code ticker} ({@code System::nanoTime}) times each batch for {@code metrics}. */
+    public HeartbeatBatchWriter(String region, HeartbeatQueue queue, InstanceStore store, int batchSize,
+                                Duration flushAfter, int retries, Duration refreshAfter, PoolMetrics metrics,
+                                LongSupplier ticker) {
         if (refreshAfter.isNegative()) {
             throw new IllegalArgumentException("refreshAfter must be >= 0 (refreshAfter=" + refreshAfter + ")");
         }
@@ -77,6 +89,8 @@ public final class HeartbeatBatchWriter implements Runnable {
         this.flushAfter = flushAfter;
         this.retries = retries;
         this.maxHeld = Math.max(batchSize, 100_000);
+        this.metrics = metrics;
+        this.ticker = ticker;
     }
 
     @Override
@@ -147,6 +161,13 @@ public final class HeartbeatBatchWriter implements Runnable {
      * stay held).
      */
     private boolean write(Collection<HeartbeatReport> all) {
+        long t0 = ticker.getAsLong();
+        boolean written = writeDue(all);
+        metrics.heartbeatBatch(region, Duration.ofNanos(ticker.getAsLong() - t0));
+        return written;
+    }
+
+    private boolean writeDue(Collection<HeartbeatReport> all) {
         List<HeartbeatReport> reports = refreshAfterMillis == 0 ? List.copyOf(all) : due(all);
         for (int attempt = 0; ; attempt++) {
             try {

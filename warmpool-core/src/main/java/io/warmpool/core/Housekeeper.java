@@ -32,6 +32,7 @@ public final class Housekeeper {
 
     private final String region;
     private final PoolSettings settings;
+    private final Drains drains;
     private final InstanceStore store;
     private final InstanceProvider provider;
     private final Executor executor;
@@ -48,6 +49,7 @@ public final class Housekeeper {
                 PoolSizing sizing) {
         this.region = parts.region();
         this.settings = parts.settings();
+        this.drains = parts.drains();
         this.store = parts.store();
         this.provider = parts.provider();
         this.executor = parts.executor();
@@ -67,7 +69,7 @@ public final class Housekeeper {
             Instant now = state.now();
             int lost = reapLost(now);
             int expired = expireSessions(now);
-            int recycled = recycle(now);
+            int recycled = recycle(now) + stopDrained();
             keepWarm(now);
             int retired = retireSurplus(now);
             int started = refill(state.waiting(), now);
@@ -128,6 +130,21 @@ public final class Housekeeper {
         return n;
     }
 
+    /** Stops the warm instances an operator drained; their sessions' instances stop when released. */
+    private int stopDrained() {
+        if (!drains.region() && drains.agents().isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        for (Instance i : store.idle(settings.name(), settings.maxSize())) {
+            if (drains.covers(i) && returns.retire(i, InstanceState.WARM)) {
+                log.info("{}/{} - stopping drained {} (agent {})", settings.name(), region, i.id(), i.agentId());
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Pings every warm member of a shared pool once per {@code keepaliveInterval}; a silent one is LOST. */
     private void keepWarm(Instant now) {
         if (!settings.shared() || now.isBefore(lastPing.plus(settings.keepaliveInterval()))) {
@@ -178,6 +195,9 @@ public final class Housekeeper {
 
     /** Starts what is missing for the warm target plus {@code waiting} acquirers; callable from any thread. */
     int refill(int waiting, Instant now) {
+        if (drains.region()) {
+            return 0;
+        }
         try {
             return refillOrFail(waiting, now);
         } catch (LeaseLostException e) {

@@ -24,6 +24,7 @@ final class InstanceReturns {
 
     private final String region;
     private final PoolSettings settings;
+    private final Drains drains;
     private final InstanceStore store;
     private final InstanceProvider provider;
     private final InstantSource clock;
@@ -36,6 +37,7 @@ final class InstanceReturns {
         this.sizing = sizing;
         this.region = parts.region();
         this.settings = parts.settings();
+        this.drains = parts.drains();
         this.store = parts.store();
         this.provider = parts.provider();
         this.clock = parts.clock();
@@ -86,7 +88,7 @@ final class InstanceReturns {
     }
 
     boolean dueForRecycle(Instance instance, Instant now) {
-        return instance.uses() >= settings.maxUses() || !now.isBefore(instance.retireAt());
+        return instance.uses() >= settings.maxUses() || !now.isBefore(instance.retireAt()) || drains.covers(instance);
     }
 
     /** Moves {@code instance} from {@code from} to STOPPING and stops it in the background; false when it was not in {@code from}. */

@@ -4,6 +4,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ final class InstanceStarter {
     private final InstantSource clock;
     private final Executor executor;
     private final Runnable onWarm;
+    private final PoolMetrics metrics;
+    private final Drains drains;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -51,6 +54,8 @@ final class InstanceStarter {
         this.clock = parts.clock();
         this.executor = parts.executor();
         this.onWarm = parts.onWarm();
+        this.metrics = parts.metrics();
+        this.drains = parts.drains();
     }
 
     /** Launches up to {@code wanted} starts, bounded by parallelism and back-off; returns how many it launched. */
@@ -65,6 +70,10 @@ final class InstanceStarter {
                 continue;
             }
             Instance instance = newInstance();
+            if (!drains.allowsStartOn(instance.agentId())) {
+                inFlight.decrementAndGet();
+                break;
+            }
             try {
                 store.insert(instance);
             } catch (RuntimeException e) {
@@ -95,6 +104,7 @@ final class InstanceStarter {
             expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();
+                metrics.started(region, settings.name(), true, Duration.ofMillis(took));
                 resetBackoff();
                 log.debug("{}/{} - {} is warm", settings.name(), region, instance.id());
                 onWarm.run();
@@ -104,6 +114,8 @@ final class InstanceStarter {
             }
         } catch (RuntimeException e) {
             failed.incrementAndGet();
+            metrics.started(region, settings.name(), false,
+                    Duration.between(instance.startedAt(), clock.instant()));
             Duration wait = growBackoff();
             log.warn("{}/{} - start of {} failed, next start in {} ms: {}", settings.name(), region, instance.id(),
                     wait.toMillis(), e.getMessage());

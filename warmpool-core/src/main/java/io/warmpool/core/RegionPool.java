@@ -10,6 +10,7 @@ import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.core.sizing.Warmth;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class RegionPool {
     private final LongSupplier ticker;
     private final Executor executor;
     private final WarmSignal signal = new WarmSignal();
+    private final Drains drains = new Drains();
     private final InstanceStarter starter;
     private final PoolSizing sizing;
     private final InstanceReturns returns;
@@ -67,7 +69,14 @@ public final class RegionPool {
      */
     public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
                       InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget) {
-        this(region, settings, store, store, provider, clock, ticker, executor, warmTarget);
+        this(region, settings, store, provider, clock, ticker, executor, warmTarget, PoolMetrics.NONE);
+    }
+
+    /** Like the other constructors, reporting starts to {@code metrics}. */
+    public RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceProvider provider,
+                      InstantSource clock, LongSupplier ticker, Executor executor, WarmTarget warmTarget,
+                      PoolMetrics metrics) {
+        this(region, settings, store, store, provider, clock, ticker, executor, warmTarget, metrics);
     }
 
     /**
@@ -76,7 +85,7 @@ public final class RegionPool {
      */
     RegionPool(String region, PoolSettings settings, InstanceStore store, InstanceStore housekeeping,
                InstanceProvider provider, InstantSource clock, LongSupplier ticker, Executor executor,
-               WarmTarget warmTarget) {
+               WarmTarget warmTarget, PoolMetrics metrics) {
         this.region = region;
         this.settings = settings;
         this.store = store;
@@ -84,9 +93,10 @@ public final class RegionPool {
         this.clock = clock;
         this.ticker = ticker;
         this.executor = executor;
-        PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll);
+        PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll,
+                metrics, drains);
         PoolParts kept = new PoolParts(region, settings, housekeeping, provider, clock, ticker, executor,
-                signal::signalAll);
+                signal::signalAll, metrics, drains);
         this.sizing = new PoolSizing(settings.sizing(), settings.maxSize());
         this.starter = new InstanceStarter(kept); // only the leader starts: its inserts are fenced
         this.returns = new InstanceReturns(parts, sizing); // a caller's release is never fenced: any gateway serves it
@@ -124,10 +134,13 @@ public final class RegionPool {
         if (existing.isPresent()) {
             return existing;
         }
+        if (drains.region()) {
+            return Optional.empty();
+        }
         long deadline = ticker.getAsLong() + wait.toNanos();
         boolean first = true;
         if (waiting.incrementAndGet() > settings.maxWaiting()) {
-            Optional<Instance> now = store.claim(claimRequest(sessionId, keepAlive, zones));
+            Optional<Instance> now = claim(sessionId, keepAlive, zones);
             if (now.isEmpty()) {
                 waiting.decrementAndGet();
                 exhausted.incrementAndGet();
@@ -143,7 +156,7 @@ public final class RegionPool {
         try {
             while (true) {
                 long seen = signal.generation();
-                Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
+                Optional<Instance> claimed = claim(sessionId, keepAlive, zones);
                 if (claimed.isPresent()) {
                     (first ? warmHits : coldHits).incrementAndGet();
                     sizing.claimed(clock.instant(), first);
@@ -178,7 +191,7 @@ public final class RegionPool {
      * is room (or a start already under way that no one waits for), and starts have been taking no longer.
      */
     public boolean canBeReadyWithin(Duration budget) {
-        if (starter.inBackoffUntil() != null) {
+        if (starter.inBackoffUntil() != null || drains.region()) {
             return false;
         }
         PoolCounts c = counts();
@@ -192,12 +205,33 @@ public final class RegionPool {
         if (existing.isPresent()) {
             return existing;
         }
-        Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
+        if (drains.region()) {
+            return Optional.empty();
+        }
+        Optional<Instance> claimed = claim(sessionId, keepAlive, zones);
         claimed.ifPresent(i -> {
             warmHits.incrementAndGet();
             sizing.claimed(clock.instant(), true);
         });
         return claimed.map(i -> new Lease(i, true, true, false));
+    }
+
+    /**
+     * Claims a warm instance; one that turns out to be drained (it became warm after its agent was drained) is
+     * stopped at once and the claim tried again, a bounded number of times.
+     */
+    private Optional<Instance> claim(String sessionId, Duration keepAlive, List<String> zones) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
+            if (claimed.isEmpty() || !drains.covers(claimed.get())) {
+                return claimed;
+            }
+            Instance drained = claimed.get();
+            if (store.release(sessionId, InstanceState.STOPPING).isPresent()) {
+                executor.execute(() -> returns.stop(drained, InstanceState.STOPPING));
+            }
+        }
+        return Optional.empty();
     }
 
     private ClaimRequest claimRequest(String sessionId, Duration keepAlive, List<String> zones) {
@@ -324,6 +358,11 @@ public final class RegionPool {
         Instant now = clock.instant();
         return new Warmth(sizing.settings().describe(), sizing.currentTarget(), sizing.meter().idleInstanceSeconds(now),
                 sizing.meter().warmHitRate(now));
+    }
+
+    /** What is drained in this pool; see {@link Drains}. */
+    public Drains drains() {
+        return drains;
     }
 
     public PoolCounts counts() {

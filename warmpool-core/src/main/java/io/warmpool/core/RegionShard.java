@@ -5,6 +5,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,13 @@ public final class RegionShard implements AutoCloseable {
 
     public RegionShard(String name, InstanceStore store, InstanceProvider provider, Collection<PoolSettings> pools,
                        ShardSettings settings, InstantSource clock, LongSupplier ticker, Executor tasks) {
+        this(name, store, provider, pools, settings, clock, ticker, tasks, PoolMetrics.NONE);
+    }
+
+    /** Like the other constructor, reporting the region's events to {@code metrics}. */
+    public RegionShard(String name, InstanceStore store, InstanceProvider provider, Collection<PoolSettings> pools,
+                       ShardSettings settings, InstantSource clock, LongSupplier ticker, Executor tasks,
+                       PoolMetrics metrics) {
         this.name = name;
         this.store = store;
         this.provider = provider;
@@ -53,14 +61,14 @@ public final class RegionShard implements AutoCloseable {
         this.clock = clock;
         this.queue = new BoundedHeartbeatQueue(settings.queueCapacity(), ticker);
         this.writer = new HeartbeatBatchWriter(name, queue, store, settings.batchSize(), settings.flushAfter(),
-                settings.retries(), settings.refreshAfter());
+                settings.retries(), settings.refreshAfter(), metrics, ticker);
         this.leader = new RegionLeader(name, store, RegionLeader.newHolderId(),
                 RegionLeader.periodFor(settings.housekeepingInterval()), clock);
         InstanceStore fenced = store.fenced(leader.lease(), leader::token);
         Map<String, RegionPool> byName = new LinkedHashMap<>();
         for (PoolSettings ps : pools) {
-            byName.put(ps.name(), new RegionPool(name, ps, store, fenced, provider, clock, ticker, tasks,
-                    null));
+            byName.put(ps.name(), new RegionPool(name, ps, store, fenced, provider, clock, ticker, tasks, null,
+                    metrics));
         }
         this.pools = Map.copyOf(byName);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(

@@ -1,6 +1,7 @@
 package io.warmpool.core;
 
 import io.warmpool.PoolExhaustedException;
+import io.warmpool.spi.PoolMetrics;
 import io.warmpool.testkit.InMemoryInstanceStore;
 import io.warmpool.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,12 +42,53 @@ class AllocatorTest {
                 .coldStartBudget(Duration.ofMillis(100));
     }
 
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final PoolMetrics recording = new PoolMetrics() {
+        @Override
+        public void acquired(String region, String pool, AcquireOutcome outcome, Duration took) {
+            events.add("acquired " + region + "/" + pool + " " + outcome.label());
+        }
+
+        @Override
+        public void fallback(String region, String backup, String reason) {
+            events.add("fallback " + region + "->" + backup + " " + reason);
+        }
+    };
+
     private Allocator allocator(Allocator.Region... regions) {
         Map<String, Allocator.Region> m = new HashMap<>();
         for (Allocator.Region r : regions) {
             m.put(r.name(), r);
         }
-        return new Allocator(m);
+        return new Allocator(m, recording, System::nanoTime);
+    }
+
+    @Test
+    void everyAcquireReportsItsOutcomeAndEveryFallbackItsBackupAndReason() {
+        Allocator a = allocator(region("weur", List.of("enam"), browser().maxSize(2).build()),
+                region("enam", List.of("weur"), browser().build()));
+        a.acquire("weur", "browser", "warm", KEEP);
+        a.acquire("weur", "browser", "cold", KEEP);
+        a.acquire("weur", "browser", "fallback", KEEP);
+        assertThatThrownBy(() -> a.acquire("weur", "browser", "none", KEEP)).isInstanceOf(PoolExhaustedException.class);
+
+        assertThat(events).containsExactly("acquired weur/browser warm", "acquired weur/browser cold",
+                "fallback weur->enam exhausted", "acquired weur/browser fallback", "acquired weur/browser exhausted");
+    }
+
+    @Test
+    void aDrainedRegionSendsNewCallersToItsBackupAndKeepsItsSessions() {
+        Allocator a = allocator(region("weur", List.of("enam"), browser().build()),
+                region("enam", List.of("weur"), browser().build()));
+        Lease before = a.acquire("weur", "browser", "s1", KEEP);
+        pools.get("weur").drains().drainRegion(true);
+
+        Lease after = a.acquire("weur", "browser", "s2", KEEP);
+
+        assertThat(after.instance().region()).isEqualTo("enam");
+        assertThat(a.fallbacks("weur")).containsEntry(FallbackReason.DRAINED, 1L);
+        assertThat(events).contains("fallback weur->enam drained");
+        assertThat(a.acquire("weur", "browser", "s1", KEEP).instance().id()).isEqualTo(before.instance().id());
     }
 
     @Test

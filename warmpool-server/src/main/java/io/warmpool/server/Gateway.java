@@ -10,6 +10,8 @@ import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.config.HeartbeatSettings;
 import io.warmpool.server.config.RegionConfig;
 import io.warmpool.server.http.GatewayHttp;
+import io.warmpool.server.metrics.CachedCounts;
+import io.warmpool.server.metrics.GatewayMetrics;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
 import org.slf4j.Logger;
@@ -52,9 +54,11 @@ public final class Gateway implements AutoCloseable {
     private final Allocator allocator;
     private final ExecutorService tasks;
     private final Javalin http;
+    private final GatewayMetrics metrics;
 
     private Gateway(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator, ExecutorService tasks,
-                    Javalin http) {
+                    Javalin http, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.regions = regions;
         this.allocator = allocator;
@@ -73,22 +77,28 @@ public final class Gateway implements AutoCloseable {
         AtomicReference<String> url = new AtomicReference<>();
         Map<String, RegionRuntime> regions = new LinkedHashMap<>();
         List<AutoCloseable> opened = new ArrayList<>();
+        GatewayMetrics metrics = new GatewayMetrics();
+        opened.add(metrics);
         try {
             for (RegionConfig rc : config.regions().values()) {
-                RegionRuntime runtime = region(config, rc, stores, providers, clock, ticker, tasks, url::get, regions);
+                RegionRuntime runtime = region(config, rc, stores, providers, clock, ticker, tasks, url::get, regions,
+                        metrics);
                 opened.add(runtime);
                 regions.put(rc.name(), runtime);
+                metrics.watchHeartbeatLag(rc.name(), runtime::heartbeatLag);
+                runtime.pools().values().forEach(p -> metrics.watch(p, new CachedCounts(p::counts, System::nanoTime)));
             }
-            Allocator allocator = allocator(config, regions, clock);
+            Allocator allocator = allocator(config, regions, clock, metrics);
             byte[] secret = GatewaySecret.loadOrCreate(config.dataDir());
-            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(secret));
+            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(secret),
+                    metrics);
             Javalin http = api.start();
             url.set("http://127.0.0.1:" + http.port());
             for (RegionRuntime r : regions.values()) {
                 r.shard().start();
             }
             log.info("gateway listening on http://{}:{} with regions {}", config.bind(), http.port(), regions.keySet());
-            return new Gateway(config, regions, allocator, tasks, http);
+            return new Gateway(config, regions, allocator, tasks, http, metrics);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
                 closeQuietly(c);
@@ -101,7 +111,8 @@ public final class Gateway implements AutoCloseable {
     private static RegionRuntime region(GatewayConfig config, RegionConfig rc, StoreFactory stores,
                                         ProviderFactory providers, InstantSource clock,
                                         java.util.function.LongSupplier ticker, ExecutorService tasks,
-                                        Supplier<String> url, Map<String, RegionRuntime> all) {
+                                        Supplier<String> url, Map<String, RegionRuntime> all,
+                                        GatewayMetrics metrics) {
         InstanceStore store = stores.open(rc);
         try {
             InstanceProvider provider = providers.create(rc, agentId -> {
@@ -114,7 +125,7 @@ public final class Gateway implements AutoCloseable {
             ShardSettings settings = new ShardSettings(hb.queueCapacity(), hb.batchSize(), hb.flushAfter(),
                     hb.retries(), config.housekeepingInterval(), refreshAfter(config));
             RegionShard shard = new RegionShard(rc.name(), store, provider, config.pools().values(), settings, clock,
-                    ticker, tasks);
+                    ticker, tasks, metrics);
             if (!config.store().postgres()) {
                 // an embedded shard is this process's alone (the data directory is locked): lead at once, and what
                 // an earlier run left live died with its agents. A shared shard's other rows belong to other
@@ -142,7 +153,8 @@ public final class Gateway implements AutoCloseable {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    private static Allocator allocator(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock) {
+    private static Allocator allocator(GatewayConfig config, Map<String, RegionRuntime> regions, InstantSource clock,
+                                       GatewayMetrics metrics) {
         Map<String, Allocator.Region> view = new LinkedHashMap<>();
         for (RegionRuntime r : regions.values()) {
             RegionHealth health = new RegionHealth(r.name(), r::heartbeatLag, config.routing().staleAfter(),
@@ -150,7 +162,7 @@ public final class Gateway implements AutoCloseable {
             view.put(r.name(), new Allocator.Region(r.name(), r.config().backups(), r.pools(), health,
                     r.shard()::findSession));
         }
-        return new Allocator(view);
+        return new Allocator(view, metrics, System::nanoTime);
     }
 
     public Allocator allocator() {
@@ -173,6 +185,10 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         log.info("gateway stopping");
@@ -181,6 +197,7 @@ public final class Gateway implements AutoCloseable {
             closeQuietly(r);
         }
         tasks.shutdownNow();
+        metrics.close();
         log.info("gateway stopped");
     }
 

@@ -2,7 +2,7 @@ package io.warmpool.server;
 
 import io.warmpool.ConfigException;
 import io.warmpool.WarmPoolException;
-import io.warmpool.server.config.ConfigReader;
+import io.warmpool.server.cli.WarmpoolCli;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProvider;
@@ -15,9 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code warmpool up [--port N] [--config FILE] [--chromium PATH] [--data-dir DIR]}: runs the gateway with local
- * agents and SQLite shards until SIGTERM / Ctrl-C, then stops every process it started.
- * Exit codes: 0 stopped normally, 1 failed while running, 2 bad usage or setup (no Chromium, bad config).
+ * The {@code warmpool} entry point (see {@link WarmpoolCli} for the subcommands) and the wiring of a gateway with
+ * local agents. Exit codes: 0 ok, 1 failed, 2 bad usage or setup (no Chromium, bad config).
  */
 public final class Main {
     private Main() {
@@ -30,52 +29,13 @@ public final class Main {
         }
     }
 
-    static int run(String[] args) {
-        if (args.length > 0 && args[0].equals("simulate")) {
-            return io.warmpool.server.simulate.SimulateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
-        }
-        if (args.length == 2 && args[0].equals("hash-key")) {
-            System.out.println(io.warmpool.server.http.KeyHash.of(args[1]));
-            return 0;
-        }
-        if (args.length > 0 && args[0].equals("check-url")) {
-            return CheckUrlCommand.run(List.of(args).subList(1, args.length), System.out, System.err);
-        }
-        CommandLine cli;
-        try {
-            cli = CommandLine.parse(args);
-        } catch (ConfigException e) {
-            System.err.println("warmpool: " + e.getMessage());
-            System.err.println(CommandLine.USAGE);
-            return 2;
-        }
-        if (cli.help()) {
-            System.out.println(CommandLine.USAGE);
-            return 0;
-        }
-        Optional<Path> chromium = findChromium(cli.chromium());
-        if (chromium.isEmpty()) {
-            System.err.println("warmpool: Chromium not found" + (cli.chromium() == null ? " on PATH" : " at " + cli.chromium())
-                    + "; install it with `sudo apt-get install -y chromium` or pass --chromium /path/to/chromium");
-            return 2;
-        }
-        GatewayConfig config;
-        try {
-            config = GatewayConfig.demo(cli.dataDir(), chromium.get(), cli.port() == null ? 8080 : cli.port());
-            if (cli.config() != null) {
-                config = ConfigReader.read(cli.config(), config);
-                if (cli.port() != null) {
-                    config = config.withPort(cli.port());
-                }
-            }
-        } catch (ConfigException e) {
-            System.err.println("warmpool: " + e.getMessage());
-            return 2;
-        }
-        return serve(config);
+    /** Runs the command line; returns the exit code (0 ok, 1 failed, 2 bad usage or setup). */
+    public static int run(String[] args) {
+        return WarmpoolCli.run(args, System.out, System.err);
     }
 
-    private static int serve(GatewayConfig config) {
+    /** Runs a gateway until SIGTERM / Ctrl-C; 0 when stopped, 1 when it failed, 2 when its data dir or port is taken. */
+    public static int serve(GatewayConfig config) {
         DataDirLock lock = null;
         try {
             lock = config.store().postgres() ? null : DataDirLock.acquire(config.dataDir());
@@ -151,7 +111,7 @@ public final class Main {
                         agentClient, onAgentLost));
     }
 
-    static Optional<Path> findChromium(Path explicit) {
+    public static Optional<Path> findChromium(Path explicit) {
         if (explicit != null) {
             return Files.isExecutable(explicit) ? Optional.of(explicit) : Optional.empty();
         }

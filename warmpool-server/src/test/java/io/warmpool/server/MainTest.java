@@ -51,12 +51,15 @@ class MainTest {
     @Test
     void hashKeyPrintsTheConfigForm() {
         PrintStream old = System.out;
+        java.io.InputStream oldIn = System.in;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setIn(new java.io.ByteArrayInputStream("secret\n".getBytes(StandardCharsets.UTF_8)));
         try {
-            assertThat(Main.run(new String[]{"hash-key", "secret"})).isZero();
+            assertThat(Main.run(new String[]{"hash-key"})).isZero();
         } finally {
             System.setOut(old);
+            System.setIn(oldIn);
         }
         assertThat(out.toString(StandardCharsets.UTF_8).trim())
                 .isEqualTo("sha256:2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b");

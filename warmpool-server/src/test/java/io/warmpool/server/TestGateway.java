@@ -69,8 +69,8 @@ final class TestGateway implements AutoCloseable {
         }
     }
 
-    JsonNode pool(String region) {
-        for (JsonNode p : json(send("GET", "/v1/pools", null)).get("result")) {
+    JsonNode pool(String region, String... headers) {
+        for (JsonNode p : json(send("GET", "/v1/pools", null, headers)).get("result")) {
             if (p.get("region").asText().equals(region)) {
                 return p;
             }

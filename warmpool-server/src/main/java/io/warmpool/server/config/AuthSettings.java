@@ -8,8 +8,11 @@ import java.util.Map;
 /**
  * Who may call the gateway. Either {@code none} (one implicit tenant, {@value #ANONYMOUS}; allowed only on a
  * loopback address) or tenants with API keys, stored as SHA-256 hashes ({@code sha256:<hex>}).
+ * {@code readOnlyKeys} (hashes too) may read {@code /metrics}, the dashboard and the status endpoints and nothing
+ * else; {@code operators} names the tenants that may drain and undrain (any caller when auth is none).
  */
-public record AuthSettings(boolean none, Map<String, Tenant> tenants, Limits anonymousLimits) {
+public record AuthSettings(boolean none, Map<String, Tenant> tenants, Limits anonymousLimits, List<String> readOnlyKeys,
+                           List<String> operators) {
     public static final String ANONYMOUS = "default";
     public static final AuthSettings NONE = new AuthSettings(true, Map.of(), Limits.DEFAULT);
 
@@ -44,14 +47,31 @@ public record AuthSettings(boolean none, Map<String, Tenant> tenants, Limits ano
             for (String h : keyHashes) {
                 if (!h.matches("sha256:[0-9a-f]{64}")) {
                     throw new ConfigException("auth.tenants." + name + ".keys must be 'sha256:<64 hex>' hashes "
-                            + "(hash a key with: warmpool hash-key KEY)");
+                            + "(hash a key with: echo KEY | warmpool hash-key)");
                 }
             }
         }
     }
 
+    public AuthSettings(boolean none, Map<String, Tenant> tenants, Limits anonymousLimits) {
+        this(none, tenants, anonymousLimits, List.of(), List.of());
+    }
+
     public AuthSettings {
         tenants = Map.copyOf(tenants);
+        readOnlyKeys = List.copyOf(readOnlyKeys);
+        operators = List.copyOf(operators);
+        for (String h : readOnlyKeys) {
+            if (!h.matches("sha256:[0-9a-f]{64}")) {
+                throw new ConfigException("auth.readOnlyKeys must be 'sha256:<64 hex>' hashes "
+                        + "(hash a key with: warmpool hash-key)");
+            }
+        }
+        for (String o : operators) {
+            if (!tenants.containsKey(o)) {
+                throw new ConfigException("auth.operators must name tenants of auth.tenants (operator=" + o + ")");
+            }
+        }
         if (!none && tenants.isEmpty()) {
             throw new ConfigException("auth must be 'none' or name at least one tenant with keys");
         }

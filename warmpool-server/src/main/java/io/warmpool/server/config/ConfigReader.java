@@ -128,7 +128,7 @@ public final class ConfigReader {
             return AuthSettings.NONE;
         }
         ObjectNode a = object("auth", node);
-        known("auth", a, Set.of("tenants", "anonymousLimits"));
+        known("auth", a, Set.of("tenants", "anonymousLimits", "readOnlyKeys", "operators"));
         Map<String, AuthSettings.Tenant> tenants = new LinkedHashMap<>();
         if (a.has("tenants")) {
             object("auth.tenants", a.get("tenants")).fields().forEachRemaining(e -> {
@@ -142,7 +142,9 @@ public final class ConfigReader {
         }
         AuthSettings.Limits anonymous = a.has("anonymousLimits") ? limits("auth.anonymousLimits", a.get("anonymousLimits"))
                 : AuthSettings.Limits.DEFAULT;
-        return new AuthSettings(tenants.isEmpty(), tenants, anonymous);
+        return new AuthSettings(tenants.isEmpty(), tenants, anonymous,
+                a.has("readOnlyKeys") ? strings("auth.readOnlyKeys", a.get("readOnlyKeys")) : List.of(),
+                a.has("operators") ? strings("auth.operators", a.get("operators")) : List.of());
     }
 
     private static AuthSettings.Limits limits(String path, JsonNode node) {

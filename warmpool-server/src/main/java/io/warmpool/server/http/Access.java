@@ -1,6 +1,7 @@
 package io.warmpool.server.http;
 
 import io.javalin.http.Context;
+import io.warmpool.ForbiddenException;
 import io.warmpool.RateLimitedException;
 import io.warmpool.UnauthorizedException;
 import io.warmpool.core.TokenBucket;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,10 +31,17 @@ final class Access {
     private final Map<String, TokenBucket> sessionBuckets = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> quickBuckets = new ConcurrentHashMap<>();
     private final LongSupplier ticker;
+    private final Consumer<String> onLimited;
 
     Access(AuthSettings auth, LongSupplier ticker) {
+        this(auth, ticker, limit -> { });
+    }
+
+    /** @param onLimited told the name of each limit a caller goes over */
+    Access(AuthSettings auth, LongSupplier ticker, Consumer<String> onLimited) {
         this.auth = auth;
         this.ticker = ticker;
+        this.onLimited = onLimited;
         auth.tenants().values().forEach(t -> t.keyHashes().forEach(h -> byKeyHash.put(h, new Tenant(t.name(), t.limits()))));
     }
 
@@ -56,6 +65,27 @@ final class Access {
             throw new UnauthorizedException("the API key is not valid");
         }
         return t;
+    }
+
+    /** Lets through a tenant or a read-only key (reads of metrics, status and the dashboard); 401 otherwise. */
+    void reader(Context ctx) {
+        if (auth.none() || ctx.attribute(TENANT) != null) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                && auth.readOnlyKeys().contains(hash(header.substring(7).trim()))) {
+            return;
+        }
+        tenant(ctx);
+    }
+
+    /** Lets through an operator (a tenant named in auth.operators, or anyone with auth none); 401/403 otherwise. */
+    void operator(Context ctx) {
+        Tenant t = tenant(ctx);
+        if (!auth.none() && !auth.operators().contains(t.name())) {
+            throw new ForbiddenException("tenant " + t.name() + " is not an operator (auth.operators)");
+        }
     }
 
     Tenant named(String name) {
@@ -89,15 +119,17 @@ final class Access {
 
     void checkConcurrent(Tenant t, long held) {
         if (held >= t.limits().maxSessions()) {
+            onLimited.accept("maxSessions");
             throw new RateLimitedException("maxSessions", "tenant " + t.name() + " holds " + held
                     + " sessions, its limit maxSessions=" + t.limits().maxSessions() + "; release one first",
                     Duration.ofSeconds(5));
         }
     }
 
-    private static void take(TokenBucket bucket, Tenant t, String limit, String what) {
+    private void take(TokenBucket bucket, Tenant t, String limit, String what) {
         long wait = bucket.tryTake();
         if (wait > 0) {
+            onLimited.accept(limit);
             throw new RateLimitedException(limit, "tenant " + t.name() + " is over " + limit + " (" + what + ")",
                     Duration.ofNanos(wait));
         }

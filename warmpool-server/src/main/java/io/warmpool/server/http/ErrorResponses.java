@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.warmpool.ActionFailedException;
+import io.warmpool.ForbiddenException;
 import io.warmpool.InstanceLostException;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.PoolExhaustedException;
@@ -52,6 +53,7 @@ final class ErrorResponses {
             ctx.header("WWW-Authenticate", "Bearer realm=\"warmpool\"");
             write(ctx, 401, e.code(), e.getMessage(), null);
         });
+        app.exception(ForbiddenException.class, (e, ctx) -> write(ctx, 403, e.code(), e.getMessage(), null));
         app.exception(ActionFailedException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage(), null));
         app.exception(ProviderException.class, (e, ctx) -> {
             log.warn("provider failure: {}", e.getMessage());

@@ -8,6 +8,7 @@ import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.GatewayMetrics;
 
 import java.time.InstantSource;
 import java.util.Map;
@@ -24,8 +25,11 @@ public final class GatewayHttp {
     private final String agentSecret;
     private final AgentClient agents = new AgentClient();
 
+    private final GatewayMetrics metrics;
+
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
-                       InstantSource clock, byte[] secret, String agentSecret) {
+                       InstantSource clock, byte[] secret, String agentSecret, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.agentSecret = agentSecret;
         if (agentSecret != null) {
             agents.authenticateWith(agentSecret);
@@ -39,14 +43,14 @@ public final class GatewayHttp {
 
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
     public Javalin start() {
-        Access access = new Access(config.auth(), System::nanoTime);
+        Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
         DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy());
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
                 new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),
                 new JsonAction(config.ai(), java.net.http.HttpClient.newBuilder()
-                        .connectTimeout(java.time.Duration.ofSeconds(5)).build()));
+                        .connectTimeout(java.time.Duration.ofSeconds(5)).build()), metrics);
         CrawlStore crawlStore = config.store().postgres() ? CrawlStore.postgres(config.store().postgresUrl(),
                 config.store().schemaPrefix()) : CrawlStore.sqlite(config.dataDir().resolve("crawl.db"));
         CrawlRoutes crawl = new CrawlRoutes(access, quick, crawlStore);
@@ -72,6 +76,8 @@ public final class GatewayHttp {
             new CloudflareRoutes(quick).register(cfg.routes);
             new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
+            new OpsRoutes(resolver, access).register(cfg.routes);
+            new MetricsRoutes(access, metrics).register(cfg.routes);
             cfg.events.serverStopping(crawler::close);
             cfg.events.serverStopped(() -> {
                 agents.close();

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /v1/pools} and {@code GET /healthz}. Stateless. */
+/** {@code GET /v1/pools}, {@code GET /v1/regions}, and the probes. Stateless. */
 final class PoolRoutes {
     private final RegionResolver resolver;
     private final Allocator allocator;
@@ -29,15 +29,14 @@ final class PoolRoutes {
 
     void register(RoutesConfig app) {
         app.get("/v1/pools", ctx -> {
-            access.tenant(ctx);
+            access.reader(ctx);
             ctx.json(Map.of("success", true, "result", pools()));
         });
         app.get("/v1/regions", ctx -> {
-            access.tenant(ctx);
+            access.reader(ctx);
             ctx.json(Map.of("success", true, "result", regions()));
         });
-        app.get("/healthz", ctx -> ctx.json(Map.of("ok", true, "regions", resolver.all().keySet(),
-                "devtoolsConnections", proxyConnections.getAsInt())));
+        new ProbeRoutes(resolver, proxyConnections).register(app);
     }
 
     private List<Map<String, Object>> pools() {
@@ -67,6 +66,7 @@ final class PoolRoutes {
                 m.put("coldHits", p.coldHits());
                 m.put("exhausted", p.exhaustedCount());
                 m.put("shared", p.settings().shared());
+                m.put("drained", p.drains().region());
                 if (p.settings().shared()) {
                     long hits = p.sharedWarmHits();
                     long misses = p.sharedWarmMisses();
@@ -98,6 +98,9 @@ final class PoolRoutes {
             Map<String, Long> fb = new LinkedHashMap<>();
             allocator.fallbacks(r.name()).forEach((reason, n) -> fb.put(reason.name().toLowerCase(java.util.Locale.ROOT), n));
             m.put("fallbacks", fb);
+            m.put("drained", r.pools().values().stream().anyMatch(p -> p.drains().region()));
+            m.put("drainedAgents", r.pools().values().stream().flatMap(p -> p.drains().agents().stream())
+                    .distinct().sorted().toList());
             out.add(m);
         }
         return out;

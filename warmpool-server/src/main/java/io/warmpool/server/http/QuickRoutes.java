@@ -12,6 +12,8 @@ import io.warmpool.core.SharedRouter;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.GatewayMetrics;
+import io.warmpool.server.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +56,13 @@ final class QuickRoutes {
     private final AgentClient agents;
     private final QuickCache cache;
     private final JsonAction json;
+    private final GatewayMetrics metrics;
+    private static final String TIMED = "warmpool.quick.started";
+    private static final String ACTION = "warmpool.quick.action";
 
     QuickRoutes(RegionResolver resolver, Allocator allocator, Access access, AgentClient agents, QuickCache cache,
-                JsonAction json) {
+                JsonAction json, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.resolver = resolver;
         this.allocator = allocator;
         this.access = access;
@@ -67,9 +73,38 @@ final class QuickRoutes {
 
     void register(RoutesConfig app) {
         app.post("/v1/quick/{action}", ctx -> run(ctx, ctx.pathParam("action"), Paths.WARMPOOL));
+        app.after(this::count);
+    }
+
+    /**
+     * {@code warmpool_quick_action_seconds{action,status}} for known actions on either set of paths, after the error
+     * mapping has set the final status.
+     */
+    private void count(Context ctx) {
+        Long t0 = ctx.attribute(TIMED);
+        String name = ctx.attribute(ACTION);
+        if (t0 != null && name != null) {
+            QuickAction.fromPath(name).ifPresent(a -> metrics.quickAction(a.path(), ctx.statusCode(),
+                    Duration.ofNanos(System.nanoTime() - t0)));
+        }
+    }
+
+    /** {@code warmpool_egress_blocked_total}: a refused page ({@code url}) and refused requests of a page. */
+    private void countBlocked(QuickAnswer answer) {
+        String blocked = answer.headers().get("X-Warmpool-Blocked");
+        long requests = blocked == null || !blocked.matches("\\d{1,9}") ? 0 : Long.parseLong(blocked);
+        if (requests > 0) {
+            metrics.egressBlocked("request", requests);
+        }
+        if (answer.status() == 400 && new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("\"blocked_url\"")) {
+            metrics.egressBlocked("url", 1);
+        }
     }
 
     void run(Context ctx, String actionName, Paths paths) {
+        ctx.attribute(TIMED, System.nanoTime());
+        ctx.attribute(ACTION, actionName);
         ctx.header(BROWSER_MS, "0"); // errors before the browser is involved used none
         QuickAction action = QuickAction.fromPath(actionName).orElseThrow(() ->
                 new InvalidRequestException("unknown_action", "action", "unknown quick action '" + actionName
@@ -93,6 +128,7 @@ final class QuickRoutes {
             answer = action == QuickAction.JSON
                     ? json.run(request, markdown -> execute(placement, pool, tenant, tenantKey, QuickAction.MARKDOWN, markdown))
                     : execute(placement, pool, tenant, tenantKey, action, request);
+            countBlocked(answer);
             if (key != null && answer.ok()) {
                 cache.put(key, answer, ttl);
             }

@@ -1,0 +1,24 @@
+package io.warmpool.server.http;
+
+import io.javalin.config.RoutesConfig;
+import io.warmpool.server.metrics.GatewayMetrics;
+
+/** {@code GET /metrics}: the Prometheus text format, for tenants and read-only keys. Stateless. */
+final class MetricsRoutes {
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Access access;
+    private final GatewayMetrics metrics;
+
+    MetricsRoutes(Access access, GatewayMetrics metrics) {
+        this.access = access;
+        this.metrics = metrics;
+    }
+
+    void register(RoutesConfig app) {
+        app.get("/metrics", ctx -> {
+            access.reader(ctx);
+            ctx.contentType(CONTENT_TYPE).result(metrics.scrape());
+        });
+    }
+}

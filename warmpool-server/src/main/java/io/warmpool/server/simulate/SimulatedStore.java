@@ -355,44 +355,4 @@ final class SimulatedStore implements InstanceStore {
             default -> { }
         }
     }
-
-    // The simulator runs one gateway on one thread: it leads every lease it asks for, and nothing can take a lease
-    // from it, so a fenced view is this store itself. The pools it drives are built unfenced (RegionPool's public
-    // constructors), so these calls exist for the SPI's sake.
-    private final Map<String, LeaderTerm> leases = new HashMap<>();
-
-    @Override
-    public Optional<LeaderTerm> lead(String lease, String holder, Instant now, Duration period) {
-        LeaderTerm current = leases.get(lease);
-        boolean free = current == null || !current.expiresAt().isAfter(now) || current.holder().equals(holder);
-        if (!free) {
-            return Optional.empty();
-        }
-        long token = current != null && current.holder().equals(holder) ? current.token()
-                : (current == null ? 1 : current.token() + 1);
-        LeaderTerm term = new LeaderTerm(holder, token, now.plus(period));
-        leases.put(lease, term);
-        return Optional.of(term);
-    }
-
-    @Override
-    public LeaderTerm seize(String lease, String holder, Instant now, Duration period) {
-        LeaderTerm current = leases.get(lease);
-        LeaderTerm term = new LeaderTerm(holder, current == null ? 1 : current.token() + 1, now.plus(period));
-        leases.put(lease, term);
-        return term;
-    }
-
-    @Override
-    public void resign(String lease, String holder, long token) {
-        LeaderTerm current = leases.get(lease);
-        if (current != null && current.holder().equals(holder) && current.token() == token) {
-            leases.put(lease, new LeaderTerm(holder, token, Instant.EPOCH));
-        }
-    }
-
-    @Override
-    public InstanceStore fenced(String lease, LongSupplier token) {
-        return this;
-    }
 }

@@ -31,6 +31,7 @@ final class SimulatedStore implements InstanceStore {
     private final Map<String, Instance> rows = new HashMap<>();
     private final Map<String, String> sessions = new HashMap<>();
     private final Map<String, PoolIndex> pools = new HashMap<>();
+    private final Map<String, LeaderTerm> leases = new HashMap<>();
     private int idle; // warm or starting, all pools
     private int claimed;
     private int live; // starting, warm, claimed or stopping
@@ -252,6 +253,43 @@ final class SimulatedStore implements InstanceStore {
         int[] n = index.counts;
         return new PoolCounts(n[InstanceState.STARTING.ordinal()], n[InstanceState.WARM.ordinal()],
                 n[InstanceState.CLAIMED.ordinal()], n[InstanceState.STOPPING.ordinal()], n[InstanceState.LOST.ordinal()]);
+    }
+
+    // One simulated gateway: the lease follows the store contract's rules, and nothing is ever fenced.
+
+    @Override
+    public Optional<LeaderTerm> lead(String lease, String holder, Instant now, Duration period) {
+        LeaderTerm current = leases.get(lease);
+        Instant until = now.plus(period);
+        if (current != null && !current.holder().equals(holder) && current.expiresAt().isAfter(now)) {
+            return Optional.empty();
+        }
+        long token = current == null ? 1 : current.holder().equals(holder) ? current.token() : current.token() + 1;
+        LeaderTerm term = new LeaderTerm(holder, token, until);
+        leases.put(lease, term);
+        return Optional.of(term);
+    }
+
+    @Override
+    public LeaderTerm seize(String lease, String holder, Instant now, Duration period) {
+        LeaderTerm current = leases.get(lease);
+        LeaderTerm term = new LeaderTerm(holder, current == null ? 1 : current.token() + 1, now.plus(period));
+        leases.put(lease, term);
+        return term;
+    }
+
+    @Override
+    public void resign(String lease, String holder, long token) {
+        LeaderTerm current = leases.get(lease);
+        if (current != null && current.holder().equals(holder) && current.token() == token) {
+            leases.put(lease, new LeaderTerm(holder, token, Instant.EPOCH));
+        }
+    }
+
+    /** The simulator drives its pools directly on one thread with one holder: there is no other writer to fence. */
+    @Override
+    public InstanceStore fenced(String lease, LongSupplier token) {
+        throw new UnsupportedOperationException("the simulator's store has one writer and is never fenced");
     }
 
     @Override

@@ -67,6 +67,8 @@ class FuzzTest {
                     r = gw.send(endpoint[0], path, body);
                 } catch (IllegalArgumentException badUri) {
                     continue; // the client refused to build the URI; nothing reached the gateway
+                } catch (IllegalStateException noAnswer) {
+                    throw new AssertionError("no answer to " + endpoint[0] + " " + path + " " + body, noAnswer);
                 }
                 statuses.merge(r.statusCode(), 1, Integer::sum);
                 String shown = endpoint[0] + " " + path + " " + (body == null ? "" : body.substring(0, Math.min(200, body.length())));

@@ -14,8 +14,10 @@ final class Processes {
             return String.join(" ", argv);
         }
 
+        /** A browser process of either binary a pool may run: full Chromium or the headless shell. */
         boolean isChromium() {
-            return !argv.isEmpty() && argv.get(0).endsWith("/chromium") && !line().startsWith("sh ");
+            return !argv.isEmpty() && (argv.get(0).endsWith("/chromium") || argv.get(0).endsWith("/chromium-headless-shell"))
+                    && !line().startsWith("sh ");
         }
     }
 

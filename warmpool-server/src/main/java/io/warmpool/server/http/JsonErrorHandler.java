@@ -13,12 +13,14 @@ import java.util.Map;
 
 /**
  * Jetty's own errors (a request line or URI it cannot parse, before any route runs) in the same JSON envelope as
- * every other error, instead of Jetty's HTML page.
+ * every other error, instead of Jetty's HTML page. Jetty closes the connection after such an error, so the answer says
+ * {@code Connection: close}: a client that pools connections must not send its next request down a closed one.
  */
 final class JsonErrorHandler extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        fields.put(HttpHeader.CONNECTION, "close");
         return ByteBuffer.wrap(envelope(status, reason));
     }
 
@@ -26,6 +28,7 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(envelope(code, message)), callback);
     }
 

@@ -30,6 +30,12 @@ public final class HeartbeatBatchWriter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatBatchWriter.class);
     /** Instances whose last written heartbeat the writer remembers at most (about 100 bytes each). */
     static final int MAX_TRACKED = 2_000_000;
+    /**
+     * With {@code refreshAfter}, every report of a batch may be absorbed, and a store that stopped taking writes would
+     * go unnoticed (and the lag stay low) until a refresh falls due. So at least one row is written this often: the
+     * stale-region signal follows an unwritable store within about a second.
+     */
+    static final long PROBE_EVERY_NANOS = 1_000_000_000L;
 
     private final String region;
     private final HeartbeatQueue queue;
@@ -45,6 +51,8 @@ public final class HeartbeatBatchWriter implements Runnable {
     /** Heartbeat time last written per instance; writer thread only; cleared when it outgrows {@link #MAX_TRACKED}. */
     private final Map<String, Long> lastWritten = new java.util.HashMap<>();
     private final AtomicLong rowsWritten = new AtomicLong();
+    private long lastRowWriteNanos; // writer thread only
+    private boolean anyRowWritten; // writer thread only
     private final Map<String, HeartbeatReport> held = new LinkedHashMap<>(); // only touched by the writer thread
     private long heldTaken; // reports taken from the queue and not yet written; writer thread only
     private volatile int heldCount;
@@ -175,6 +183,10 @@ public final class HeartbeatBatchWriter implements Runnable {
                     store.applyHeartbeats(reports);
                 }
                 rowsWritten.addAndGet(reports.size());
+                if (!reports.isEmpty()) {
+                    anyRowWritten = true;
+                    lastRowWriteNanos = ticker.getAsLong();
+                }
                 remember(reports);
                 if (storeDown) {
                     storeDown = false;
@@ -200,6 +212,10 @@ public final class HeartbeatBatchWriter implements Runnable {
             if (!r.alive() || last == null || r.at().toEpochMilli() - last >= refreshAfterMillis) {
                 due.add(r);
             }
+        }
+        if (due.isEmpty() && !all.isEmpty()
+                && (!anyRowWritten || ticker.getAsLong() - lastRowWriteNanos >= PROBE_EVERY_NANOS)) {
+            due.add(all.iterator().next()); // the probe row: see PROBE_EVERY_NANOS
         }
         return due;
     }

@@ -102,6 +102,12 @@ public final class Crawler implements AutoCloseable {
             try {
                 run(id);
             } catch (RuntimeException e) {
+                if (closing) {
+                    // the gateway is stopping under the job (its store or agents going away): the job stays
+                    // running in the store, and the next gateway resumes it
+                    log.info("crawl {} - interrupted by shutdown, left to resume: {}", id, e.toString());
+                    return;
+                }
                 log.warn("crawl {} - failed: {}", id, e.toString());
                 store.end(id, "errored");
             } finally {

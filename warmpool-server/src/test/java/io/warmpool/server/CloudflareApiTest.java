@@ -89,6 +89,9 @@ class CloudflareApiTest {
             assertThat(r.get("screenshot").get("ms").asText()).isNotEmpty();
             assertThat(r.get("pdf").get("type").asText()).isEqualTo("application/pdf");
             assertThat(r.get("pdf").get("magic").asText()).isEqualTo("%PDF");
+            assertThat(r.get("base64").get("kind").asText()).as("encoding base64 resolves to a string").isEqualTo("string");
+            assertThat(r.get("base64").get("jpeg").asText()).as("the base64 of a JPEG").isEqualTo("ffd8");
+            assertThat(r.get("base64").get("bytes").asInt()).isGreaterThan(100);
         }
     }
 

@@ -10,7 +10,6 @@ import io.warmpool.ActionFailedException;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.quick.QuickAction;
-import io.warmpool.quick.QuickActionRequest;
 import io.warmpool.server.crawl.CrawlRequest;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
@@ -67,7 +66,7 @@ final class CrawlRoutes implements Crawler.Pages {
         ObjectNode template = body.deepCopy();
         CRAWL_FIELDS.forEach(template::remove);
         ObjectNode probe = template.deepCopy().put("url", request.url());
-        QuickBody.fromTree(probe).validated(QuickAction.SNAPSHOT); // the page fields are checked once, up front
+        quick.validatedForDefaultPool(QuickAction.SNAPSHOT, probe); // the page fields are checked once, up front
         String id = crawler.start(tenant.name(), request, template);
         ctx.json(envelope(JsonNodeFactory.instance.textNode(id)));
     }
@@ -142,11 +141,8 @@ final class CrawlRoutes implements Crawler.Pages {
         ObjectNode snapshot = template.deepCopy().put("url", url);
         ArrayNode f = snapshot.putArray("formats");
         formats.forEach(x -> f.add(x.equals("html") ? "content" : x));
-        QuickAnswer page = checked(quick.runFor(tenant, QuickAction.SNAPSHOT,
-                QuickBody.fromTree(snapshot).validated(QuickAction.SNAPSHOT)));
-        ObjectNode linksBody = template.deepCopy().put("url", url);
-        QuickAnswer links = checked(quick.runFor(tenant, QuickAction.LINKS,
-                QuickBody.fromTree(linksBody).validated(QuickAction.LINKS)));
+        QuickAnswer page = checked(quick.runFor(tenant, QuickAction.SNAPSHOT, snapshot));
+        QuickAnswer links = checked(quick.runFor(tenant, QuickAction.LINKS, template.deepCopy().put("url", url)));
         Map<String, String> result = new LinkedHashMap<>();
         JsonNode r = parse(page.body()).path("result");
         if (r.has("content")) {

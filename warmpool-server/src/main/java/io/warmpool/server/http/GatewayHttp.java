@@ -5,6 +5,7 @@ import io.javalin.json.JavalinJackson;
 import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.crawl.CrawlLeases;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
@@ -54,7 +55,9 @@ public final class GatewayHttp {
         CrawlStore crawlStore = config.store().postgres() ? CrawlStore.postgres(config.store().postgresUrl(),
                 config.store().schemaPrefix()) : CrawlStore.sqlite(config.dataDir().resolve("crawl.db"));
         CrawlRoutes crawl = new CrawlRoutes(access, quick, crawlStore);
-        Crawler crawler = new Crawler(crawlStore, crawl, clock);
+        // on SQLite the gateway owns its data directory, and with it every job an earlier run left running
+        Crawler crawler = new Crawler(crawlStore, crawl, clock, new CrawlLeases.Settings(
+                CrawlLeases.Settings.DEFAULT.term(), !config.store().postgres()));
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;

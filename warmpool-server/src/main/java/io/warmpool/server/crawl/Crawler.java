@@ -142,7 +142,7 @@ public final class Crawler implements AutoCloseable {
                 log.info("crawl {} - interrupted by shutdown, left to resume: {}", id, e.toString());
                 return;
             }
-            log.warn("crawl {} - failed: {}", id, e.toString());
+            log.warn("crawl {} - failed", id, e);
             try {
                 store.end(id, fence, "errored");
             } catch (RuntimeException again) {

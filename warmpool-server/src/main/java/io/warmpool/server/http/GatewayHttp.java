@@ -27,6 +27,7 @@ public final class GatewayHttp {
     private final AgentClient agents = new AgentClient();
 
     private final GatewayMetrics metrics;
+    private Crawler crawler; // set by start()
 
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
                        InstantSource clock, byte[] secret, String agentSecret, GatewayMetrics metrics) {
@@ -87,9 +88,16 @@ public final class GatewayHttp {
                 crawlStore.close();
             });
         });
-        Javalin started = app.start(config.bind(), config.port());
+        this.crawler = crawler;
+        return app.start(config.bind(), config.port());
+    }
+
+    /**
+     * Starts running crawl jobs nobody runs (an earlier run's, or a stopped or dead gateway's): once the regions are
+     * started and the gateway's URL is known, since their pages need agents.
+     */
+    public void resumeCrawls() {
         crawler.resume();
-        return started;
     }
 }
 

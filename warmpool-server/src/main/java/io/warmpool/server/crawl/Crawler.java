@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warmpool.ActionFailedException;
 import io.warmpool.PoolExhaustedException;
+import io.warmpool.ProviderException;
 import io.warmpool.RateLimitedException;
 import io.warmpool.StoreException;
 import io.warmpool.WarmPoolException;
@@ -207,9 +208,11 @@ public final class Crawler implements AutoCloseable {
         } catch (RateLimitedException e) {
             sleep(e.retryAfter());
             return true; // stays queued
-        } catch (PoolExhaustedException | StoreException e) {
+        } catch (PoolExhaustedException | StoreException | ProviderException e) {
             sleep(Duration.ofSeconds(1));
-            return true; // nothing warm (or the shard is away) for now: the page waits, within the job's MAX_TIME
+            // nothing warm, the shard away, or an agent not answering (a stopped gateway's, until its rows are LOST):
+            // the gateway's trouble, not the page's; the page waits, within the job's MAX_TIME
+            return true;
         } catch (WarmPoolException e) {
             if (closing || Thread.currentThread().isInterrupted()) {
                 return false; // the gateway is stopping or the job was cancelled: the page stays queued

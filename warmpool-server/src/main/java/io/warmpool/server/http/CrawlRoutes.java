@@ -57,6 +57,7 @@ final class CrawlRoutes implements Crawler.Pages {
     }
 
     private void start(Context ctx) {
+        ctx.header(QuickRoutes.BROWSER_MS, "0"); // as on every Cloudflare answer; a job's time is in its GET
         Access.Tenant tenant = access.tenant(ctx);
         JsonNode tree = Json.read(ctx.bodyAsBytes(), JsonNode.class);
         if (!(tree instanceof ObjectNode body)) {
@@ -118,10 +119,12 @@ final class CrawlRoutes implements Crawler.Pages {
         if (entries.size() == limit) {
             result.put("cursor", Long.toString(entries.get(entries.size() - 1).seq()));
         }
+        ctx.header(QuickRoutes.BROWSER_MS, Long.toString(job.browserMs()));
         ctx.json(envelope(result));
     }
 
     private void cancel(Context ctx) {
+        ctx.header(QuickRoutes.BROWSER_MS, "0");
         CrawlStore.Job job = own(ctx);
         boolean stopped = crawler.cancel(job.id());
         ctx.json(envelope(JsonNodeFactory.instance.objectNode().put("job_id", job.id())

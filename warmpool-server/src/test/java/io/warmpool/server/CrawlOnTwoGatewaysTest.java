@@ -42,6 +42,7 @@ class CrawlOnTwoGatewaysTest {
     private final Site site = new Site();
     private TestGateway a;
     private TestGateway b;
+    private GatewayProcess killed;
 
     /** {@code /<chain>/N} links to {@code /<chain>/N+1}; each answer takes 300 ms. */
     static final class Site implements AutoCloseable {
@@ -119,6 +120,9 @@ class CrawlOnTwoGatewaysTest {
 
     @AfterEach
     void stopEverything() throws Exception {
+        if (killed != null) {
+            killed.close();
+        }
         if (a != null) {
             a.close();
         }
@@ -170,6 +174,51 @@ class CrawlOnTwoGatewaysTest {
                 .allSatisfy(r -> assertThat(r.get("status").asText()).isIn("completed", "skipped"))
                 .filteredOn(r -> r.get("status").asText().equals("completed")).hasSize(PAGES);
         assertThat(site.atOnce).as("a page loaded by two owners at once").hasValue(0);
+    }
+
+    @Test
+    @Timeout(400)
+    void aJobWhoseOwnerIsKilledFinishesOnTheOtherGatewayOnceItsLeaseRunsOut() throws Exception {
+        Path config = dirA.resolve("config.json");
+        java.nio.file.Files.writeString(config, "{\"pools\": {\"browser\": {\"minIdle\": 1, \"maxSize\": 3,"
+                + " \"staleAfter\": \"PT10S\"}}, \"heartbeat\": {\"interval\": \"PT0.5S\", \"flushAfter\": \"PT0.2S\"},"
+                + " \"egress\": {\"allow\": [\"127.0.0.1/32\"]}, \"store\": {\"postgres\": \"" + PostgresGatewayTest.URL
+                + "\", \"schemaPrefix\": \"" + prefix + "\"}}");
+        killed = GatewayProcess.start(dirA.resolve("data"), config);
+        assertThat(await(Duration.ofSeconds(180), () -> json(call(killed.url, "GET", "/v1/pools", null)).get("result")
+                .findValues("warm").stream().mapToInt(JsonNode::asInt).sum() >= 1)).isTrue();
+        b = gateway(dirB);
+
+        var started = call(killed.url, "POST", "/v1/crawl", "{\"url\":\"" + site.url("/k/0") + "\",\"limit\":" + PAGES
+                + ",\"depth\":10,\"formats\":[\"markdown\"]}");
+        assertThat(started.statusCode()).as(new String(started.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        String id = json(started).get("result").asText();
+        assertThat(await(Duration.ofSeconds(120), () -> finished(b, id) >= 2)).isTrue();
+
+        killed.kill9(); // no release: B waits for the lease (15 s) to run out, then claims the job
+        killed = null;
+
+        assertThat(await(Duration.ofSeconds(240), () -> !job(b, id).get("status").asText().equals("running")))
+                .as("the job ends on B").isTrue();
+        JsonNode done = job(b, id);
+        assertThat(done.get("status").asText()).isEqualTo("completed");
+        assertThat(done.get("records")).filteredOn(r -> r.get("status").asText().equals("completed")).hasSize(PAGES);
+        assertThat(site.atOnce).as("a page loaded by two owners at once").hasValue(0);
+    }
+
+    private static java.net.http.HttpResponse<byte[]> call(String base, String method, String path, String body) {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+            return http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private String start(TestGateway gw, String chain, int limit) {

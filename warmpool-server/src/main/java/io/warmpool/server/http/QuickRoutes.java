@@ -1,5 +1,6 @@
 package io.warmpool.server.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.Instance;
@@ -144,13 +145,13 @@ final class QuickRoutes {
      * Checks a quick-action body (Cloudflare's spellings allowed) against the default region and pool's page defaults
      * and bounds, where {@link #runFor} runs it.
      */
-    QuickActionRequest validatedForDefaultPool(QuickAction action, com.fasterxml.jackson.databind.node.ObjectNode body) {
+    QuickActionRequest validatedForDefaultPool(QuickAction action, ObjectNode body) {
         RegionPool pool = resolver.pool(resolver.place(null).region(), null);
         return QuickBody.fromTree(body).validated(action, pool.settings().pageDefaults());
     }
 
     /** Runs an action for {@code tenant} in the default region and pool (crawl pages), validated as that pool says. */
-    QuickAnswer runFor(Access.Tenant tenant, QuickAction action, com.fasterxml.jackson.databind.node.ObjectNode body) {
+    QuickAnswer runFor(Access.Tenant tenant, QuickAction action, ObjectNode body) {
         RegionResolver.Placement placement = resolver.place(null);
         RegionPool pool = resolver.pool(placement.region(), null);
         QuickActionRequest request = QuickBody.fromTree(body).validated(action, pool.settings().pageDefaults());

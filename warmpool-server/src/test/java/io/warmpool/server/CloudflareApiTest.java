@@ -158,7 +158,7 @@ class CloudflareApiTest {
         assertThat(bad.headers().firstValue("X-Browser-Ms-Used")).hasValue("0");
 
         HttpResponse<byte[]> spelled = gw.send("POST", "/accounts/x/browser-run/content", "{\"html\":\"<p>go</p>\","
-                + "\"goToOptions\":{\"waitUntil\":[\"load\",\"networkidle0\"],\"timeout\":20000}}", "Authorization", "Bearer " + BULK);
+                + "\"goToOptions\":{\"waitUntil\":[\"load\",\"domcontentloaded\"],\"timeout\":60000}}", "Authorization", "Bearer " + BULK);
         assertThat(spelled.statusCode()).as("goToOptions is gotoOptions; a waitUntil list waits for the last").isEqualTo(200);
         HttpResponse<byte[]> both = gw.send("POST", "/accounts/x/browser-run/content", "{\"html\":\"<p>go</p>\","
                 + "\"goToOptions\":{},\"gotoOptions\":{}}", "Authorization", "Bearer " + BULK);
@@ -256,6 +256,12 @@ class CloudflareApiTest {
         assertThat(await(Duration.ofSeconds(10), () -> claimed() == claimedBefore))
                 .as("both sessions ended: the deleted one and the one-step socket's").isTrue();
 
+        HttpResponse<byte[]> limits = gw.send("GET", "/accounts/a/browser-run/limits", null, "Authorization", "Bearer " + BULK);
+        assertThat(limits.statusCode()).isEqualTo(200);
+        assertThat(limits.headers().firstValue("X-Browser-Ms-Used")).as("on every Cloudflare answer").hasValue("0");
+        HttpResponse<byte[]> unknown = gw.send("DELETE", "/client/v4/accounts/a/browser-rendering/devtools/browser/nope",
+                null, "Authorization", "Bearer " + BULK);
+        assertThat(unknown.headers().firstValue("X-Browser-Ms-Used")).hasValue("0");
         HttpResponse<byte[]> tooLong = gw.send("POST", "/accounts/a/browser-run/devtools/browser?keep_alive=99999999", null,
                 "Authorization", "Bearer " + BULK);
         assertThat(tooLong.statusCode()).isEqualTo(400);

@@ -28,6 +28,7 @@ public final class ProcessGroup {
     public static final String WRAPPER_SCRIPT = "\"$0\" \"$@\" </dev/null & read _ ; kill -9 0";
 
     private final Process wrapper;
+    private volatile ProcessHandle main; // the wrapper's child, once seen (it stays a zombie child until the group dies)
 
     private ProcessGroup(Process wrapper) {
         this.wrapper = wrapper;
@@ -65,7 +66,12 @@ public final class ProcessGroup {
 
     /** The command's process (the wrapper shell's child), once it exists. */
     public Optional<ProcessHandle> main() {
-        return wrapper.toHandle().children().findFirst();
+        ProcessHandle seen = main;
+        if (seen == null) {
+            seen = wrapper.toHandle().children().findFirst().orElse(null);
+            main = seen;
+        }
+        return Optional.ofNullable(seen);
     }
 
     /** The merged stdout and stderr of the command; read it steadily or the command blocks on a full pipe. */
@@ -73,13 +79,16 @@ public final class ProcessGroup {
         return wrapper.getInputStream();
     }
 
-    /** Whether the command is still running (false once it exited, even while the wrapper still waits). */
+    /**
+     * Whether the command is still running: false once it exited, even while the wrapper still waits; true while the
+     * wrapper has yet to fork it.
+     */
     public boolean alive() {
         if (!wrapper.isAlive()) {
             return false;
         }
-        Optional<ProcessHandle> main = main();
-        return main.isPresent() && !gone(main.get());
+        Optional<ProcessHandle> command = main();
+        return command.isEmpty() || !gone(command.get());
     }
 
     /**

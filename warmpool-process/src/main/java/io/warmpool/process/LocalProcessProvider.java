@@ -118,10 +118,22 @@ public final class LocalProcessProvider implements InstanceProvider {
         return this.agentId.equals(agentId);
     }
 
-    /** One report per running process: alive, or dead when its command exited (it is then LOST and replaced). */
+    /**
+     * One report per process it runs: alive, or dead when its command exited (it is then LOST and replaced); the
+     * group and data directory of a dead one are removed at once.
+     */
     public List<HeartbeatReport> heartbeats(Instant now) {
         List<HeartbeatReport> reports = new ArrayList<>(running.size());
-        running.forEach((id, p) -> reports.add(new HeartbeatReport(id, agentId, p.alive(), now, now)));
+        running.forEach((id, p) -> {
+            boolean alive = p.alive();
+            if (!alive && p.markReaped()) {
+                // the rest of its group (the wrapper, any children) goes now, not when the engine stops it: a LOST
+                // instance held by a session is only stopped once the session ends
+                log.warn("{} - process {} of {} exited; killing its group", agentId, p.pid(), id);
+                Thread.ofVirtual().name("reap-" + id).start(() -> p.stop(java.time.Duration.ZERO));
+            }
+            reports.add(new HeartbeatReport(id, agentId, alive, now, now));
+        });
         return reports;
     }
 

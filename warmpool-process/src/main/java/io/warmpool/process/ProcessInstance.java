@@ -14,6 +14,7 @@ public final class ProcessInstance {
     private final int port;
     private final Path dataDir;
     private final OutputDrain output;
+    private final java.util.concurrent.atomic.AtomicBoolean reaped = new java.util.concurrent.atomic.AtomicBoolean();
 
     ProcessInstance(String id, ProcessGroup group, int port, Path dataDir, OutputDrain output) {
         this.id = id;
@@ -53,6 +54,11 @@ public final class ProcessInstance {
     /** Its last lines of output (stdout and stderr merged). */
     public java.util.List<String> outputTail() {
         return output.tail();
+    }
+
+    /** True the first time only: whoever gets true cleans up after its death. */
+    boolean markReaped() {
+        return reaped.compareAndSet(false, true);
     }
 
     OutputDrain output() {

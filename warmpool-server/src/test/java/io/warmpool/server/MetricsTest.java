@@ -149,4 +149,20 @@ class MetricsTest {
         assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(400);
         assertThat(value("warmpool_egress_blocked_total", "reason", "url")).isGreaterThanOrEqualTo(1);
     }
+
+    @Test
+    void theSizingGaugesFollowThePool() {
+        assertThat(value("warmpool_pool_target", "region", "enam", "pool", "browser")).as("minIdle 1").isEqualTo(1);
+        assertThat(await(Duration.ofSeconds(10), () ->
+                value("warmpool_idle_instance_seconds", "region", "enam", "pool", "browser") > 0))
+                .as("a warm, unclaimed instance accrues idle time").isTrue();
+        try {
+            assertThat(gw.send("POST", "/v1/sessions", "{\"location\":\"JFK\",\"sessionId\":\"s-1\"}", ACME)
+                    .statusCode()).isEqualTo(201);
+            assertThat(value("warmpool_warm_hit_ratio", "region", "enam", "pool", "browser"))
+                    .as("an acquire gives the ratio a value").isBetween(0.0, 1.0);
+        } finally {
+            gw.send("DELETE", "/v1/sessions/s-1", null, ACME);
+        }
+    }
 }

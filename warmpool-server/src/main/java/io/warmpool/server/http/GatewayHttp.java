@@ -45,7 +45,8 @@ public final class GatewayHttp {
     public Javalin start() {
         Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy());
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy(),
+                () -> metrics.egressBlocked("cdp", 1));
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
                 new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),
@@ -74,7 +75,10 @@ public final class GatewayHttp {
             crawl.register(cfg.routes, crawler); // before the actions' {action}
             new CloudflareSessions(sessions, proxy, access, tokens).register(cfg.routes); // likewise
             new CloudflareRoutes(quick).register(cfg.routes);
-            new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
+            PoolRoutes pools = new PoolRoutes(resolver, allocator, access, proxy::openConnections);
+            pools.register(cfg.routes);
+            new DashboardRoutes(pools, new InstanceListing(resolver.all(), System::nanoTime), access, metrics, clock)
+                    .register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
             new OpsRoutes(resolver, access).register(cfg.routes);
             new MetricsRoutes(access, metrics).register(cfg.routes);

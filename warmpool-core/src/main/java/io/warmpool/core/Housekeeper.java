@@ -94,7 +94,9 @@ public final class Housekeeper {
     private int reapLost(Instant now) {
         List<Instance> newlyLost = store.markLost(settings.name(), now.minus(settings.staleAfter()));
         for (Instance i : newlyLost) {
-            log.warn("{}/{} - {} is LOST (no heartbeat since {})", settings.name(), region, i.id(), i.heartbeatAt());
+            log.atWarn().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                    .addKeyValue("session", i.sessionId()).addKeyValue("state", "LOST")
+                    .log("{}/{} - {} is LOST (no heartbeat since {})", settings.name(), region, i.id(), i.heartbeatAt());
         }
         int cleaned = 0;
         for (Instance i : store.lost(settings.name(), BATCH)) {
@@ -111,7 +113,9 @@ public final class Housekeeper {
         int n = 0;
         for (Instance i : store.expiredSessions(settings.name(), now)) {
             if (returns.release(i.sessionId(), false)) {
-                log.info("{}/{} - session {} on {} idled out", settings.name(), region, i.sessionId(), i.id());
+                log.atInfo().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                        .addKeyValue("session", i.sessionId())
+                        .log("{}/{} - session {} on {} idled out", settings.name(), region, i.sessionId(), i.id());
                 n++;
             }
         }
@@ -122,8 +126,9 @@ public final class Housekeeper {
         int n = 0;
         for (Instance i : store.dueForRecycle(settings.name(), now, BATCH)) {
             if (returns.retire(i, InstanceState.WARM)) {
-                log.info("{}/{} - recycling {} (uses={}, retireAt={})", settings.name(), region, i.id(), i.uses(),
-                        i.retireAt());
+                log.atInfo().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                        .addKeyValue("state", "STOPPING").log("{}/{} - recycling {} (uses={}, retireAt={})",
+                                settings.name(), region, i.id(), i.uses(), i.retireAt());
                 n++;
             }
         }
@@ -138,7 +143,9 @@ public final class Housekeeper {
         int n = 0;
         for (Instance i : store.idle(settings.name(), settings.maxSize())) {
             if (drains.covers(i) && returns.retire(i, InstanceState.WARM)) {
-                log.info("{}/{} - stopping drained {} (agent {})", settings.name(), region, i.id(), i.agentId());
+                log.atInfo().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                        .addKeyValue("agent", i.agentId()).addKeyValue("state", "STOPPING")
+                        .log("{}/{} - stopping drained {} (agent {})", settings.name(), region, i.id(), i.agentId());
                 n++;
             }
         }
@@ -161,7 +168,9 @@ public final class Housekeeper {
                     alive = false;
                 }
                 if (!alive && store.transition(i.id(), InstanceState.WARM, InstanceState.LOST)) {
-                    log.warn("{}/{} - {} did not answer its keep-warm ping; LOST", settings.name(), region, i.id());
+                    log.atWarn().addKeyValue("region", region).addKeyValue("pool", settings.name())
+                            .addKeyValue("instance", i.id()).addKeyValue("state", "LOST")
+                            .log("{}/{} - {} did not answer its keep-warm ping; LOST", settings.name(), region, i.id());
                 }
             });
         }

@@ -127,7 +127,7 @@ public final class GatewayMetrics implements PoolMetrics, AutoCloseable {
     public void fallback(String region, String backup, String reason) {
         Counter.builder("warmpool.fallbacks").description("callers sent to a backup region")
                 .tags("region", region, "backup", backup, "reason", reason).register(registry).increment();
-        events.add("fallback", region, "", region + " -> " + backup + " (" + reason + ")");
+        events.add("fallback", region, "", "-> " + backup + " (" + reason + ")");
     }
 
     @Override

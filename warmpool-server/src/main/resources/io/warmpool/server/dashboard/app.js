@@ -36,7 +36,7 @@
   function fallingBackTo(region, recent) {
     if (region.stale || region.drained) return region.backups[0] || null;
     const seen = recent.filter((e) => e.kind === 'fallback' && e.region === region.region);
-    return seen.length ? seen[seen.length - 1].message.split(' -> ')[1].split(' ')[0] : null;
+    return seen.length ? seen[seen.length - 1].message.split('-> ')[1].split(' ')[0] : null;
   }
 
   function renderRegions(d) {
@@ -116,6 +116,10 @@
         pen = true;
       });
       ctx.stroke();
+      ctx.fillStyle = color;
+      steps.forEach((s, i) => { // a dot per step, so that a lone step shows too
+        if (s[field] >= 0) { ctx.beginPath(); ctx.arc(36 + i * bw + bw / 2, y(s[field]), 2.5, 0, 2 * Math.PI); ctx.fill(); }
+      });
     }
     ctx.fillStyle = '#8a98a8';
     ctx.fillText('p50 (blue) · p99 (red)', 40, h - 2);

@@ -22,6 +22,7 @@ const WAIT = { timeout: 15000 };
     const commands = {
       async open() {
         await page.goto(url, { waitUntil: 'load' });
+        await page.waitForFunction(() => !document.getElementById('login').hidden || !document.getElementById('main').hidden, WAIT);
         return { loginShown: await page.$eval('#login', (f) => !f.hidden) };
       },
       async login([key]) {

@@ -31,17 +31,14 @@ class CliTest {
 
     @BeforeAll
     static void start() {
-        gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(2).maxSize(3)
-                .acquireTimeout(Duration.ofSeconds(20)).build());
-        assertThat(await(Duration.ofSeconds(300), () -> gw.pool("weur").get("warm").asInt() >= 2
-                && gw.pool("enam").get("warm").asInt() >= 2)).as("both regions warm").isTrue();
+        gw = TestGateway.warm(dir, PoolSettings.builder("browser").minIdle(2).maxSize(3)
+                .acquireTimeout(Duration.ofSeconds(20)).build(), c -> c, Duration.ofSeconds(300));
     }
 
     @AfterAll
     static void stop() {
         if (gw != null) {
-            gw.close();
-            assertThat(gw.browserProcesses()).as("no orphan Chromium").isZero();
+            gw.closeLeavingNoOrphans();
         }
     }
 

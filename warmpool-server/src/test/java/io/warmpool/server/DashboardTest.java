@@ -39,17 +39,14 @@ class DashboardTest {
         AuthSettings auth = new AuthSettings(false, Map.of("acme", new AuthSettings.Tenant("acme",
                 List.of(KeyHash.of("acme-key")), new AuthSettings.Limits(10, 100, 100))),
                 AuthSettings.Limits.DEFAULT, List.of(KeyHash.of("reader-key")), List.of("acme"));
-        gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(1).maxSize(1)
-                .acquireTimeout(Duration.ofSeconds(20)).build(), c -> c.withAuth(auth, "127.0.0.1"));
-        assertThat(await(Duration.ofSeconds(180), () -> gw.pool("weur", ACME).get("warm").asInt() >= 1
-                && gw.pool("enam", ACME).get("warm").asInt() >= 1)).as("both regions warm").isTrue();
+        gw = TestGateway.warm(dir, PoolSettings.builder("browser").minIdle(1).maxSize(1)
+                .acquireTimeout(Duration.ofSeconds(20)).build(), c -> c.withAuth(auth, "127.0.0.1"), Duration.ofSeconds(180), ACME);
     }
 
     @AfterAll
     static void stop() {
         if (gw != null) {
-            gw.close();
-            assertThat(gw.browserProcesses()).as("no orphan Chromium").isZero();
+            gw.closeLeavingNoOrphans();
         }
     }
 

@@ -46,17 +46,16 @@ class LogsTest {
         AuthSettings auth = new AuthSettings(false, Map.of("acme", new AuthSettings.Tenant("acme",
                 List.of(KeyHash.of(KEY)), new AuthSettings.Limits(5, 100, 2))), AuthSettings.Limits.DEFAULT,
                 List.of(), List.of("acme"));
-        gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(1).maxSize(2)
-                .acquireTimeout(Duration.ofSeconds(20)).build(), c -> c.withAuth(auth, "127.0.0.1"));
-        assertThat(await(Duration.ofSeconds(180), () -> gw.pool("weur", ACME).get("warm").asInt() >= 1))
-                .as("weur warm").isTrue();
+        gw = TestGateway.warm(dir, PoolSettings.builder("browser").minIdle(1).maxSize(2)
+                .acquireTimeout(Duration.ofSeconds(20)).build(), c -> c.withAuth(auth, "127.0.0.1"), Duration.ofSeconds(180),
+                ACME);
     }
 
     @AfterAll
     static void stop() {
         try {
             if (gw != null) {
-                gw.close();
+                gw.closeLeavingNoOrphans();
             }
         } finally {
             LogFormat.TEXT.use();

@@ -8,6 +8,7 @@ import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.AgentScrape;
 import io.warmpool.server.metrics.GatewayMetrics;
 
 import java.time.InstantSource;
@@ -39,6 +40,28 @@ public final class GatewayHttp {
         this.resolver = new RegionResolver(config, regions);
         this.allocator = allocator;
         this.clock = clock;
+    }
+
+    /** The running local agent of each region (remote agents are not scraped yet). */
+    private java.util.List<AgentScrape.Target> agentTargets() {
+        java.util.List<AgentScrape.Target> out = new java.util.ArrayList<>();
+        for (RegionRuntime r : resolver.all().values()) {
+            if (r.provider() instanceof io.warmpool.server.local.LocalAgentProvider local) {
+                var view = local.currentView();
+                if (view != null) {
+                    out.add(new AgentScrape.Target(r.name(), view.agentId(), view.url()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String fetchFromAgent(String url) {
+        var r = agents.get(url, AgentScrape.TIMEOUT);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode());
+        }
+        return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
@@ -82,7 +105,7 @@ public final class GatewayHttp {
                     .register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
             new OpsRoutes(resolver, access).register(cfg.routes);
-            new MetricsRoutes(access, metrics).register(cfg.routes);
+            new MetricsRoutes(access, metrics, new AgentScrape(this::agentTargets, this::fetchFromAgent)).register(cfg.routes);
             cfg.events.serverStopping(crawler::close);
             cfg.events.serverStopped(() -> {
                 agents.close();

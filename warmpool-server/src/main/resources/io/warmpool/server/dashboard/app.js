@@ -196,6 +196,7 @@
     renderRegions(d);
     drawHitRate(d.history); drawLatency(d.history);
     live(true, 'updated ' + new Date(d.now).toLocaleTimeString());
+    $('main').hidden = false;
   }
 
   async function pollInstances() {
@@ -208,7 +209,7 @@
   }
 
   function start() {
-    $('login').hidden = true; $('main').hidden = false;
+    $('login').hidden = true; // the page shows once the first answer is in
     $('forget').hidden = !sessionStorage.getItem(KEY);
     if (state.running) return;
     state.running = true;

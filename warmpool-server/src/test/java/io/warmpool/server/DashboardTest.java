@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -88,10 +90,27 @@ class DashboardTest {
         assertThat(gw.send("GET", "/v1/ops/dashboard", null).statusCode()).isEqualTo(401);
         assertThat(gw.send("GET", "/v1/ops/instances", null).statusCode()).isEqualTo(401);
         assertThat(gw.send("GET", "/v1/ops/dashboard", null, READER).statusCode()).isEqualTo(200);
-        HttpResponse<byte[]> bad = gw.send("GET", "/v1/ops/instances?limit=100000", null, READER);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/v1/ops/instances?limit=100000, limit", "/v1/ops/instances?limit=0, limit",
+            "/v1/ops/instances?offset=-1, offset", "/v1/ops/instances?offset=x, offset",
+            "/v1/ops/instances?state=asleep, state", "/v1/ops/dashboard?after=-5, after",
+            "/v1/ops/dashboard?after=1e999, after"})
+    void badQueryParametersAre400NamingTheField(String path, String field) {
+        HttpResponse<byte[]> bad = gw.send("GET", path, null, READER);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).get("errors").get(0).get("code").asText()).isEqualTo("invalid_field");
-        assertThat(json(bad).get("errors").get(0).get("message").asText()).contains("limit");
+        assertThat(json(bad).get("errors").get(0).get("message").asText()).startsWith(field + " must");
+    }
+
+    @Test
+    void aFilterOfAnyTextIsAnsweredAndBounded() {
+        for (String q : new String[] {"%00", "%F0%9F%92%A5", "%22%3C%3E", "a".repeat(2000), "CLAIMED"}) {
+            HttpResponse<byte[]> r = gw.send("GET", "/v1/ops/instances?limit=5&q=" + q, null, READER);
+            assertThat(r.statusCode()).as(q).isEqualTo(200);
+            assertThat(json(r).get("result").get("instances").size()).isLessThanOrEqualTo(5);
+        }
     }
 
     @Test

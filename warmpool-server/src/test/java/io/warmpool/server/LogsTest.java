@@ -72,7 +72,7 @@ class LogsTest {
         }
         for (String line : text.split("\n")) {
             if (line.isBlank() || !line.startsWith("{")) {
-                continue; // an agent process's own lines, or a test's print
+                continue; // a test's own print; text log lines are looked for below
             }
             try {
                 out.add(TestGateway.JSON.readTree(line));
@@ -85,6 +85,17 @@ class LogsTest {
 
     private static List<JsonNode> by(String logger) {
         return lines().stream().filter(l -> logger.equals(l.path("loggerName").asText())).toList();
+    }
+
+    @Test
+    void theGatewayAndItsAgentsLogJsonOnly() {
+        String all;
+        synchronized (captured) {
+            all = captured.toString(StandardCharsets.UTF_8);
+        }
+        assertThat(all.lines().filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")))
+                .as("no line in the text format").isEmpty();
+        assertThat(lines()).anyMatch(l -> l.path("loggerName").asText().startsWith("io.warmpool.agent"));
     }
 
     @Test

@@ -62,8 +62,7 @@ final class DashboardRoutes {
             access.reader(ctx);
             int offset = (int) number(ctx, "offset", 0, 0, Integer.MAX_VALUE);
             int limit = (int) number(ctx, "limit", InstanceListing.MAX_LIMIT, 1, InstanceListing.MAX_LIMIT);
-            InstanceListing.Page page = instances.page(ctx.queryParam("state"), ctx.queryParam("q"), offset, limit,
-                    clock.instant());
+            InstanceListing.Page page = instances.page(state(ctx), ctx.queryParam("q"), offset, limit, clock.instant());
             ctx.json(Map.of("success", true, "result", Map.of("total", page.total(), "offset", offset,
                     "instances", page.rows())));
         });
@@ -73,6 +72,17 @@ final class DashboardRoutes {
         String ext = FILES.get(path).substring(FILES.get(path).lastIndexOf('.') + 1);
         ctx.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff")
                 .header("Cache-Control", "no-cache").contentType(TYPES.get(ext)).result(bytes);
+    }
+
+    private static String state(Context ctx) {
+        String raw = ctx.queryParam("state");
+        if (raw == null || java.util.Arrays.stream(io.warmpool.InstanceState.values())
+                .anyMatch(s -> s.name().equalsIgnoreCase(raw))) {
+            return raw;
+        }
+        throw new InvalidRequestException("invalid_field", "state", "state must be one of "
+                + java.util.Arrays.toString(io.warmpool.InstanceState.values()).toLowerCase(java.util.Locale.ROOT)
+                + " (got '" + raw + "')");
     }
 
     private static long number(Context ctx, String name, long absent, long min, long max) {

@@ -88,19 +88,20 @@ class LogsTest {
     }
 
     @Test
-    void theGatewayAndItsAgentsLogJsonOnly() {
+    void theGatewayLogsJsonOnlyWithTheMessageFormatted() {
         String all;
         synchronized (captured) {
             all = captured.toString(StandardCharsets.UTF_8);
         }
         assertThat(all.lines().filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")))
                 .as("no line in the text format").isEmpty();
-        assertThat(lines()).anyMatch(l -> l.path("loggerName").asText().startsWith("io.warmpool.agent"));
+        assertThat(lines()).isNotEmpty().allMatch(l -> l.has("formattedMessage") && !l.has("arguments"));
+        assertThat(lines()).anyMatch(l -> l.path("formattedMessage").asText().matches("weur - this gateway .* leads housekeeping .*"));
     }
 
     @Test
     void aStateChangeIsOneJsonLineWithItsFields() {
-        List<JsonNode> warm = lines().stream().filter(l -> l.path("message").asText().contains("is warm after")).toList();
+        List<JsonNode> warm = lines().stream().filter(l -> l.path("formattedMessage").asText().contains("is warm after")).toList();
         assertThat(warm).as("the first instance's WARM line").isNotEmpty();
         String fields = warm.getFirst().path("kvpList").toString();
         assertThat(fields).contains("\"region\"", "\"weur\"", "\"pool\"", "\"browser\"", "\"instance\"", "\"state\"", "\"WARM\"");
@@ -139,7 +140,7 @@ class LogsTest {
             limited = gw.send("POST", "/v1/quick/content", "{}", ACME).statusCode() == 429;
         }
         assertThat(limited).isTrue();
-        assertThat(lines().stream().filter(l -> l.path("message").asText().contains("hit its limit"))
+        assertThat(lines().stream().filter(l -> l.path("formattedMessage").asText().contains("hit its limit"))
                 .map(l -> l.path("kvpList").toString())).anyMatch(f -> f.contains("quickPerSecond") && f.contains("acme"));
     }
 

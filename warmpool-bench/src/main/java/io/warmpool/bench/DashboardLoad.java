@@ -1,0 +1,104 @@
+package io.warmpool.bench;
+
+import io.warmpool.Instance;
+import io.warmpool.InstanceState;
+import io.warmpool.core.PoolSettings;
+import io.warmpool.store.jdbc.SqliteInstanceStore;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What the dashboard's polls cost the gateway as the shard grows: a real gateway (one SQLite region, no browser
+ * started) with N instances written into its shard, then sequential {@code GET /v1/ops/dashboard} and
+ * {@code GET /v1/ops/instances?limit=2000} (what one open page asks every 1 and 2 s). "fresh" requests come more
+ * than the listing's 1 s cache apart, so each reads the shard; "cached" ones come back to back. Bounded in count.
+ *
+ * <pre>
+ * java -cp "$CP" io.warmpool.bench.DashboardLoad [--rows 1000,10000,100000] [--fresh 15] [--cached 200]
+ * </pre>
+ */
+public final class DashboardLoad {
+    private static final Duration CACHE_GAP = Duration.ofMillis(1_100);
+
+    private DashboardLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions o = BenchOptions.parse(args, Set.of("rows", "fresh", "cached", "chromium"));
+        int fresh = o.count("fresh", 15, 100);
+        int cached = o.count("cached", 200, 5_000);
+        Path chromium = o.path("chromium", "/usr/bin/chromium");
+        System.out.println(MachineInfo.describe(chromium).text());
+        System.out.println("| rows in shard | request | fresh p50 | fresh p99 | cached p50 | cached p99 | bytes |");
+        System.out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        for (String n : o.text("rows", "1000,10000,100000").split(",")) {
+            run(Integer.parseInt(n.trim()), fresh, cached, chromium);
+        }
+        System.out.println("\n" + MachineInfo.loadAverage());
+    }
+
+    private static void run(int rows, int fresh, int cached, Path chromium) throws Exception {
+        Path dir = Files.createTempDirectory("warmpool-dashboard-load");
+        try (BenchGateway gw = BenchGateway.start(dir, chromium, List.of(PoolSettings.builder("browser").minIdle(0)
+                .maxSize(1).build()));
+             HttpClient http = GatewayClient.newHttpClient()) {
+            fill(dir.resolve(BenchGateway.REGION + ".db"), rows);
+            for (String path : List.of("/v1/ops/instances?limit=2000", "/v1/ops/dashboard")) {
+                long[] slow = new long[fresh];
+                long[] quick = new long[cached];
+                int bytes = 0;
+                for (int i = 0; i < fresh; i++) {
+                    Thread.sleep(CACHE_GAP.toMillis()); // past the listing's cache: this request reads the shard
+                    long t0 = System.nanoTime();
+                    bytes = get(http, gw.url() + path).length;
+                    slow[i] = System.nanoTime() - t0;
+                }
+                for (int i = 0; i < cached; i++) {
+                    long t0 = System.nanoTime();
+                    get(http, gw.url() + path);
+                    quick[i] = System.nanoTime() - t0;
+                }
+                Percentiles s = Percentiles.of(slow);
+                Percentiles q = Percentiles.of(quick);
+                System.out.printf(Locale.ROOT, "| %,d | `%s` | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %,d |%n", rows, path,
+                        s.p50(), s.ms(0.99), q.p50(), q.ms(0.99), bytes);
+            }
+        } finally {
+            Cleanup.deleteTree(dir);
+        }
+    }
+
+    /** {@code rows} instances of a pool the gateway does not run, written beside its own (none: minIdle 0). */
+    private static void fill(Path shard, int rows) {
+        Instant now = Instant.now();
+        try (SqliteInstanceStore store = SqliteInstanceStore.open(shard)) {
+            for (int i = 0; i < rows; i++) {
+                boolean claimed = i % 5 == 0;
+                store.insert(new Instance("load-%07d".formatted(i), BenchGateway.REGION, "load", "weur-a",
+                        "agent-" + i % 16, "1", claimed ? InstanceState.CLAIMED : InstanceState.WARM,
+                        claimed ? "anonymous/s-" + i : null, null, null, i % 7, now.minusSeconds(i % 3600), now,
+                        claimed ? now : null, claimed ? now.plusSeconds(3600) : null, claimed ? 60_000 : 0,
+                        now.plusSeconds(7200)));
+            }
+        }
+    }
+
+    private static byte[] get(HttpClient http, String url) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(GatewayClient.TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+}

@@ -1,18 +1,13 @@
 package io.warmpool.bench;
 
-import io.warmpool.Instance;
-import io.warmpool.InstanceState;
 import io.warmpool.core.PoolSettings;
-import io.warmpool.store.jdbc.SqliteInstanceStore;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -48,10 +43,11 @@ public final class DashboardLoad {
     }
 
     private static void run(int rows, int fresh, int cached, Path chromium) throws Exception {
-        Path dir = Files.createTempDirectory("warmpool-dashboard-load");
-        try (BenchGateway gw = BenchGateway.start(dir, chromium, List.of(PoolSettings.builder("browser").minIdle(0)
-                .maxSize(1).build()));
-             HttpClient http = GatewayClient.newHttpClient()) {
+        try (Cleanup cleanup = new Cleanup()) { // also on Ctrl-C: the gateway stops, the temp dir goes
+            Path dir = cleanup.tempDir("warmpool-dashboard-load-");
+            BenchGateway gw = cleanup.add(BenchGateway.start(dir, chromium, List.of(PoolSettings.builder("browser")
+                    .minIdle(0).maxSize(1).build())));
+            HttpClient http = cleanup.add(GatewayClient.newHttpClient());
             fill(dir.resolve(BenchGateway.REGION + ".db"), rows);
             for (String path : List.of("/v1/ops/instances?limit=2000", "/v1/ops/dashboard")) {
                 long[] slow = new long[fresh];
@@ -73,23 +69,13 @@ public final class DashboardLoad {
                 System.out.printf(Locale.ROOT, "| %,d | `%s` | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %,d |%n", rows, path,
                         s.p50(), s.ms(0.99), q.p50(), q.ms(0.99), bytes);
             }
-        } finally {
-            Cleanup.deleteTree(dir);
         }
     }
 
-    /** {@code rows} instances of a pool the gateway does not run, written beside its own (none: minIdle 0). */
-    private static void fill(Path shard, int rows) {
-        Instant now = Instant.now();
-        try (SqliteInstanceStore store = SqliteInstanceStore.open(shard)) {
-            for (int i = 0; i < rows; i++) {
-                boolean claimed = i % 5 == 0;
-                store.insert(new Instance("load-%07d".formatted(i), BenchGateway.REGION, "load", "weur-a",
-                        "agent-" + i % 16, "1", claimed ? InstanceState.CLAIMED : InstanceState.WARM,
-                        claimed ? "anonymous/s-" + i : null, null, null, i % 7, now.minusSeconds(i % 3600), now,
-                        claimed ? now : null, claimed ? now.plusSeconds(3600) : null, claimed ? 60_000 : 0,
-                        now.plusSeconds(7200)));
-            }
+    /** {@code rows} warm instances of a pool the gateway does not run, written beside its own (none: minIdle 0). */
+    private static void fill(Path shard, int rows) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + shard)) {
+            WarmRows.insert(c, BenchGateway.REGION, "load", "1", rows, System.currentTimeMillis());
         }
     }
 

@@ -104,7 +104,7 @@ class LogsTest {
         List<JsonNode> warm = lines().stream().filter(l -> l.path("formattedMessage").asText().contains("is warm after")).toList();
         assertThat(warm).as("the first instance's WARM line").isNotEmpty();
         String fields = warm.getFirst().path("kvpList").toString();
-        assertThat(fields).contains("\"region\"", "\"weur\"", "\"pool\"", "\"browser\"", "\"instance\"", "\"state\"", "\"WARM\"");
+        assertThat(fields).contains("\"region\"", "\"pool\"", "\"browser\"", "\"instance\"", "\"state\"", "\"WARM\"");
     }
 
     @Test

@@ -45,10 +45,10 @@ public final class DashboardLoad {
     private static void run(int rows, int fresh, int cached, Path chromium) throws Exception {
         try (Cleanup cleanup = new Cleanup()) { // also on Ctrl-C: the gateway stops, the temp dir goes
             Path dir = cleanup.tempDir("warmpool-dashboard-load-");
+            fill(dir.resolve(BenchGateway.REGION + ".db"), rows); // before the gateway, which then holds the file
             BenchGateway gw = cleanup.add(BenchGateway.start(dir, chromium, List.of(PoolSettings.builder("browser")
                     .minIdle(0).maxSize(1).build())));
             HttpClient http = cleanup.add(GatewayClient.newHttpClient());
-            fill(dir.resolve(BenchGateway.REGION + ".db"), rows);
             for (String path : List.of("/v1/ops/instances?limit=2000", "/v1/ops/dashboard")) {
                 long[] slow = new long[fresh];
                 long[] quick = new long[cached];
@@ -72,8 +72,12 @@ public final class DashboardLoad {
         }
     }
 
-    /** {@code rows} warm instances of a pool the gateway does not run, written beside its own (none: minIdle 0). */
+    /**
+     * {@code rows} warm instances of a pool the gateway does not run (so it neither loses nor stops them), in the
+     * shard it will open.
+     */
     private static void fill(Path shard, int rows) throws java.sql.SQLException {
+        io.warmpool.store.jdbc.SqliteInstanceStore.open(shard).close(); // the schema, as the gateway migrates it
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + shard)) {
             WarmRows.insert(c, BenchGateway.REGION, "load", "1", rows, System.currentTimeMillis());
         }

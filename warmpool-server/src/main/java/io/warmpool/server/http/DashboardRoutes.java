@@ -2,6 +2,7 @@ package io.warmpool.server.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.warmpool.InstanceState;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.server.metrics.GatewayMetrics;
 
@@ -74,14 +75,18 @@ final class DashboardRoutes {
                 .header("Cache-Control", "no-cache").contentType(TYPES.get(ext)).result(bytes);
     }
 
-    private static String state(Context ctx) {
+    private static InstanceState state(Context ctx) {
         String raw = ctx.queryParam("state");
-        if (raw == null || java.util.Arrays.stream(io.warmpool.InstanceState.values())
-                .anyMatch(s -> s.name().equalsIgnoreCase(raw))) {
-            return raw;
+        if (raw == null) {
+            return null;
+        }
+        for (InstanceState s : InstanceState.values()) {
+            if (s.name().equalsIgnoreCase(raw)) {
+                return s;
+            }
         }
         throw new InvalidRequestException("invalid_field", "state", "state must be one of "
-                + java.util.Arrays.toString(io.warmpool.InstanceState.values()).toLowerCase(java.util.Locale.ROOT)
+                + java.util.Arrays.toString(InstanceState.values()).toLowerCase(java.util.Locale.ROOT)
                 + " (got '" + raw + "')");
     }
 

@@ -101,7 +101,7 @@ public final class GatewayHttp {
             new CloudflareRoutes(quick).register(cfg.routes);
             PoolRoutes pools = new PoolRoutes(resolver, allocator, access, proxy::openConnections);
             pools.register(cfg.routes);
-            new DashboardRoutes(pools, new InstanceListing(resolver.all(), System::nanoTime), access, metrics, clock)
+            new DashboardRoutes(pools, new InstanceListing(resolver.all()), access, metrics, clock)
                     .register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
             new OpsRoutes(resolver, access).register(cfg.routes);

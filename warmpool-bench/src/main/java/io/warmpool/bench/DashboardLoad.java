@@ -15,51 +15,53 @@ import java.util.Set;
 /**
  * What the dashboard's polls cost the gateway as the shard grows: a real gateway (one SQLite region, no browser
  * started) with N instances written into its shard, then sequential {@code GET /v1/ops/dashboard} and
- * {@code GET /v1/ops/instances?limit=2000} (what one open page asks every 1 and 2 s). "fresh" requests come more
- * than the listing's 1 s cache apart, so each reads the shard; "cached" ones come back to back. Bounded in count.
+ * {@code GET /v1/ops/instances?limit=2000} (what one open page asks every 1 and 2 s), and a filtered
+ * {@code /v1/ops/instances?q=agent-3} that the store must scan for. "paced" requests come 1.1 s apart, "back to back"
+ * ones do not (the server caches nothing for them either way; the pause shows a cold path after idling). Bounded
+ * in count.
  *
  * <pre>
- * java -cp "$CP" io.warmpool.bench.DashboardLoad [--rows 1000,10000,100000] [--fresh 15] [--cached 200]
+ * java -cp "$CP" io.warmpool.bench.DashboardLoad [--rows 1000,10000,100000] [--paced 15] [--back-to-back 200]
  * </pre>
  */
 public final class DashboardLoad {
-    private static final Duration CACHE_GAP = Duration.ofMillis(1_100);
+    private static final Duration PACE = Duration.ofMillis(1_100);
 
     private DashboardLoad() {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchOptions o = BenchOptions.parse(args, Set.of("rows", "fresh", "cached", "chromium"));
-        int fresh = o.count("fresh", 15, 100);
-        int cached = o.count("cached", 200, 5_000);
+        BenchOptions o = BenchOptions.parse(args, Set.of("rows", "paced", "back-to-back", "chromium"));
+        int paced = o.count("paced", 15, 100);
+        int backToBack = o.count("back-to-back", 200, 5_000);
         Path chromium = o.path("chromium", "/usr/bin/chromium");
         System.out.println(MachineInfo.describe(chromium).text());
-        System.out.println("| rows in shard | request | fresh p50 | fresh p99 | cached p50 | cached p99 | bytes |");
+        System.out.println("| rows in shard | request | paced p50 | paced p99 | back to back p50 | back to back p99 | bytes |");
         System.out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         for (String n : o.text("rows", "1000,10000,100000").split(",")) {
-            run(Integer.parseInt(n.trim()), fresh, cached, chromium);
+            run(Integer.parseInt(n.trim()), paced, backToBack, chromium);
         }
         System.out.println("\n" + MachineInfo.loadAverage());
     }
 
-    private static void run(int rows, int fresh, int cached, Path chromium) throws Exception {
+    private static void run(int rows, int paced, int backToBack, Path chromium) throws Exception {
         try (Cleanup cleanup = new Cleanup()) { // also on Ctrl-C: the gateway stops, the temp dir goes
             Path dir = cleanup.tempDir("warmpool-dashboard-load-");
             fill(dir.resolve(BenchGateway.REGION + ".db"), rows); // before the gateway, which then holds the file
             BenchGateway gw = cleanup.add(BenchGateway.start(dir, chromium, List.of(PoolSettings.builder("browser")
                     .minIdle(0).maxSize(1).build())));
             HttpClient http = cleanup.add(GatewayClient.newHttpClient());
-            for (String path : List.of("/v1/ops/instances?limit=2000", "/v1/ops/dashboard")) {
-                long[] slow = new long[fresh];
-                long[] quick = new long[cached];
+            for (String path : List.of("/v1/ops/instances?limit=2000", "/v1/ops/instances?limit=2000&q=agent-3", "/v1/ops/dashboard")) {
+                long[] slow = new long[paced];
+                long[] quick = new long[backToBack];
                 int bytes = 0;
-                for (int i = 0; i < fresh; i++) {
-                    Thread.sleep(CACHE_GAP.toMillis()); // past the listing's cache: this request reads the shard
+                for (int i = 0; i < paced; i++) {
+                    Thread.sleep(PACE.toMillis());
                     long t0 = System.nanoTime();
                     bytes = get(http, gw.url() + path).length;
                     slow[i] = System.nanoTime() - t0;
                 }
-                for (int i = 0; i < cached; i++) {
+                for (int i = 0; i < backToBack; i++) {
                     long t0 = System.nanoTime();
                     get(http, gw.url() + path);
                     quick[i] = System.nanoTime() - t0;

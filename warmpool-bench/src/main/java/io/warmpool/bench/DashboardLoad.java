@@ -16,7 +16,7 @@ import java.util.Set;
  * What the dashboard's polls cost the gateway as the shard grows: a real gateway (one SQLite region, no browser
  * started) with N instances written into its shard, then sequential {@code GET /v1/ops/dashboard} and
  * {@code GET /v1/ops/instances?limit=2000} (what one open page asks every 1 and 2 s), and a filtered
- * {@code /v1/ops/instances?q=agent-3} that the store must scan for. "paced" requests come 1.1 s apart, "back to back"
+ * {@code /v1/ops/instances?q=00000099} (a few matches the store must scan for). "paced" requests come 1.1 s apart, "back to back"
  * ones do not (the server caches nothing for them either way; the pause shows a cold path after idling). Bounded
  * in count.
  *
@@ -51,7 +51,7 @@ public final class DashboardLoad {
             BenchGateway gw = cleanup.add(BenchGateway.start(dir, chromium, List.of(PoolSettings.builder("browser")
                     .minIdle(0).maxSize(1).build())));
             HttpClient http = cleanup.add(GatewayClient.newHttpClient());
-            for (String path : List.of("/v1/ops/instances?limit=2000", "/v1/ops/instances?limit=2000&q=agent-3", "/v1/ops/dashboard")) {
+            for (String path : List.of("/v1/ops/instances?limit=2000", "/v1/ops/instances?limit=2000&q=00000099", "/v1/ops/dashboard")) {
                 long[] slow = new long[paced];
                 long[] quick = new long[backToBack];
                 int bytes = 0;

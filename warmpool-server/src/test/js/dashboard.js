@@ -46,6 +46,10 @@ const WAIT = { timeout: 15000 };
         await page.waitForSelector(`#regions [data-region="${region}"] [data-fallback-to]`, WAIT);
         return { to: await page.$eval(`#regions [data-region="${region}"] [data-fallback-to]`, (b) => b.dataset.fallbackTo) };
       },
+      async drained([region]) {
+        await page.waitForSelector(`#regions [data-region="${region}"] .badge.drained`, WAIT);
+        return {};
+      },
       async instances([atLeast]) {
         await page.waitForFunction((k) => Number(document.getElementById('instances-count').dataset.shown || 0) >= k,
           WAIT, Number(atLeast));

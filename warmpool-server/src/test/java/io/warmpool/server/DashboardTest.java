@@ -114,7 +114,7 @@ class DashboardTest {
     }
 
     @Test
-    void theDashboardShowsEachRegionAClaimAsItHappensAndAFallback() {
+    void theDashboardShowsEachRegionAClaimAsItHappensAFallbackAndADrain() {
         try (Page page = new Page()) {
             assertThat(page.run("open").get("loginShown").asBoolean()).as("a key is asked for").isTrue();
             page.run("login reader-key");
@@ -131,10 +131,14 @@ class DashboardTest {
             assertThat(second.get("fallback").asBoolean()).as("weur is full (maxSize 1)").isTrue();
             assertThat(page.run("fallback weur").get("to").asText()).isEqualTo("enam");
 
+            assertThat(gw.send("POST", "/v1/ops/drain", "{\"region\":\"enam\"}", ACME).statusCode()).isEqualTo(200);
+            page.run("drained enam");
+
             assertThat(page.run("errors").get("errors")).as("no page errors").isEmpty();
         } finally {
             gw.send("DELETE", "/v1/sessions/dash-1", null, ACME);
             gw.send("DELETE", "/v1/sessions/dash-2", null, ACME);
+            gw.send("POST", "/v1/ops/undrain", "{\"region\":\"enam\"}", ACME);
         }
     }
 

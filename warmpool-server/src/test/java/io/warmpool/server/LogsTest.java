@@ -122,6 +122,10 @@ class LogsTest {
 
         assertThat(await(Duration.ofSeconds(5), () -> by("io.warmpool.access").stream()
                 .anyMatch(l -> l.path("kvpList").toString().contains("/v1/sessions/log-1/json/version")))).isTrue();
+        assertThat(await(Duration.ofSeconds(5), () -> by("io.warmpool.access").stream()
+                .filter(l -> l.path("formattedMessage").asText().equals("websocket closed"))
+                .anyMatch(l -> l.path("kvpList").toString().contains("/v1/sessions/log-1/devtools/browser"))))
+                .as("the CDP WebSocket's close, by path").isTrue();
         String pools = by("io.warmpool.access").stream().map(l -> l.path("kvpList").toString())
                 .filter(f -> f.contains("\"/v1/pools\"")).findFirst().orElseThrow();
         assertThat(pools).contains("\"GET\"", "\"status\"", "200", "\"ms\"", "\"tenant\"", "\"acme\"").doesNotContain("verbose");

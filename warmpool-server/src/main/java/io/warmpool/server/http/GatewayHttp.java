@@ -85,7 +85,9 @@ public final class GatewayHttp {
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-            cfg.requestLogger.http(new AccessLog());
+            AccessLog accessLog = new AccessLog();
+            cfg.requestLogger.http(accessLog);
+            cfg.requestLogger.ws(accessLog::websockets);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(MAX_CDP_MESSAGE);

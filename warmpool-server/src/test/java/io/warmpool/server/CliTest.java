@@ -91,6 +91,10 @@ class CliTest {
         Run port = cli("up", "--port=99999");
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err()).contains("--port must be between 0 and 65535");
+        Run format = cli("up", "--log-format", "xml");
+        assertThat(format.code()).isEqualTo(2);
+        assertThat(format.err()).contains("--log-format must be text or json");
+        assertThat(cli("up", "--help").out()).contains("--log-format");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.PoolCounts;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class Housekeeper {
     private final InstanceReturns returns;
     private final WarmTarget warmTarget;
     private final PoolSizing sizing;
+    private final PoolMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private long failures; // guarded by lock
     private Instant lastPing = Instant.MIN; // guarded by lock
@@ -57,6 +59,7 @@ public final class Housekeeper {
         this.returns = returns;
         this.warmTarget = warmTarget;
         this.sizing = sizing;
+        this.metrics = parts.metrics();
     }
 
     /** What one run did. */
@@ -105,6 +108,9 @@ public final class Housekeeper {
             if (sessionOver && returns.retire(i, InstanceState.LOST)) {
                 cleaned++;
             }
+        }
+        if (cleaned > 0) {
+            metrics.lost(region, settings.name(), cleaned);
         }
         return newlyLost.size() + cleaned;
     }

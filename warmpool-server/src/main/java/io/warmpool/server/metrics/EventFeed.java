@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The last {@link #CAPACITY} events an operator watches as they happen (fallbacks, failed starts, exhausted pools,
- * limits hit, blocked egress, failed quick actions), numbered so that a poller asks only for what is new. Past the
- * capacity the oldest is dropped. Thread-safe.
+ * The last {@link #CAPACITY} events an operator watches as they happen (fallbacks, failed starts, lost instances,
+ * exhausted pools, limits hit, blocked egress, failed quick actions), numbered so that a poller asks only for what is
+ * new. Past the capacity the oldest is dropped. Thread-safe.
  */
 public final class EventFeed {
     static final int CAPACITY = 500;
@@ -20,7 +20,7 @@ public final class EventFeed {
      * @param seq    increases by one per event, from 1
      * @param at     when, an ISO-8601 instant
      * @param kind   {@code fallback}, {@code start_failed}, {@code exhausted}, {@code limit}, {@code egress_blocked},
-     *               {@code quick_failed}
+     *               {@code quick_failed}, {@code lost}
      * @param region the region it happened in, or {@code ""}
      * @param pool   the pool, or {@code ""}
      */

@@ -142,6 +142,11 @@ public final class GatewayMetrics implements PoolMetrics, AutoCloseable {
     }
 
     @Override
+    public void lost(String region, String pool, int count) {
+        events.add("lost", region, pool, count + (count == 1 ? " instance" : " instances") + " LOST and replaced");
+    }
+
+    @Override
     public void heartbeatBatch(String region, Duration took) {
         timer("warmpool.heartbeat.batch", "time to write one heartbeat batch", "region", region).record(took);
     }

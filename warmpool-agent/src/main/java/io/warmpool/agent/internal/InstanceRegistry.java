@@ -42,6 +42,7 @@ public final class InstanceRegistry implements AutoCloseable {
     private final Consumer<BrowserInstance> onDeath;
     private final AddressPolicy egressPolicy;
     private final BrowserInstance.Options options;
+    private final AgentMetrics metrics;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -52,8 +53,9 @@ public final class InstanceRegistry implements AutoCloseable {
      */
     public InstanceRegistry(String region, ChromiumLauncher launcher, HttpClient http, ObjectMapper json,
                             Consumer<BrowserInstance> onDeath, AddressPolicy egressPolicy,
-                            BrowserInstance.Options options) {
+                            BrowserInstance.Options options, AgentMetrics metrics) {
         this.options = options;
+        this.metrics = metrics;
         this.region = region;
         this.launcher = launcher;
         this.http = http;
@@ -98,7 +100,8 @@ public final class InstanceRegistry implements AutoCloseable {
                 throw e;
             }
             try {
-                cdp = CdpConnection.open(http, process.cdpUrl(), json, BrowserInstance.CALL_TIMEOUT);
+                cdp = CdpConnection.open(http, process.cdpUrl(), json, BrowserInstance.CALL_TIMEOUT,
+                        took -> metrics.cdpAnswered(pool, took));
                 cdp.call("Browser.getVersion", null, null, BrowserInstance.CALL_TIMEOUT);
             } catch (CdpException e) {
                 process.stop();

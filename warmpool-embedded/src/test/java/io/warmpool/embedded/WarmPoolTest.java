@@ -151,6 +151,35 @@ class WarmPoolTest {
     }
 
     @Test
+    void manyCallersNeverHoldOneInstanceTwice() throws Exception {
+        java.util.Map<String, String> holders = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger doubles = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        try (WarmPool pool = WarmPool.builder().template(server()).minIdle(3).maxSize(3).build();
+             var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 12; c++) {
+                int caller = c;
+                callers.execute(() -> {
+                    for (int round = 0; round < 5; round++) {
+                        String session = "c" + caller + "-" + round;
+                        try (Lease lease = pool.acquire(session, WAIT)) {
+                            if (holders.putIfAbsent(lease.instanceId(), session) != null) {
+                                doubles.incrementAndGet();
+                            }
+                            served.incrementAndGet();
+                            holders.remove(lease.instanceId(), session);
+                        }
+                    }
+                });
+            }
+            callers.shutdown();
+            assertThat(callers.awaitTermination(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(doubles.get()).isZero();
+        assertThat(served.get()).isEqualTo(60);
+    }
+
+    @Test
     void badSettingsNameTheFieldAndValue() {
         assertThatThrownBy(() -> WarmPool.builder().template(server()).minIdle(9).maxSize(4).build())
                 .isInstanceOf(ConfigException.class).hasMessage("minIdle must be <= maxSize (minIdle=9, maxSize=4)");

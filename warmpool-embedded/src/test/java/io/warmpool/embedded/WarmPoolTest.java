@@ -180,6 +180,17 @@ class WarmPoolTest {
     }
 
     @Test
+    void closingWhileStartsAreUnderWayLeavesNothingAndDoesNotWaitForTheirTimeout() {
+        ProcessTemplate slow = ProcessTemplate.builder("sh", "-c", "echo " + dir + "; sleep 300")
+                .readiness(Readiness.outputLine("never")).startTimeout(Duration.ofSeconds(60)).build();
+        WarmPool pool = WarmPool.builder().template(slow).minIdle(2).maxSize(2).build();
+        assertThat(await(WAIT, () -> PooledHttpServer.mentioning(dir.toString()).size() >= 2)).isTrue();
+        long t0 = System.nanoTime();
+        pool.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
     void badSettingsNameTheFieldAndValue() {
         assertThatThrownBy(() -> WarmPool.builder().template(server()).minIdle(9).maxSize(4).build())
                 .isInstanceOf(ConfigException.class).hasMessage("minIdle must be <= maxSize (minIdle=9, maxSize=4)");

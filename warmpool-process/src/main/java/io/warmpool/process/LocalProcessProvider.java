@@ -74,7 +74,7 @@ public final class LocalProcessProvider implements InstanceProvider {
                 OutputDrain.start(instance.id(), group.output(), line));
         String failure;
         try {
-            failure = probes.awaitReady(process, template.readiness(), template.startTimeout());
+            failure = probes.awaitReady(process, template.readiness(), template.startTimeout(), () -> closed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted while starting";

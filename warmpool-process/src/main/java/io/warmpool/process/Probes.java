@@ -23,13 +23,17 @@ final class Probes implements AutoCloseable {
             .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
 
     /**
-     * Waits until {@code instance} is ready by {@code readiness} or {@code timeout} passed.
+     * Waits until {@code instance} is ready by {@code readiness}, {@code timeout} passed or {@code cancelled} holds.
      *
-     * @return null when ready, else why not (it exited, or the time ran out), with its last output
+     * @return null when ready, else why not (it exited, the time ran out, cancelled), with its last output
      */
-    String awaitReady(ProcessInstance instance, Readiness readiness, Duration timeout) throws InterruptedException {
+    String awaitReady(ProcessInstance instance, Readiness readiness, Duration timeout,
+                      java.util.function.BooleanSupplier cancelled) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
+            if (cancelled.getAsBoolean()) {
+                return "cancelled: the provider closed while it started";
+            }
             if (readyOnce(instance, readiness)) {
                 return null;
             }

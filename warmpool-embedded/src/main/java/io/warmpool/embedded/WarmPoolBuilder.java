@@ -3,6 +3,7 @@ package io.warmpool.embedded;
 import io.warmpool.ConfigException;
 import io.warmpool.core.PoolSettings;
 import io.warmpool.core.ShardSettings;
+import io.warmpool.core.sizing.SizingSettings;
 import io.warmpool.process.ProcessTemplate;
 import io.warmpool.spi.PoolMetrics;
 
@@ -11,6 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Builds a {@link WarmPool}. Defaults: pool {@code pool} in region {@code local}, {@code minIdle} 2, {@code maxSize}
@@ -23,7 +27,7 @@ public final class WarmPoolBuilder {
     private ProcessTemplate template;
     private String name = "pool";
     private String region = "local";
-    private final PoolSettings.Builder settings = PoolSettings.builder("pool");
+    private final List<Consumer<PoolSettings.Builder>> settings = new ArrayList<>(); // applied in build()
     private int minIdle = 2;
     private int maxSize = 8;
     private Duration housekeepingInterval = Duration.ofSeconds(1);
@@ -34,7 +38,11 @@ public final class WarmPoolBuilder {
     private PoolSettings built;
 
     WarmPoolBuilder() {
-        settings.staleAfter(Duration.ofSeconds(5));
+    }
+
+    private WarmPoolBuilder set(Consumer<PoolSettings.Builder> setting) {
+        settings.add(setting);
+        return this;
     }
 
     /** What each instance runs. Required. */
@@ -47,17 +55,21 @@ public final class WarmPoolBuilder {
     /** Instances that may exist at once, claimed ones included. */
     public WarmPoolBuilder maxSize(int v) { this.maxSize = v; return this; }
     /** Sessions an instance serves before it is replaced. */
-    public WarmPoolBuilder maxUses(int v) { settings.maxUses(v); return this; }
+    public WarmPoolBuilder maxUses(int v) { return set(b -> b.maxUses(v)); }
     /** Age after which an idle instance is replaced (2.5% jitter per instance). */
-    public WarmPoolBuilder maxLifetime(Duration v) { settings.maxLifetime(v); return this; }
+    public WarmPoolBuilder maxLifetime(Duration v) { return set(b -> b.maxLifetime(v)); }
     /** How long a session may stay idle (not acquired again) before it is released for it. */
-    public WarmPoolBuilder keepAlive(Duration v) { settings.keepAlive(v).maxKeepAlive(v.compareTo(Duration.ofHours(1)) > 0 ? v : Duration.ofHours(1)); return this; }
+    public WarmPoolBuilder keepAlive(Duration v) {
+        return set(b -> b.keepAlive(v).maxKeepAlive(v != null && v.compareTo(Duration.ofHours(1)) > 0 ? v : Duration.ofHours(1)));
+    }
     /** Instances started at once. */
-    public WarmPoolBuilder startParallelism(int v) { settings.startParallelism(v); return this; }
+    public WarmPoolBuilder startParallelism(int v) { return set(b -> b.startParallelism(v)); }
     /** Cap of the exponential back-off (from 250 ms) after failed starts. */
-    public WarmPoolBuilder startBackoffMax(Duration v) { settings.startBackoffMax(v); return this; }
+    public WarmPoolBuilder startBackoffMax(Duration v) { return set(b -> b.startBackoffMax(v)); }
     /** Callers that may wait at once; one more fails at once. */
-    public WarmPoolBuilder maxWaiting(int v) { settings.maxWaiting(v); return this; }
+    public WarmPoolBuilder maxWaiting(int v) { return set(b -> b.maxWaiting(v)); }
+    /** How the warm target is set and when idle instances go (default {@code fixed:minIdle}); see the README's sizing. */
+    public WarmPoolBuilder sizing(SizingSettings v) { return set(b -> b.sizing(v)); }
     public WarmPoolBuilder housekeepingInterval(Duration v) { this.housekeepingInterval = v; return this; }
     /** How often each process's liveness is reported; the pool's stale bound is five of these at least. */
     public WarmPoolBuilder heartbeatInterval(Duration v) { this.heartbeatInterval = v; return this; }
@@ -81,9 +93,10 @@ public final class WarmPoolBuilder {
         positive("housekeepingInterval", housekeepingInterval);
         positive("heartbeatInterval", heartbeatInterval);
         Duration stale = heartbeatInterval.multipliedBy(5);
-        PoolSettings.Builder named = settings.build().toBuilder(name).minIdle(minIdle).maxSize(maxSize)
+        PoolSettings.Builder b = PoolSettings.builder(name).minIdle(minIdle).maxSize(maxSize)
                 .staleAfter(stale.compareTo(Duration.ofSeconds(5)) > 0 ? stale : Duration.ofSeconds(5));
-        built = named.build();
+        settings.forEach(s -> s.accept(b));
+        built = b.build();
         Path owned = null;
         Path dir = dataDir;
         if (dir == null) {

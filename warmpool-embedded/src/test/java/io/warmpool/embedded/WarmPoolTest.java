@@ -197,5 +197,10 @@ class WarmPoolTest {
         assertThatThrownBy(() -> WarmPool.builder().build()).hasMessage("template must be set (template=null)");
         assertThatThrownBy(() -> WarmPool.builder().template(server()).heartbeatInterval(Duration.ZERO).build())
                 .hasMessageContaining("heartbeatInterval must be a positive duration");
+        assertThatThrownBy(() -> WarmPool.builder().template(server()).maxSize(4)
+                .sizing(io.warmpool.core.sizing.SizingSettings.fixed(6)).build())
+                .hasMessageContaining("pool.sizing.policy N must be <= maxSize").hasMessageContaining("maxSize=4");
+        assertThatThrownBy(() -> WarmPool.builder().template(server()).maxUses(0).build())
+                .hasMessage("pool.maxUses must be >= 1 (maxUses=0)");
     }
 }

@@ -119,7 +119,7 @@ public final class WarmPool implements AutoCloseable {
                 backoff);
     }
 
-    /** The process ids of every process this pool runs now. */
+    /** The process ids of every process this pool runs now: a read of the whole pool, for tools and tests. */
     public List<Long> pids() {
         return shard.snapshot(name).stream().flatMap(i -> provider.process(i.id()).stream())
                 .map(io.warmpool.process.ProcessInstance::pid).filter(p -> p > 0).toList();

@@ -19,8 +19,9 @@ final class Probes implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(20);
     private static final Duration ONE_TRY = Duration.ofMillis(500);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(ONE_TRY)
-            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final java.util.concurrent.ExecutorService httpThreads =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(ONE_TRY).executor(httpThreads).build();
 
     /**
      * Waits until {@code instance} is ready by {@code readiness}, {@code timeout} passed or {@code cancelled} holds.
@@ -59,7 +60,7 @@ final class Probes implements AutoCloseable {
             case Readiness.OutputLine l -> instance.output().matched().isDone();
             case Readiness.Tcp t -> accepts(instance.port());
             case Readiness.Http h -> answers2xx("GET", ProcessTemplate.expand(h.url(), instance.port(),
-                    instance.dataDir()));
+                    instance.dataDir()), ONE_TRY);
         };
     }
 
@@ -72,10 +73,10 @@ final class Probes implements AutoCloseable {
         }
     }
 
-    /** Whether {@code method url} answers 2xx within the one-try bound. */
-    boolean answers2xx(String method, String url) throws InterruptedException {
+    /** Whether {@code method url} answers 2xx within {@code timeout}. */
+    boolean answers2xx(String method, String url, Duration timeout) throws InterruptedException {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(ONE_TRY)
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .method(method, HttpRequest.BodyPublishers.noBody()).build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return status / 100 == 2;
@@ -95,5 +96,6 @@ final class Probes implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        httpThreads.close();
     }
 }

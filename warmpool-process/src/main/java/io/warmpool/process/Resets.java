@@ -23,7 +23,7 @@ final class Resets {
                 case Reset.None n -> true;
                 case Reset.Replace r -> false;
                 case Reset.HttpCall h -> probes.answers2xx("POST",
-                        ProcessTemplate.expand(h.url(), process.port(), process.dataDir()));
+                        ProcessTemplate.expand(h.url(), process.port(), process.dataDir()), template.startTimeout());
                 case Reset.Command c -> runs(c, process, template);
             };
         } catch (InterruptedException e) {

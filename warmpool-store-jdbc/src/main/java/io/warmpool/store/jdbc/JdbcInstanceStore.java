@@ -1,5 +1,6 @@
 package io.warmpool.store.jdbc;
 
+import io.warmpool.AgentBeat;
 import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
@@ -51,7 +52,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private static final String CLAIM = "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
             + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
             + " WHERE id = (SELECT c.id FROM (SELECT id FROM instances"
-            + " WHERE pool = ? AND state = 'WARM' AND version = ? AND heartbeat_at >= ?"
+            + " WHERE pool = ? AND state = 'WARM' AND version = ? AND " + AgentLiveness.FRESH
             + " ORDER BY pick LIMIT ?%s) c ORDER BY random() LIMIT 1)"
             + " AND state = 'WARM' RETURNING " + COLUMNS;
 
@@ -98,7 +99,8 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (instance.state() == InstanceState.GONE) {
             throw new IllegalArgumentException("cannot insert an instance in state GONE (id=" + instance.id() + ")");
         }
-        tx.call("insert", c -> {
+        tx.inTransaction("insert", c -> {
+            AgentLiveness.register(c, instance.agentId());
             try (PreparedStatement s = c.prepareStatement(InstanceRows.INSERT)) {
                 InstanceRows.bindInsert(s, instance, newPick());
                 return s.executeUpdate();
@@ -141,7 +143,8 @@ public sealed class JdbcInstanceStore implements InstanceStore
                 union.append("SELECT z").append(i).append(".id, ").append(i).append(" AS rank FROM (SELECT id FROM instances")
                         .append(" WHERE pool = ? AND state = 'WARM' AND version = ?")
                         .append(i < n ? " AND zone = ?" : "")
-                        .append(" AND heartbeat_at >= ? ORDER BY pick LIMIT ?").append(dialect.claimLock())
+                        .append(" AND ").append(AgentLiveness.FRESH).append(" ORDER BY pick LIMIT ?")
+                        .append(dialect.claimLock())
                         .append(") z").append(i);
             }
             return "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
@@ -155,20 +158,20 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private Optional<Instance> claimOnce(Connection c, ClaimRequest r) throws SQLException {
         long now = r.now().toEpochMilli();
         long keepAlive = r.keepAlive().toMillis();
+        long fresh = r.freshAfter().toEpochMilli();
         boolean byZone = !r.zones().isEmpty();
         try (PreparedStatement s = c.prepareStatement(byZone ? zoneClaimSql(r.zones().size()) : claimSql)) {
             if (byZone) {
                 java.util.List<Object> params = new java.util.ArrayList<>(java.util.List.of(
                         r.sessionId(), now, now + keepAlive, keepAlive));
                 for (String zone : r.zones()) {
-                    params.addAll(java.util.List.of(r.pool(), r.version(), zone, r.freshAfter().toEpochMilli(),
-                            r.candidates()));
+                    params.addAll(java.util.List.of(r.pool(), r.version(), zone, fresh, fresh, r.candidates()));
                 }
-                params.addAll(java.util.List.of(r.pool(), r.version(), r.freshAfter().toEpochMilli(), r.candidates()));
+                params.addAll(java.util.List.of(r.pool(), r.version(), fresh, fresh, r.candidates()));
                 bind(s, params.toArray());
             } else {
-                bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(),
-                        r.freshAfter().toEpochMilli(), r.candidates());
+                bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(), fresh, fresh,
+                        r.candidates());
             }
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
@@ -265,42 +268,26 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (reports.isEmpty()) {
             return 0;
         }
-        if (dialect == Dialect.POSTGRES) {
-            return tx.inTransaction("applyHeartbeats", c -> PostgresHeartbeats.apply(c, reports));
+        return tx.inTransaction("applyHeartbeats", c -> instanceBeats(c, reports));
+    }
+
+    @Override
+    public int applyBeats(Collection<AgentBeat> agents, Collection<HeartbeatReport> instances) {
+        if (agents.isEmpty() && instances.isEmpty()) {
+            return 0;
         }
-        return tx.inTransaction("applyHeartbeats", c -> {
-            // two statements so that the common one never writes `state` (and so never touches the claim index)
-            try (PreparedStatement alive = c.prepareStatement("UPDATE instances SET heartbeat_at = CASE WHEN"
-                    + " heartbeat_at < ? THEN ? ELSE heartbeat_at END WHERE id = ?");
-                 PreparedStatement dead = c.prepareStatement("UPDATE instances SET state = 'LOST', heartbeat_at ="
-                         + " CASE WHEN heartbeat_at < ? THEN ? ELSE heartbeat_at END WHERE id = ? AND state IN " + LIVE)) {
-                int aliveCount = 0;
-                int deadCount = 0;
-                for (HeartbeatReport r : reports) {
-                    PreparedStatement s = r.alive() ? alive : dead;
-                    long at = r.at().toEpochMilli();
-                    bind(s, at, at, r.instanceId());
-                    s.addBatch();
-                    if (r.alive()) {
-                        aliveCount++;
-                    } else {
-                        deadCount++;
-                    }
-                }
-                return (aliveCount > 0 ? changed(alive.executeBatch()) : 0)
-                        + (deadCount > 0 ? changed(dead.executeBatch()) : 0);
-            }
-        });
+        return tx.inTransaction("applyBeats", c -> AgentLiveness.beat(c, agents)
+                + (instances.isEmpty() ? 0 : instanceBeats(c, instances)));
+    }
+
+    private int instanceBeats(Connection c, Collection<HeartbeatReport> reports) throws SQLException {
+        return dialect == Dialect.POSTGRES ? PostgresHeartbeats.apply(c, reports) : SqliteHeartbeats.apply(c, reports);
     }
 
     @Override
     public List<Instance> markLost(String pool, Instant staleBefore) {
         long before = staleBefore.toEpochMilli();
-        return tx.call("markLost", c -> pool == null
-                ? all(c, "UPDATE instances SET state = 'LOST' WHERE state IN " + LIVE + " AND heartbeat_at < ?"
-                        + " RETURNING " + COLUMNS, before)
-                : all(c, "UPDATE instances SET state = 'LOST' WHERE pool = ? AND state IN " + LIVE
-                        + " AND heartbeat_at < ? RETURNING " + COLUMNS, pool, before));
+        return tx.inTransaction("markLost", c -> AgentLiveness.markLost(c, pool, before));
     }
 
     @Override
@@ -355,24 +342,12 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     @Override
     public PoolCounts counts(String pool) {
-        String sql = "SELECT state, COUNT(*) FROM instances" + (pool == null ? "" : " WHERE pool = ?")
-                + " GROUP BY state";
-        return tx.call("counts", c -> {
-            int[] n = new int[InstanceState.values().length];
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                if (pool != null) {
-                    s.setString(1, pool);
-                }
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        n[InstanceState.parse(rs.getString(1)).ordinal()] = rs.getInt(2);
-                    }
-                }
-            }
-            return new PoolCounts(n[InstanceState.STARTING.ordinal()], n[InstanceState.WARM.ordinal()],
-                    n[InstanceState.CLAIMED.ordinal()], n[InstanceState.STOPPING.ordinal()],
-                    n[InstanceState.LOST.ordinal()]);
-        });
+        return tx.call("counts", c -> PoolCountQueries.all(c, pool));
+    }
+
+    @Override
+    public PoolCounts counts(String pool, int atMost) {
+        return tx.call("counts", c -> PoolCountQueries.bounded(c, pool, atMost));
     }
 
     @Override
@@ -421,9 +396,12 @@ public sealed class JdbcInstanceStore implements InstanceStore
         return dialect;
     }
 
-    /** The targeted queries' statements by name (for plan checks). */
+    /** The targeted queries' statements by name, with the LOST sweep and the bounded counts (for plan checks). */
     Map<String, String> targetedStatements() {
-        return queries.statements();
+        Map<String, String> all = new java.util.TreeMap<>(queries.statements());
+        all.putAll(AgentLiveness.statements());
+        all.put("boundedCounts", PoolCountQueries.BOUNDED);
+        return all;
     }
 
     /** Runs {@code work} on one of the store's connections, with the store's error handling. */
@@ -438,13 +416,5 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     private static long newPick() {
         return ThreadLocalRandom.current().nextLong();
-    }
-
-    private static int changed(int[] counts) {
-        int sum = 0;
-        for (int n : counts) {
-            sum += n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(n, 0);
-        }
-        return sum;
     }
 }

@@ -100,7 +100,7 @@ class ClaimPlanTest {
         List<String> lines = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(store.dialect().explain() + store.claimSql())) {
             Object[] params = {"s-new", NOW.toEpochMilli(), NOW.toEpochMilli() + 60_000, 60_000L, "pool-1", "v2",
-                    NOW.toEpochMilli(), 5};
+                    NOW.toEpochMilli(), NOW.toEpochMilli(), 5}; // the fresh bound twice: own heartbeat, agent's beat
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }

@@ -40,8 +40,10 @@ final class PendingBeats {
 
     void add(HeartbeatReport r) {
         if (r.alive() && r.agentId() != null) {
-            agents.merge(r.agentId(), new AgentBeat(r.agentId(), r.at()),
-                    (old, neu) -> neu.at().isAfter(old.at()) ? neu : old);
+            AgentBeat old = agents.get(r.agentId()); // most of an agent's reports carry the same time: no new beat
+            if (old == null || r.at().isAfter(old.at())) {
+                agents.put(r.agentId(), new AgentBeat(r.agentId(), r.at()));
+            }
         } else {
             instances.merge(r.instanceId(), r, PendingBeats::latest);
         }

@@ -224,26 +224,21 @@ public sealed class JdbcInstanceStore implements InstanceStore
             return tx.call("release", c -> next == InstanceState.GONE ? first(c, RELEASE_GONE_PG, sessionId)
                     : first(c, RELEASE_PG, sessionId, revive, next.name(), newPick()));
         }
-        // SQLite: the read, then one conditional write that applies only if the row is still as read; the
-        // connection is the store's alone while both run, so the write misses only if another process changed it
-        for (int attempt = 1; ; attempt++) {
-            Optional<Instance> before = tx.call("release", c -> first(c, "SELECT " + COLUMNS
-                    + " FROM instances WHERE session_id = ?", sessionId));
+        // SQLite: the read, then the write, in one transaction that holds the write lock from its start (IMMEDIATE),
+        // so nothing changes the row in between and the release costs one commit
+        return tx.inTransaction("release", c -> {
+            Optional<Instance> before = first(c, "SELECT " + COLUMNS + " FROM instances WHERE session_id = ?", sessionId);
             if (before.isEmpty()) {
                 return before;
             }
             Instance b = before.get();
             InstanceState to = b.state() == InstanceState.LOST && revive ? InstanceState.LOST : next;
-            int written = tx.call("release", c -> to == InstanceState.GONE
-                    ? update(c, "DELETE FROM instances WHERE id = ? AND session_id = ? AND state = ?", b.id(),
-                            sessionId, b.state().name())
-                    : update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND
-                            + " WHERE id = ? AND session_id = ? AND state = ?", to.name(), newPick(), b.id(), sessionId,
-                            b.state().name()));
-            if (written == 1 || attempt >= 3) {
-                return written == 1 ? before : Optional.empty();
-            }
-        }
+            int written = to == InstanceState.GONE
+                    ? update(c, "DELETE FROM instances WHERE id = ? AND session_id = ?", b.id(), sessionId)
+                    : update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND + " WHERE id = ? AND session_id = ?",
+                            to.name(), newPick(), b.id(), sessionId);
+            return written == 1 ? before : Optional.<Instance>empty();
+        });
     }
 
     @Override

@@ -28,8 +28,7 @@ import static io.warmpool.store.jdbc.Sql.bind;
 final class AgentLiveness {
 
     /** The freshness test of a candidate row of {@code instances}; two parameters, both the fresh bound. */
-    static final String FRESH = "(heartbeat_at >= ? OR EXISTS (SELECT 1 FROM agents a"
-            + " WHERE a.agent_id = instances.agent_id AND a.heartbeat_at >= ?))";
+    static final String FRESH = fresh("instances");
 
     private static final String REGISTER = "INSERT INTO agents (agent_id, heartbeat_at) VALUES (?, 0)"
             + " ON CONFLICT (agent_id) DO NOTHING";
@@ -43,6 +42,12 @@ final class AgentLiveness {
             + " AND heartbeat_at < ? RETURNING " + COLUMNS;
 
     private AgentLiveness() {
+    }
+
+    /** The freshness test of a row of {@code table} (an alias of {@code instances}); two parameters, the bound. */
+    static String fresh(String table) {
+        return "(" + table + ".heartbeat_at >= ? OR EXISTS (SELECT 1 FROM agents a WHERE a.agent_id = " + table
+                + ".agent_id AND a.heartbeat_at >= ?))";
     }
 
     /** Makes sure {@code agentId} has a row (beat 0 when new), so that its instances' staleness can be found. */

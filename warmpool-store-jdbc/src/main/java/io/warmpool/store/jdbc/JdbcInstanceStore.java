@@ -39,7 +39,9 @@ import static io.warmpool.store.jdbc.Sql.update;
  * <p>A claim is one conditional {@code UPDATE … RETURNING}: the first {@code candidates} warm, fresh rows in
  * {@code pick} order (a random key, re-drawn whenever a row turns WARM) come from the {@code instances_claim}
  * index, one of them is chosen at random, and the update re-checks {@code state = 'WARM'}; on PostgreSQL the
- * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. A session id binds at most one instance
+ * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. Fresh means the row's own heartbeat or its agent's
+ * beat is recent ({@link AgentLiveness}). On SQLite the candidates come from the first {@link #CLAIM_SCAN} warm rows
+ * in pick order at most, so a claim's cost is bounded even when most of the warm set is stale. A session id binds at most one instance
  * ({@code session_id} is UNIQUE): a claim with a bound id returns that instance while it is CLAIMED and empty
  * once it was LOST.
  *
@@ -51,10 +53,20 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     private static final String CLAIM = "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
             + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
-            + " WHERE id = (SELECT c.id FROM (SELECT id FROM instances"
-            + " WHERE pool = ? AND state = 'WARM' AND version = ? AND " + AgentLiveness.FRESH
-            + " ORDER BY pick LIMIT ?%s) c ORDER BY random() LIMIT 1)"
+            + " WHERE id = (SELECT c.id FROM (%s) c ORDER BY random() LIMIT 1)"
             + " AND state = 'WARM' RETURNING " + COLUMNS;
+    /** PostgreSQL's candidates: the first fresh warm rows in pick order, locked, skipping those another claim holds. */
+    private static final String CANDIDATES_PG = "SELECT id FROM instances WHERE pool = ? AND state = 'WARM'"
+            + " AND version = ? AND " + AgentLiveness.FRESH + " ORDER BY pick LIMIT ? FOR UPDATE SKIP LOCKED";
+    /**
+     * A SQLite claim reads at most this many warm rows (in pick order, so a random sample) for its fresh candidates:
+     * when none of them is fresh, the region is stale and the claim finds nothing instead of reading the whole index
+     * while it holds the shard's only connection (which starved the heartbeat writer and kept the region stale).
+     */
+    static final int CLAIM_SCAN = 64;
+    private static final String CANDIDATES_SQLITE = "SELECT id FROM (SELECT id, heartbeat_at, agent_id FROM instances"
+            + " WHERE pool = ? AND state = 'WARM' AND version = ? ORDER BY pick LIMIT " + CLAIM_SCAN + ") s WHERE "
+            + AgentLiveness.fresh("s") + " LIMIT ?";
 
     /**
      * PostgreSQL's release in one statement: the row as it was (locked), then the update of it, returning the
@@ -86,7 +98,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.name = name;
         this.dialect = dialect;
         this.connections = connections;
-        this.claimSql = CLAIM.formatted(dialect.claimLock());
+        this.claimSql = CLAIM.formatted(dialect == Dialect.POSTGRES ? CANDIDATES_PG : CANDIDATES_SQLITE);
         this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;

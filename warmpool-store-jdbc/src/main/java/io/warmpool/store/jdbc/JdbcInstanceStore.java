@@ -12,7 +12,6 @@ import io.warmpool.spi.InstanceStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 import static io.warmpool.store.jdbc.InstanceRows.COLUMNS;
-import static io.warmpool.store.jdbc.InstanceRows.LIVE;
 import static io.warmpool.store.jdbc.InstanceRows.UNBIND;
 import static io.warmpool.store.jdbc.Sql.all;
 import static io.warmpool.store.jdbc.Sql.bind;
@@ -40,7 +38,7 @@ import static io.warmpool.store.jdbc.Sql.update;
  * {@code pick} order (a random key, re-drawn whenever a row turns WARM) come from the {@code instances_claim}
  * index, one of them is chosen at random, and the update re-checks {@code state = 'WARM'}; on PostgreSQL the
  * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. Fresh means the row's own heartbeat or its agent's
- * beat is recent ({@link AgentLiveness}). On SQLite the candidates come from the first {@link #CLAIM_SCAN} warm rows
+ * beat is recent ({@link AgentLiveness}). On SQLite the candidates come from the first {@link ClaimStatement#CLAIM_SCAN} warm rows
  * in pick order at most, so a claim's cost is bounded even when most of the warm set is stale. A session id binds at most one instance
  * ({@code session_id} is UNIQUE): a claim with a bound id returns that instance while it is CLAIMED and empty
  * once it was LOST.
@@ -50,29 +48,6 @@ import static io.warmpool.store.jdbc.Sql.update;
  */
 public sealed class JdbcInstanceStore implements InstanceStore
         permits SqliteInstanceStore, PostgresInstanceStore {
-
-    private static final String CLAIM = "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
-            + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
-            + " WHERE id = (SELECT c.id FROM (%s) c ORDER BY random() LIMIT 1)"
-            + " AND state = 'WARM' RETURNING " + COLUMNS;
-    /**
-     * PostgreSQL's candidates: the first fresh warm rows in pick order from a random start, locked, skipping those
-     * another claim holds. The random start matters on PostgreSQL: every claim and release leaves a dead version of
-     * its row behind until vacuum, and claims that always began at the lowest picks walked an ever longer run of
-     * them (a claim took 77 ms in ShardBench at 1M rows). Its parameters: pool, version, start, fresh twice, limit.
-     */
-    private static final String CANDIDATES_PG = "SELECT id FROM instances WHERE pool = ? AND state = 'WARM'"
-            + " AND version = ? AND pick >= ? AND " + AgentLiveness.FRESH
-            + " ORDER BY pick LIMIT ? FOR UPDATE SKIP LOCKED";
-    /**
-     * A SQLite claim reads at most this many warm rows (in pick order, so a random sample) for its fresh candidates:
-     * when none of them is fresh, the region is stale and the claim finds nothing instead of reading the whole index
-     * while it holds the shard's only connection (which starved the heartbeat writer and kept the region stale).
-     */
-    static final int CLAIM_SCAN = 64;
-    private static final String CANDIDATES_SQLITE = "SELECT id FROM (SELECT id, heartbeat_at, agent_id FROM instances"
-            + " WHERE pool = ? AND state = 'WARM' AND version = ? ORDER BY pick LIMIT " + CLAIM_SCAN + ") s WHERE "
-            + AgentLiveness.fresh("s") + " LIMIT ?";
 
     /**
      * PostgreSQL's release in one statement: the row as it was (locked), then the update of it, returning the
@@ -88,9 +63,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final String name;
     private final Dialect dialect;
     private final ConnectionSource connections;
-    private final String claimSql;
-    private final java.util.concurrent.ConcurrentMap<Integer, String> zoneClaimSql =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ClaimStatement claims;
     private final Transactions tx;
     private final TargetedQueries queries;
     private final boolean ownsConnections; // false for a fenced view
@@ -104,7 +77,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.name = name;
         this.dialect = dialect;
         this.connections = connections;
-        this.claimSql = CLAIM.formatted(dialect == Dialect.POSTGRES ? CANDIDATES_PG : CANDIDATES_SQLITE);
+        this.claims = new ClaimStatement(dialect);
         this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;
@@ -136,9 +109,9 @@ public sealed class JdbcInstanceStore implements InstanceStore
     @Override
     public Optional<Instance> claim(ClaimRequest request) {
         for (int attempt = 1; ; attempt++) {
-            // the first attempt starts at a random pick; a retry reads from the lowest (see CANDIDATES_PG)
+            // the first attempt starts at a random pick; a retry reads from the lowest (see ClaimStatement)
             long start = attempt == 1 ? newPick() : Long.MIN_VALUE;
-            Optional<Instance> claimed = tx.call("claim", c -> claimOnce(c, request, start));
+            Optional<Instance> claimed = tx.call("claim", c -> claims.run(c, request, start));
             if (claimed != null && claimed.isPresent()) {
                 return claimed;
             }
@@ -146,73 +119,6 @@ public sealed class JdbcInstanceStore implements InstanceStore
             if (bound.isPresent() || claimed == null || attempt >= dialect.claimAttempts()) {
                 return bound.filter(i -> i.state() == InstanceState.CLAIMED);
             }
-        }
-    }
-
-    /**
-     * The claim for callers with nearest zones: one candidate list per zone (nearest first) and one for any zone,
-     * each through an index, and the claim takes a random candidate of the best non-empty list. Still one statement.
-     */
-    private String zoneClaimSql(int zones) {
-        return zoneClaimSql.computeIfAbsent(zones, n -> {
-            StringBuilder union = new StringBuilder();
-            for (int i = 0; i <= n; i++) {
-                if (i > 0) {
-                    union.append(" UNION ALL ");
-                }
-                union.append("SELECT z").append(i).append(".id, ").append(i).append(" AS rank FROM (SELECT id FROM instances")
-                        .append(" WHERE pool = ? AND state = 'WARM' AND version = ?")
-                        .append(i < n ? " AND zone = ?" : "")
-                        .append(" AND ").append(AgentLiveness.FRESH).append(" ORDER BY pick LIMIT ?")
-                        .append(dialect.claimLock())
-                        .append(") z").append(i);
-            }
-            return "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
-                    + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
-                    + " WHERE id = (SELECT c.id FROM (" + union + ") c ORDER BY c.rank, random() LIMIT 1)"
-                    + " AND state = 'WARM' RETURNING " + COLUMNS;
-        });
-    }
-
-    /** The claimed instance, empty when no candidate was free, null when the session id is already bound. */
-    private Optional<Instance> claimOnce(Connection c, ClaimRequest r, long start) throws SQLException {
-        long now = r.now().toEpochMilli();
-        long keepAlive = r.keepAlive().toMillis();
-        long fresh = r.freshAfter().toEpochMilli();
-        boolean byZone = !r.zones().isEmpty();
-        try (PreparedStatement s = c.prepareStatement(byZone ? zoneClaimSql(r.zones().size()) : claimSql)) {
-            if (byZone) {
-                java.util.List<Object> params = new java.util.ArrayList<>(java.util.List.of(
-                        r.sessionId(), now, now + keepAlive, keepAlive));
-                for (String zone : r.zones()) {
-                    params.addAll(java.util.List.of(r.pool(), r.version(), zone, fresh, fresh, r.candidates()));
-                }
-                params.addAll(java.util.List.of(r.pool(), r.version(), fresh, fresh, r.candidates()));
-                bind(s, params.toArray());
-            } else if (dialect == Dialect.POSTGRES) {
-                bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(), start, fresh, fresh,
-                        r.candidates());
-            } else {
-                bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(), fresh, fresh,
-                        r.candidates());
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Instance claimed = InstanceRows.read(rs);
-                // Step the statement to its end: in auto-commit mode that is where SQLite commits, and a failed
-                // commit (an unwritable file) must fail the claim rather than vanish when the statement is closed.
-                if (rs.next()) {
-                    throw new SQLException("claim returned more than one row", "XX000");
-                }
-                return Optional.of(claimed);
-            }
-        } catch (SQLException e) {
-            if (dialect.isUniqueViolation(e)) {
-                return null;
-            }
-            throw e;
         }
     }
 
@@ -426,7 +332,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     /** The claim statement as this store runs it (for plan checks and benchmarks). */
     String claimSql() {
-        return claimSql;
+        return claims.sql();
     }
 
     Dialect dialect() {

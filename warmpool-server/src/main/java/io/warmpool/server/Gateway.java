@@ -97,6 +97,7 @@ public final class Gateway implements AutoCloseable {
             for (RegionRuntime r : regions.values()) {
                 r.shard().start();
             }
+            api.resumeCrawls();
             log.info("gateway listening on http://{}:{} with regions {}", config.bind(), http.port(), regions.keySet());
             return new Gateway(config, regions, allocator, tasks, http, metrics);
         } catch (RuntimeException e) {

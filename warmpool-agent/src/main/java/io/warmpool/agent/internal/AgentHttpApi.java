@@ -143,7 +143,7 @@ public final class AgentHttpApi implements AutoCloseable {
             if (request == null) {
                 throw new AgentException("invalid_json", 400, "body must be a quick action request");
             }
-            request.validated(action); // fail before touching the browser; the runner validates again
+            request.validated(action, io.warmpool.quick.PageDefaults.AGENT); // fail before touching the browser; the runner validates again
             BrowserInstance instance = registry.require(ctx.pathParam("id"));
             t0 = System.nanoTime();
             inBrowser = true;

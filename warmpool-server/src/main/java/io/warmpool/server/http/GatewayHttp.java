@@ -5,6 +5,7 @@ import io.javalin.json.JavalinJackson;
 import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.crawl.CrawlLeases;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
@@ -26,6 +27,7 @@ public final class GatewayHttp {
     private final AgentClient agents = new AgentClient();
 
     private final GatewayMetrics metrics;
+    private Crawler crawler; // set by start()
 
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
                        InstantSource clock, byte[] secret, String agentSecret, GatewayMetrics metrics) {
@@ -54,7 +56,9 @@ public final class GatewayHttp {
         CrawlStore crawlStore = config.store().postgres() ? CrawlStore.postgres(config.store().postgresUrl(),
                 config.store().schemaPrefix()) : CrawlStore.sqlite(config.dataDir().resolve("crawl.db"));
         CrawlRoutes crawl = new CrawlRoutes(access, quick, crawlStore);
-        Crawler crawler = new Crawler(crawlStore, crawl, clock);
+        // on SQLite the gateway owns its data directory, and with it every job an earlier run left running
+        Crawler crawler = new Crawler(crawlStore, crawl, clock, new CrawlLeases.Settings(
+                CrawlLeases.Settings.DEFAULT.term(), !config.store().postgres()));
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;
@@ -84,9 +88,16 @@ public final class GatewayHttp {
                 crawlStore.close();
             });
         });
-        Javalin started = app.start(config.bind(), config.port());
+        this.crawler = crawler;
+        return app.start(config.bind(), config.port());
+    }
+
+    /**
+     * Starts running crawl jobs nobody runs (an earlier run's, or a stopped or dead gateway's): once the regions are
+     * started and the gateway's URL is known, since their pages need agents.
+     */
+    public void resumeCrawls() {
         crawler.resume();
-        return started;
     }
 }
 

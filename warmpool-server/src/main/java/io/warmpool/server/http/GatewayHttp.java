@@ -9,6 +9,7 @@ import io.warmpool.server.crawl.CrawlLeases;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.AgentScrape;
 import io.warmpool.server.metrics.GatewayMetrics;
 
 import java.time.InstantSource;
@@ -43,11 +44,34 @@ public final class GatewayHttp {
         this.clock = clock;
     }
 
+    /** The running local agent of each region (remote agents are not scraped yet). */
+    private java.util.List<AgentScrape.Target> agentTargets() {
+        java.util.List<AgentScrape.Target> out = new java.util.ArrayList<>();
+        for (RegionRuntime r : resolver.all().values()) {
+            if (r.provider() instanceof io.warmpool.server.local.LocalAgentProvider local) {
+                var view = local.currentView();
+                if (view != null) {
+                    out.add(new AgentScrape.Target(r.name(), view.agentId(), view.url()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String fetchFromAgent(String url) {
+        var r = agents.get(url, AgentScrape.TIMEOUT);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode());
+        }
+        return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
     public Javalin start() {
         Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy());
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy(),
+                () -> metrics.egressBlocked("cdp", 1));
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
                 new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),
@@ -65,6 +89,9 @@ public final class GatewayHttp {
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            AccessLog accessLog = new AccessLog();
+            cfg.requestLogger.http(accessLog);
+            cfg.requestLogger.ws(accessLog::websockets);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(MAX_CDP_MESSAGE);
@@ -78,10 +105,13 @@ public final class GatewayHttp {
             crawl.register(cfg.routes, crawler); // before the actions' {action}
             new CloudflareSessions(sessions, proxy, access, tokens).register(cfg.routes); // likewise
             new CloudflareRoutes(quick).register(cfg.routes);
-            new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
+            PoolRoutes pools = new PoolRoutes(resolver, allocator, access, proxy::openConnections);
+            pools.register(cfg.routes);
+            new DashboardRoutes(pools, new InstanceListing(resolver.all()), access, metrics, clock)
+                    .register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
             new OpsRoutes(resolver, access).register(cfg.routes);
-            new MetricsRoutes(access, metrics).register(cfg.routes);
+            new MetricsRoutes(access, metrics, new AgentScrape(this::agentTargets, this::fetchFromAgent)).register(cfg.routes);
             cfg.events.serverStopping(crawler::close);
             cfg.events.serverStopped(() -> {
                 agents.close();

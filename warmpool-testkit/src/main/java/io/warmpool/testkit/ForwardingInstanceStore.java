@@ -117,6 +117,12 @@ public class ForwardingInstanceStore implements InstanceStore {
     }
 
     @Override
+    public SearchPage search(InstanceState state, String text, int offset, int limit) {
+        check.run();
+        return delegate.search(state, text, offset, limit);
+    }
+
+    @Override
     public List<Instance> sessions(String sessionIdPrefix, int limit) {
         check.run();
         return delegate.sessions(sessionIdPrefix, limit);

@@ -29,7 +29,7 @@ import java.util.Objects;
  * @param keepaliveInterval how often each warm member of a shared pool is pinged to keep it warm
  * @param maxWaiting       callers that may wait for an instance at once; one more is refused at once (503)
  * @param browser          the browser binary its instances run (config {@code "browser": "headless-shell" | "chromium"})
- * @param sizing           how the warm target is set and when idle instances go (default {@code fixed:minIdle})
+ * @param sizing           how the warm target is set and when idle instances go (default {@code adaptive} never below {@code minIdle})
  * @param pageDefaults     what a quick action's page gets when its body is silent, and the bounds of its timeouts
  *                         (config {@code "pageDefaults"}; Cloudflare's by default)
  */
@@ -63,8 +63,8 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
                 .candidates(candidates).coldStartBudget(coldStartBudget).shared(shared)
                 .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting).browser(browser).pageDefaults(pageDefaults)
-                // the default follows minIdle, so that toBuilder().minIdle(n) still means fixed:n
-                .sizing(sizing.equals(SizingSettings.fixed(minIdle)) ? null : sizing);
+                // the default follows minIdle, so that toBuilder().minIdle(n) still means the default at n
+                .sizing(sizing.equals(SizingSettings.byDefault(minIdle)) ? null : sizing);
     }
 
     /** Builder with the defaults an operator would expect of a browser pool. Not thread-safe. */
@@ -87,7 +87,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private int maxWaiting = 64;
         private BrowserKind browser = BrowserKind.HEADLESS_SHELL;
-        private SizingSettings sizing; // null: fixed at minIdle
+        private SizingSettings sizing; // null: the default, adaptive never below minIdle
         private PageDefaults pageDefaults = PageDefaults.CLOUDFLARE;
 
         private Builder(String name) {
@@ -149,7 +149,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
             if (pageDefaults == null) {
                 throw new ConfigException(name + ".pageDefaults must be set (pageDefaults=null)");
             }
-            SizingSettings sized = sizing == null ? SizingSettings.fixed(minIdle) : sizing;
+            SizingSettings sized = sizing == null ? SizingSettings.byDefault(minIdle) : sizing;
             if (sized.policy() != SizingSettings.Kind.ADAPTIVE && sized.n() > maxSize) {
                 throw new ConfigException(name + ".sizing.policy N must be <= maxSize (policy=" + sized.describe()
                         + ", maxSize=" + maxSize + ")");

@@ -199,8 +199,10 @@ class GatewayHttpTest {
         assertThat(await(Duration.ofSeconds(30), () -> gw.pool("weur").get("idleInstanceSecondsLastHour").asDouble() > 0))
                 .as("idle instance-seconds accrue while instances wait").isTrue();
         JsonNode p = gw.pool("weur");
-        assertThat(p.get("sizing").asText()).isEqualTo("fixed:2");
-        assertThat(p.get("target").asInt()).isEqualTo(2);
+        assertThat(p.get("sizing").asText()).as("adaptive by default").isEqualTo("adaptive");
+        assertThat(p.get("target").asInt()).as("never below minIdle, never above maxSize")
+                .isBetween(p.get("minIdle").asInt(), p.get("maxSize").asInt());
+        assertThat(p.get("minIdle").asInt()).isEqualTo(2);
         assertThat(p.has("warmHitRateLastHour")).isTrue();
     }
 

@@ -294,6 +294,7 @@ public final class ConfigReader {
             }
             b.warmHitTarget(v.asDouble());
         });
+        b.minIdle(poolMinIdle); // adaptive's floor is the pool's minIdle unless the sizing block says otherwise
         with(node, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
         with(node, "coolDown", v -> b.coolDown(duration(path + ".coolDown", v)));
         with(node, "keepOneFor", v -> b.keepOneFor(duration(path + ".keepOneFor", v)));

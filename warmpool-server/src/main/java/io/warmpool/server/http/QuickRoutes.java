@@ -9,6 +9,7 @@ import io.warmpool.ProviderException;
 import io.warmpool.core.Allocator;
 import io.warmpool.core.Lease;
 import io.warmpool.core.RegionPool;
+import io.warmpool.core.SessionIds;
 import io.warmpool.core.SharedRouter;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.UUID;
 
 /**
  * {@code POST /v1/quick/{action}} and, through {@link CloudflareRoutes}, Cloudflare's
@@ -174,7 +174,7 @@ final class QuickRoutes {
         Lease lease = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             lease = allocator.acquire(placement.region().name(), pool.settings().name(),
-                    Access.internal(tenant, SESSION_PREFIX + UUID.randomUUID()), budget, placement.zones());
+                    Access.internal(tenant, SessionIds.generate(SESSION_PREFIX, placement.region().name())), budget, placement.zones());
             RegionPool holder = allocator.region(lease.instance().region()).pools().get(pool.settings().name());
             answer = call(holder, lease, action, body, budget);
             if (answer.statusCode() != DEAD) {

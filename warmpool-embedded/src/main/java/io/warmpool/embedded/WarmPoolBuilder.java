@@ -68,7 +68,10 @@ public final class WarmPoolBuilder {
     public WarmPoolBuilder startBackoffMax(Duration v) { return set(b -> b.startBackoffMax(v)); }
     /** Callers that may wait at once; one more fails at once. */
     public WarmPoolBuilder maxWaiting(int v) { return set(b -> b.maxWaiting(v)); }
-    /** How the warm target is set and when idle instances go (default {@code fixed:minIdle}); see the README's sizing. */
+    /**
+     * How the warm target is set and when idle instances go: the engine's default ({@code adaptive}, never below
+     * {@code minIdle}) unless set; see the README's "Pool sizing".
+     */
     public WarmPoolBuilder sizing(SizingSettings v) { return set(b -> b.sizing(v)); }
     public WarmPoolBuilder housekeepingInterval(Duration v) { this.housekeepingInterval = v; return this; }
     /** How often each process's liveness is reported; the pool's stale bound is five of these at least. */

@@ -135,8 +135,8 @@ public final class Agent implements AutoCloseable {
         log.info("agent {} ({}) stopped", config.agentId(), config.region());
     }
 
-    private List<HeartbeatReporter.InstanceStatus> statuses() {
-        return registry.list().stream().map(i -> new HeartbeatReporter.InstanceStatus(i.id(), i.alive())).toList();
+    private List<io.warmpool.protocol.AgentMessages.InstanceStatus> statuses() {
+        return registry.list().stream().map(i -> new io.warmpool.protocol.AgentMessages.InstanceStatus(i.id(), i.alive())).toList();
     }
 
     private void died(BrowserInstance instance) {

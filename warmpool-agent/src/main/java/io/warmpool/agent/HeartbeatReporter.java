@@ -2,6 +2,9 @@ package io.warmpool.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warmpool.protocol.AgentMessages.Heartbeat;
+import io.warmpool.protocol.AgentMessages.InstanceStatus;
+import io.warmpool.protocol.AgentProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +34,6 @@ import java.util.function.Supplier;
  * <p>Thread-safe. Runs on one named daemon thread between {@link #start()} and {@link #close()}.
  */
 public final class HeartbeatReporter implements AutoCloseable {
-    /** One instance's line in a report. */
-    public record InstanceStatus(String instanceId, boolean alive) {
-    }
-
-    private record Report(String agentId, String region, String at, List<InstanceStatus> instances) {
-    }
-
     private static final Logger log = LoggerFactory.getLogger(HeartbeatReporter.class);
     private static final Duration POST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration FINAL_POST_TIMEOUT = Duration.ofSeconds(1);
@@ -88,7 +84,7 @@ public final class HeartbeatReporter implements AutoCloseable {
         }
         String base = gateway.toString();
         this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + "/internal/v1/heartbeats");
+                + AgentProtocol.HEARTBEATS);
         this.agentId = agentId;
         this.region = region;
         this.interval = interval;
@@ -157,14 +153,15 @@ public final class HeartbeatReporter implements AutoCloseable {
     private void post(List<InstanceStatus> report, Duration timeout) {
         String body;
         try {
-            body = json.writeValueAsString(new Report(agentId, region, clock.instant().toString(), report));
+            body = json.writeValueAsString(new Heartbeat(agentId, region, clock.instant().toString(), report));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                .header("Content-Type", "application/json");
+                .header("Content-Type", "application/json")
+                .header(AgentProtocol.VERSION_HEADER, Integer.toString(AgentProtocol.VERSION));
         if (secret != null) {
-            builder.header("Authorization", "Bearer " + secret);
+            builder.header(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(secret));
         }
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
@@ -181,7 +178,7 @@ public final class HeartbeatReporter implements AutoCloseable {
             return;
         }
         for (InstanceStatus s : report) {
-            if (!s.alive()) {
+            if (Boolean.FALSE.equals(s.alive())) {
                 pendingDead.remove(s.instanceId());
             }
         }

@@ -77,7 +77,7 @@ class HeartbeatReporterTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("warmpool-heartbeat-a"));
     }
 
-    private HeartbeatReporter reporter(Duration interval, List<HeartbeatReporter.InstanceStatus> instances) {
+    private HeartbeatReporter reporter(Duration interval, List<io.warmpool.protocol.AgentMessages.InstanceStatus> instances) {
         return new HeartbeatReporter(gateway.url(), "agent-x", "weur", interval, () -> instances,
                 InstantSource.system(), http);
     }

@@ -10,6 +10,10 @@ import io.javalin.http.HttpResponseException;
 import io.warmpool.BrowserKind;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.WarmPoolException;
+import io.warmpool.protocol.AgentMessages.InstanceView;
+import io.warmpool.protocol.AgentMessages.StartRequest;
+import io.warmpool.protocol.AgentMessages.Started;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
 import org.slf4j.Logger;
@@ -27,28 +31,17 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class AgentHttpApi implements AutoCloseable {
-    /** Milliseconds a quick action spent in the browser; on every quick action response. */
-    public static final String BROWSER_MS_HEADER = "X-Browser-Ms-Used";
-    /** Requests of the page the egress guard refused during a quick action; on every successful quick action. */
-    public static final String BLOCKED_HEADER = "X-Warmpool-Blocked";
-    /** The first refused URLs ({@code host:port} for tunnels), comma-separated, at most 1 KB; when any were. */
-    public static final String BLOCKED_URLS_HEADER = "X-Warmpool-Blocked-Urls";
+    public static final String BROWSER_MS_HEADER = AgentProtocol.BROWSER_MS_HEADER;
+    public static final String BLOCKED_HEADER = AgentProtocol.BLOCKED_HEADER;
+    public static final String BLOCKED_URLS_HEADER = AgentProtocol.BLOCKED_URLS_HEADER;
     private static final Logger log = LoggerFactory.getLogger(AgentHttpApi.class);
     private static final String ERROR_WRITTEN = "warmpool.error";
     private static final long MAX_BODY_BYTES = 16L << 20;
 
-    /** {@code browser} is {@code headless-shell} (the default when absent) or {@code chromium}. */
-    record StartRequest(String instanceId, String pool, String version, String browser) {
-        BrowserKind browserKind(BrowserKind absent) {
-            return browser == null ? absent : BrowserKind.fromConfigName(browser).orElseThrow(() -> new AgentException(
-                    "invalid_field", 400, "browser must be headless-shell or chromium (got '" + browser + "')"));
-        }
-    }
-
-    record Started(String instanceId, String cdpUrl, long pid, long startMs) {
-    }
-
-    record InstanceView(String instanceId, String pool, long pid, boolean alive, String cdpUrl, int uses) {
+    private static BrowserKind browserKind(StartRequest request, BrowserKind absent) {
+        String browser = request.browser();
+        return browser == null ? absent : BrowserKind.fromConfigName(browser).orElseThrow(() -> new AgentException(
+                AgentProtocol.INVALID_FIELD, 400, "browser must be headless-shell or chromium (got '" + browser + "')"));
     }
 
     /** Cloudflare's success envelope: {@code {"success":true,"errors":[],"messages":[],"result":...}}. */
@@ -74,7 +67,7 @@ public final class AgentHttpApi implements AutoCloseable {
     public AgentHttpApi(InstanceRegistry registry, QuickActionRunner quick, BrowserReset reset, ObjectMapper json,
                         String secret, AgentMetrics metrics) {
         this.metrics = metrics;
-        this.secretDigest = secret == null ? null : sha256("Bearer " + secret);
+        this.secretDigest = secret == null ? null : sha256(AgentProtocol.bearer(secret));
         this.registry = registry;
         this.quick = quick;
         this.reset = reset;
@@ -91,20 +84,20 @@ public final class AgentHttpApi implements AutoCloseable {
 
     private void routes(RoutesConfig routes) {
         routes.before(this::authorize);
-        routes.get("/healthz", ctx -> writeJson(ctx, 200, Map.of("ok", true)));
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        routes.get("/instances", ctx -> writeJson(ctx, 200, registry.list().stream()
+        routes.get(AgentProtocol.HEALTH, ctx -> writeJson(ctx, 200, Map.of("ok", true)));
+        routes.get(AgentProtocol.METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        routes.get(AgentProtocol.INSTANCES, ctx -> writeJson(ctx, 200, registry.list().stream()
                 .map(i -> new InstanceView(i.id(), i.pool(), i.pid(), i.alive(), i.cdpUrl(), i.uses())).toList()));
-        routes.post("/instances", this::start);
-        routes.delete("/instances/{id}", ctx -> {
+        routes.post(AgentProtocol.INSTANCES, this::start);
+        routes.delete(AgentProtocol.instance("{id}"), ctx -> {
             registry.stop(ctx.pathParam("id"));
             ctx.status(204);
         });
-        routes.post("/instances/{id}/reset", ctx -> {
+        routes.post(AgentProtocol.reset("{id}"), ctx -> {
             reset.reset(registry.require(ctx.pathParam("id")));
             writeJson(ctx, 200, Map.of("reset", true));
         });
-        routes.post("/instances/{id}/quick/{action}", this::quickAction);
+        routes.post(AgentProtocol.quick("{id}", "{action}"), this::quickAction);
         routes.exception(HttpResponseException.class, (e, ctx) ->
                 writeError(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
@@ -129,10 +122,10 @@ public final class AgentHttpApi implements AutoCloseable {
     private void start(Context ctx) {
         StartRequest request = read(ctx, StartRequest.class);
         if (request == null) {
-            throw new AgentException("invalid_json", 400, "body must be {\"instanceId\",\"pool\",\"version\"}");
+            throw new AgentException(AgentProtocol.INVALID_JSON, 400, "body must be {\"instanceId\",\"pool\",\"version\"}");
         }
         BrowserInstance instance = registry.start(request.instanceId(), request.pool(), request.version(),
-                request.browserKind(registry.defaultBrowser()));
+                browserKind(request, registry.defaultBrowser()));
         writeJson(ctx, 200, new Started(instance.id(), instance.cdpUrl(), instance.pid(), instance.startMillis()));
     }
 
@@ -168,13 +161,20 @@ public final class AgentHttpApi implements AutoCloseable {
     }
 
     private void authorize(Context ctx) {
-        if (secretDigest == null || (io.javalin.http.HandlerType.GET.equals(ctx.method()) && ctx.path().equals("/healthz"))) {
+        if (io.javalin.http.HandlerType.GET.equals(ctx.method()) && ctx.path().equals(AgentProtocol.HEALTH)) {
             return;
         }
-        String given = ctx.header("Authorization");
+        String problem = AgentProtocol.versionProblem(ctx.header(AgentProtocol.VERSION_HEADER));
+        if (problem != null) {
+            throw new AgentException(AgentProtocol.UNSUPPORTED_PROTOCOL, 400, problem);
+        }
+        if (secretDigest == null) {
+            return;
+        }
+        String given = ctx.header(AgentProtocol.AUTH_HEADER);
         // digests have one length, so the comparison takes the same time whatever was sent
         if (given == null || !MessageDigest.isEqual(secretDigest, sha256(given))) {
-            throw new AgentException("unauthorized", 401, given == null ? "missing Authorization: Bearer <secret>"
+            throw new AgentException(AgentProtocol.UNAUTHORIZED, 401, given == null ? "missing Authorization: Bearer <secret>"
                     : "wrong agent secret");
         }
     }
@@ -191,7 +191,7 @@ public final class AgentHttpApi implements AutoCloseable {
         try {
             return json.readValue(ctx.body(), type);
         } catch (JsonProcessingException e) {
-            throw new AgentException("invalid_json", 400, "body is not valid: " + e.getOriginalMessage());
+            throw new AgentException(AgentProtocol.INVALID_JSON, 400, "body is not valid: " + e.getOriginalMessage());
         }
     }
 

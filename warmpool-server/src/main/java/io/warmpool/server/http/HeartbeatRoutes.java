@@ -4,24 +4,20 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.InvalidRequestException;
+import io.warmpool.protocol.AgentMessages.Heartbeat;
+import io.warmpool.protocol.AgentMessages.InstanceStatus;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.server.RegionRuntime;
 
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /**
  * {@code POST /internal/v1/heartbeats}: an agent's report of all its instances, put on its region's queue.
  * A full queue answers 503 with {@code Retry-After}; the agent reports again at its next interval. Stateless.
  */
 final class HeartbeatRoutes {
-    record Report(String agentId, String region, String at, List<Entry> instances) {
-    }
-
-    record Entry(String instanceId, Boolean alive) {
-    }
-
     private final RegionResolver resolver;
     private final InstantSource clock;
     private final byte[] agentSecret;
@@ -30,39 +26,43 @@ final class HeartbeatRoutes {
     HeartbeatRoutes(RegionResolver resolver, InstantSource clock, String agentSecret) {
         this.resolver = resolver;
         this.clock = clock;
-        this.agentSecret = agentSecret == null ? null : ("Bearer " + agentSecret).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.agentSecret = agentSecret == null ? null : AgentProtocol.bearer(agentSecret).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     void register(RoutesConfig app) {
-        app.post("/internal/v1/heartbeats", this::take);
+        app.post(AgentProtocol.HEARTBEATS, this::take);
     }
 
     private void take(Context ctx) {
-        String auth = ctx.header("Authorization");
+        String problem = AgentProtocol.versionProblem(ctx.header(AgentProtocol.VERSION_HEADER));
+        if (problem != null) {
+            throw new InvalidRequestException(AgentProtocol.UNSUPPORTED_PROTOCOL, AgentProtocol.VERSION_HEADER, problem);
+        }
+        String auth = ctx.header(AgentProtocol.AUTH_HEADER);
         if (agentSecret != null && (auth == null || !java.security.MessageDigest.isEqual(agentSecret,
                 auth.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
             throw new io.warmpool.UnauthorizedException("heartbeats need the agents' shared secret");
         }
-        Report report = Json.read(ctx.bodyAsBytes(), Report.class);
+        Heartbeat report = Json.read(ctx.bodyAsBytes(), Heartbeat.class);
         RegionRuntime region = report.region() == null ? null : resolver.all().get(report.region());
         if (region == null) {
-            throw new InvalidRequestException("unknown_region", "region", "unknown region '" + report.region() + "'");
+            throw new InvalidRequestException(AgentProtocol.UNKNOWN_REGION, "region", "unknown region '" + report.region() + "'");
         }
         if (report.agentId() == null || report.instances() == null) {
-            throw new InvalidRequestException("invalid_field", report.agentId() == null ? "agentId" : "instances",
+            throw new InvalidRequestException(AgentProtocol.INVALID_FIELD, report.agentId() == null ? "agentId" : "instances",
                     "agentId and instances are required");
         }
         if (!region.provider().admits(report.agentId())) {
-            ErrorResponses.write(ctx, 403, "unknown_agent", "agent '" + report.agentId()
+            ErrorResponses.write(ctx, 403, AgentProtocol.UNKNOWN_AGENT, "agent '" + report.agentId()
                     + "' was not started or admitted by this gateway", "agentId");
             return;
         }
         Instant at = at(report.at());
         Instant now = clock.instant();
         int refused = 0;
-        for (Entry e : report.instances()) {
+        for (InstanceStatus e : report.instances()) {
             if (e.instanceId() == null) {
-                throw new InvalidRequestException("invalid_field", "instances[].instanceId", "instanceId is required");
+                throw new InvalidRequestException(AgentProtocol.INVALID_FIELD, "instances[].instanceId", "instanceId is required");
             }
             boolean alive = e.alive() == null || e.alive();
             if (!region.shard().offer(new HeartbeatReport(e.instanceId(), report.agentId(), alive, at, now))) {
@@ -71,7 +71,7 @@ final class HeartbeatRoutes {
         }
         if (refused > 0) {
             ctx.header("Retry-After", "1");
-            ErrorResponses.write(ctx, 503, "queue_full", region.name() + " - heartbeat queue is full; "
+            ErrorResponses.write(ctx, 503, AgentProtocol.QUEUE_FULL, region.name() + " - heartbeat queue is full; "
                     + refused + " reports refused", null);
             return;
         }
@@ -85,7 +85,7 @@ final class HeartbeatRoutes {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("invalid_field", "at", "at must be an ISO-8601 instant (got '" + text + "')");
+            throw new InvalidRequestException(AgentProtocol.INVALID_FIELD, "at", "at must be an ISO-8601 instant (got '" + text + "')");
         }
     }
 }

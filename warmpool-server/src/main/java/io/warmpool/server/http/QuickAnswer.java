@@ -11,7 +11,8 @@ import java.util.Map;
  * ({@code X-Warmpool-*}, {@code X-Browser-Ms-Used}, {@code Retry-After}). Immutable; the body is not copied.
  */
 record QuickAnswer(int status, String contentType, byte[] body, Map<String, String> headers) {
-    private static final String[] RELAYED = {"X-Browser-Ms-Used", "X-Warmpool-Blocked", "X-Warmpool-Blocked-Urls",
+    private static final String[] RELAYED = {io.warmpool.protocol.AgentProtocol.BROWSER_MS_HEADER,
+            io.warmpool.protocol.AgentProtocol.BLOCKED_HEADER, io.warmpool.protocol.AgentProtocol.BLOCKED_URLS_HEADER,
             "Retry-After"};
 
     QuickAnswer {

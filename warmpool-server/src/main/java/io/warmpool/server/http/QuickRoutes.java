@@ -1,24 +1,43 @@
 package io.warmpool.server.http;
 
+import io.warmpool.protocol.AgentProtocol;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warmpool.protocol.AgentProtocol;
 import io.javalin.config.RoutesConfig;
+import io.warmpool.protocol.AgentProtocol;
 import io.javalin.http.Context;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.Instance;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.InvalidRequestException;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.ProviderException;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.Allocator;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.Lease;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.RegionPool;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.SessionIds;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.SharedRouter;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.quick.QuickAction;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.quick.QuickActionRequest;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.server.metrics.GatewayMetrics;
+import io.warmpool.protocol.AgentProtocol;
 import org.slf4j.Logger;
+import io.warmpool.protocol.AgentProtocol;
 import org.slf4j.LoggerFactory;
 
+import io.warmpool.protocol.AgentProtocol;
 import java.net.http.HttpResponse;
+import io.warmpool.protocol.AgentProtocol;
 import java.time.Duration;
 
 /**
@@ -34,7 +53,7 @@ final class QuickRoutes {
     private static final int DEAD = 410;
 
     static final String TENANT_HEADER = "X-Warmpool-Tenant";
-    static final String BROWSER_MS = "X-Browser-Ms-Used";
+    static final String BROWSER_MS = AgentProtocol.BROWSER_MS_HEADER;
 
     /** Which set of paths a request came by: they differ only in the default cacheTTL and the timeout status. */
     enum Paths {
@@ -91,7 +110,7 @@ final class QuickRoutes {
 
     /** {@code warmpool_egress_blocked_total}: a refused page ({@code url}) and refused requests of a page. */
     private void countBlocked(QuickAnswer answer) {
-        String blocked = answer.headers().get("X-Warmpool-Blocked");
+        String blocked = answer.headers().get(AgentProtocol.BLOCKED_HEADER);
         long requests = blocked == null || !blocked.matches("\\d{1,9}") ? 0 : Long.parseLong(blocked);
         if (requests > 0) {
             metrics.egressBlocked("request", requests);
@@ -165,8 +184,7 @@ final class QuickRoutes {
         if (sharedTenant != null) {
             SharedRouter.Route route = SharedRouter.route(pool, sharedTenant);
             Instance member = route.member();
-            HttpResponse<byte[]> answer = agents.post(member.agentUrl() + "/instances/" + member.id() + "/quick/"
-                    + action.path(), body, budget);
+            HttpResponse<byte[]> answer = agents.post(member.agentUrl() + AgentProtocol.quick(member.id(), action.path()), body, budget);
             return QuickAnswer.fromAgent(answer, member.region(), member.id())
                     .withHeader("X-Warmpool-Warm", Boolean.toString(route.warm()));
         }
@@ -218,8 +236,8 @@ final class QuickRoutes {
         Instance instance = lease.instance();
         boolean clean = false;
         try {
-            HttpResponse<byte[]> answer = agents.post(instance.agentUrl() + "/instances/" + instance.id() + "/quick/"
-                    + action.path(), body, budget);
+            HttpResponse<byte[]> answer = agents.post(instance.agentUrl() + AgentProtocol.quick(instance.id(), action.path()), body,
+                    budget);
             // a timed-out or failed action may leave the browser busy or odd: reset it before anyone else gets it
             int status = answer.statusCode();
             clean = status < 400 || (status < 500 && status != DEAD && status != 422 && status != 429);

@@ -1,6 +1,7 @@
 package io.warmpool.server.local;
 
 import io.warmpool.ProviderException;
+import io.warmpool.protocol.AgentProtocol;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 /**
- * Talks HTTP to agents on loopback. One shared JDK client; every call has a timeout; transport failures become
+ * Talks the agent protocol ({@link AgentProtocol}) to agents. One shared JDK client; every call has a timeout; transport failures become
  * {@link ProviderException}. Thread-safe.
  */
 public final class AgentClient implements AutoCloseable {
@@ -44,9 +45,10 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private HttpRequest authorized(HttpRequest.Builder request) {
+        request.header(AgentProtocol.VERSION_HEADER, Integer.toString(AgentProtocol.VERSION));
         String s = secret;
         if (s != null) {
-            request.header("Authorization", "Bearer " + s);
+            request.header(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
         }
         return request.build();
     }

@@ -1,10 +1,12 @@
 package io.warmpool.server.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warmpool.BrowserKind;
 import io.warmpool.Instance;
 import io.warmpool.ProviderException;
+import io.warmpool.protocol.AgentMessages;
+import io.warmpool.protocol.AgentMessages.StartRequest;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.spi.InstanceProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
@@ -123,20 +124,15 @@ public final class LocalAgentProvider implements InstanceProvider {
     @Override
     public Started start(Instance instance) {
         AgentProcess owner = owner(instance);
-        Map<String, String> request = new java.util.LinkedHashMap<>(Map.of("instanceId", instance.id(),
-                "pool", instance.pool(), "version", instance.version()));
         BrowserKind browser = settings.browsers().of(instance.pool());
-        if (browser != null) {
-            request.put("browser", browser.configName());
-        }
-        byte[] body = json(request);
-        HttpResponse<byte[]> r = client.post(owner.url() + "/instances", body, START_TIMEOUT);
+        byte[] body = json(new StartRequest(instance.id(), instance.pool(), instance.version(),
+                browser == null ? null : browser.configName()));
+        HttpResponse<byte[]> r = client.post(owner.url() + AgentProtocol.INSTANCES, body, START_TIMEOUT);
         if (r.statusCode() != 200) {
             throw new ProviderException(instance.pool() + "/" + settings.region() + " - agent refused to start "
                     + instance.id() + ": HTTP " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
         }
-        JsonNode ready = parse(r.body());
-        return new Started(ready.path("cdpUrl").asText(), owner.url());
+        return new Started(parse(r.body()).cdpUrl(), owner.url());
     }
 
     private AgentProcess owner(Instance instance) {
@@ -153,7 +149,7 @@ public final class LocalAgentProvider implements InstanceProvider {
         if (current == null || !current.agentId().equals(instance.agentId())) {
             return; // its agent is gone, and its browsers went with it
         }
-        client.delete(current.url() + "/instances/" + instance.id(), CALL_TIMEOUT);
+        client.delete(current.url() + AgentProtocol.instance(instance.id()), CALL_TIMEOUT);
     }
 
     @Override
@@ -162,7 +158,7 @@ public final class LocalAgentProvider implements InstanceProvider {
         if (current == null || !current.agentId().equals(instance.agentId())) {
             return false;
         }
-        return client.post(current.url() + "/instances/" + instance.id() + "/reset", new byte[0], CALL_TIMEOUT)
+        return client.post(current.url() + AgentProtocol.reset(instance.id()), new byte[0], CALL_TIMEOUT)
                 .statusCode() == 200;
     }
 
@@ -215,9 +211,9 @@ public final class LocalAgentProvider implements InstanceProvider {
         }
     }
 
-    private static JsonNode parse(byte[] body) {
+    private static AgentMessages.Started parse(byte[] body) {
         try {
-            return JSON.readTree(body);
+            return JSON.readValue(body, AgentMessages.Started.class);
         } catch (IOException e) {
             throw new ProviderException("agent answered with invalid JSON: " + e.getMessage(), e);
         }

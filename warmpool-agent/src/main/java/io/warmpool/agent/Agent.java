@@ -41,11 +41,13 @@ public final class Agent implements AutoCloseable {
     private final HeartbeatReporter heartbeats;
     private final AgentHttpApi api;
     private final int port;
+    private final String host;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Agent(AgentConfig config) {
+    private Agent(AgentConfig config, String host, java.util.function.Function<Agent, GatewayLink> linkOf) {
         this.config = config;
+        this.host = host;
         Path profiles = config.dataDir().toAbsolutePath().resolve("agent-" + config.agentId());
         deleteTree(profiles);
         sweepLeftovers(config.dataDir().toAbsolutePath());
@@ -56,8 +58,10 @@ public final class Agent implements AutoCloseable {
         }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         ObjectMapper json = new ObjectMapper();
-        this.heartbeats = config.gateway() == null ? null : new HeartbeatReporter(config.gateway(), config.agentId(),
-                config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http, config.secret());
+        GatewayLink link = linkOf != null ? linkOf.apply(this)
+                : config.gateway() == null ? null : GatewayLink.of(config.gateway());
+        this.heartbeats = link == null ? null : new HeartbeatReporter(link, config.agentId(), config.region(),
+                config.heartbeatInterval(), this::statuses, InstantSource.system(), System::nanoTime, http, config.secret());
         ChromiumLauncher launcher = new ChromiumLauncher(config.browsers(), profiles, config.startTimeout());
         AgentMetrics metrics = new AgentMetrics();
         this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died,
@@ -66,7 +70,7 @@ public final class Agent implements AutoCloseable {
         this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region()),
                 new BrowserReset(config.region()), json, config.secret(), metrics);
         try {
-            this.port = api.start("127.0.0.1", config.port());
+            this.port = api.start(host, config.port());
         } catch (RuntimeException e) {
             http.shutdownNow();
             throw e;
@@ -78,7 +82,24 @@ public final class Agent implements AutoCloseable {
 
     /** Starts the agent; returns once its HTTP API listens. */
     public static Agent start(AgentConfig config) {
-        Agent agent = new Agent(config);
+        return started(new Agent(config, "127.0.0.1", null));
+    }
+
+    /**
+     * Starts an agent on any host: its HTTP API listens on {@code host}, and it registers with and reports to the
+     * gateways of {@code link} (given this agent, whose {@link #url()} is known once it listens).
+     */
+    public static Agent startRemote(AgentConfig config, String host, java.util.function.Function<Agent, GatewayLink> link) {
+        return started(new Agent(config, host, link));
+    }
+
+    /** The HTTP client the agent talks to gateways with (for its {@link GatewayLink}). */
+    public HttpClient http() {
+        return http;
+    }
+
+    private static Agent started(Agent agent) {
+        AgentConfig config = agent.config;
         log.info("agent {} ({}/{}) listening on {}; pages: {}; API secret {}", config.agentId(), config.region(),
                 config.zone(), agent.url(), config.egressPolicy(), config.secret() == null ? "not set" : "set");
         return agent;
@@ -89,9 +110,9 @@ public final class Agent implements AutoCloseable {
         return port;
     }
 
-    /** The HTTP API's base URL, {@code http://127.0.0.1:<port>}. */
+    /** The HTTP API's base URL, {@code http://<host>:<port>} ({@code 127.0.0.1} unless started remote). */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://" + host + ":" + port);
     }
 
     /**

@@ -40,7 +40,7 @@ public final class HeartbeatReporter implements AutoCloseable {
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int MAX_PENDING_DEAD = 10_000;
 
-    private final URI endpoint;
+    private final GatewayLink link;
     private final String agentId;
     private final String region;
     private final Duration interval;
@@ -79,12 +79,17 @@ public final class HeartbeatReporter implements AutoCloseable {
     public HeartbeatReporter(URI gateway, String agentId, String region, Duration interval,
                              Supplier<List<InstanceStatus>> instances, InstantSource clock, LongSupplier ticker,
                              HttpClient http, String secret) {
+        this(GatewayLink.of(gateway), agentId, region, interval, instances, clock, ticker, http, secret);
+    }
+
+    /** @param link the gateways, failed over in order, with registration when the agent registers itself */
+    public HeartbeatReporter(GatewayLink link, String agentId, String region, Duration interval,
+                             Supplier<List<InstanceStatus>> instances, InstantSource clock, LongSupplier ticker,
+                             HttpClient http, String secret) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive (interval=" + interval + ")");
         }
-        String base = gateway.toString();
-        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + AgentProtocol.HEARTBEATS);
+        this.link = link;
         this.agentId = agentId;
         this.region = region;
         this.interval = interval;
@@ -157,6 +162,12 @@ public final class HeartbeatReporter implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        if (!link.ready()) {
+            link.failed();
+            failed("no gateway admitted this agent yet");
+            return;
+        }
+        URI endpoint = link.current(AgentProtocol.HEARTBEATS);
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header(AgentProtocol.VERSION_HEADER, Integer.toString(AgentProtocol.VERSION));
@@ -166,15 +177,20 @@ public final class HeartbeatReporter implements AutoCloseable {
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == 403) {
+                link.forget(); // the gateway does not know this agent (any more): register again
+            }
             if (status / 100 != 2) {
-                failed("gateway answered " + status);
+                link.failed();
+                failed(endpoint + " answered " + status);
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
-            failed(e.toString());
+            link.failed();
+            failed(endpoint + ": " + e);
             return;
         }
         for (InstanceStatus s : report) {
@@ -195,9 +211,9 @@ public final class HeartbeatReporter implements AutoCloseable {
         if (!warnedOnce || now - lastWarnNanos >= WARN_EVERY_NANOS) {
             warnedOnce = true;
             lastWarnNanos = now;
-            log.warn("{} - heartbeat to {} failed ({} in a row): {}", region, endpoint, failures, why);
+            log.warn("{} - heartbeat to {} failed ({} in a row): {}", region, link, failures, why);
         } else {
-            log.debug("{} - heartbeat to {} failed: {}", region, endpoint, why);
+            log.debug("{} - heartbeat to {} failed: {}", region, link, why);
         }
     }
 }

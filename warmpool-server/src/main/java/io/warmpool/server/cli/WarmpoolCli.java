@@ -15,7 +15,7 @@ import java.util.Set;
  */
 @Command(name = "warmpool", mixinStandardHelpOptions = true, version = "warmpool 0.1.0",
         description = "Regional pools of pre-warmed browsers.",
-        subcommands = {UpCommand.class, StatusCommand.class, SessionsCommand.class, DrainCommand.class,
+        subcommands = {UpCommand.class, AgentCommand.class, StatusCommand.class, SessionsCommand.class, DrainCommand.class,
                 UndrainCommand.class, HashKeyCommand.class, io.warmpool.server.CheckUrlSubcommand.class,
                 io.warmpool.server.simulate.SimulateSubcommand.class})
 public final class WarmpoolCli {

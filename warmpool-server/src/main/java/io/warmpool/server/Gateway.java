@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
             }
             Allocator allocator = allocator(config, regions, clock, metrics);
             byte[] secret = GatewaySecret.loadOrCreate(config.dataDir());
-            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(secret),
+            GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(config),
                     metrics);
             Javalin http = api.start();
             url.set("http://127.0.0.1:" + http.port());

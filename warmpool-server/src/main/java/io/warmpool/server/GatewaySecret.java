@@ -20,7 +20,28 @@ final class GatewaySecret {
     private GatewaySecret() {
     }
 
-    /** What agents present to the gateway and the gateway to them: derived from, never equal to, the secret. */
+    /**
+     * What agents present to the gateway and the gateway to them: the cluster secret ({@code cluster.secretFile}, read
+     * now, surrounding whitespace dropped) when there is one, else derived from this gateway's own secret.
+     */
+    static String agentSecret(io.warmpool.server.config.GatewayConfig config) {
+        Path file = config.clusterSecretFile();
+        if (file == null) {
+            return agentSecret(loadOrCreate(config.dataDir()));
+        }
+        try {
+            String s = java.nio.file.Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (s.isEmpty()) {
+                throw new io.warmpool.ConfigException("cluster.secretFile is empty (cluster.secretFile=" + file + ")");
+            }
+            return s;
+        } catch (java.io.IOException e) {
+            throw new io.warmpool.ConfigException("cluster.secretFile cannot be read (cluster.secretFile=" + file
+                    + "): " + e.getMessage());
+        }
+    }
+
+    /** Derived from, never equal to, the gateway's secret. */
     static String agentSecret(byte[] secret) {
         try {
             javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");

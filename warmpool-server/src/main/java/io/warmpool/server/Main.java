@@ -99,7 +99,7 @@ public final class Main {
 
     /** The gateway with the given store shards and one local agent per region (the provider found as {@code local}). */
     public static Gateway start(GatewayConfig config, AgentClient agentClient, Gateway.StoreFactory stores) {
-        String agentSecret = GatewaySecret.agentSecret(GatewaySecret.loadOrCreate(config.dataDir()));
+        String agentSecret = GatewaySecret.agentSecret(config);
         agentClient.authenticateWith(agentSecret);
         return Gateway.start(config, stores, ProviderDiscovery.configured(LocalAgentProviderFactory.NAME, config,
                 agentClient, agentSecret));

@@ -31,19 +31,28 @@ final class ProviderDiscovery {
         return out;
     }
 
-    /** The provider named {@code name}, creating one per region with the gateway's settings and agent client. */
+    /**
+     * The provider named {@code name} (or, for a region whose {@code agents} is not {@code local}, the one it names),
+     * creating one per region with the gateway's settings and agent client.
+     */
     static Gateway.ProviderFactory configured(String name, GatewayConfig config, AgentClient agentClient,
                                               String agentSecret) {
         Map<String, InstanceProviderFactory> found = all();
-        InstanceProviderFactory factory = found.get(name);
-        if (factory == null) {
-            throw new ConfigException("provider '" + name + "' is not on the class path (found " + found.keySet() + ")");
+        for (String wanted : config.regions().values().stream().map(r -> providerName(name, r)).toList()) {
+            if (!found.containsKey(wanted)) {
+                throw new ConfigException("provider '" + wanted + "' is not on the class path (found " + found.keySet()
+                        + ")");
+            }
         }
         Map<String, String> settings = LocalAgentProviderFactory.settings(config.chromium(),
                 config.dataDir().resolve("agents"), config.heartbeat().interval(), agentSecret, config.egressAllow(),
                 PoolBrowsers.choose(config.pools().values()));
         Map<Class<?>, Object> services = Map.of(AgentClient.class, agentClient);
-        return (region, onAgentLost, url) -> factory.create(new ProviderContext(region.name(), region.zones(),
+        return (region, onAgentLost, url) -> found.get(providerName(name, region)).create(new ProviderContext(region.name(), region.zones(),
                 settings, onAgentLost, url, services));
+    }
+
+    private static String providerName(String name, io.warmpool.server.config.RegionConfig region) {
+        return region.agents().equals(io.warmpool.server.config.RegionConfig.LOCAL) ? name : region.agents();
     }
 }

@@ -53,7 +53,7 @@ public final class ConfigReader {
         ObjectNode top = object("config", root);
         known("config", top, Set.of("bind", "port", "dataDir", "chromium", "defaultRegion", "regions", "locations",
                 "pools", "heartbeat", "housekeepingInterval", "maxBodyBytes", "routing", "auth", "egress", "store", "ai",
-                "proxy"));
+                "proxy", "cluster"));
         Map<String, RegionConfig> regions = top.has("regions") ? regions(object("regions", top.get("regions")))
                 : defaults.regions();
         Map<String, LocationMap.Entry> locations = new LinkedHashMap<>();
@@ -82,7 +82,16 @@ public final class ConfigReader {
                 top.has("egress") ? egress(object("egress", top.get("egress"))) : defaults.egressAllow(),
                 top.has("store") ? store(object("store", top.get("store"))) : defaults.store(),
                 top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai(),
-                top.has("proxy") ? proxy(object("proxy", top.get("proxy")), defaults.proxy()) : defaults.proxy());
+                top.has("proxy") ? proxy(object("proxy", top.get("proxy")), defaults.proxy()) : defaults.proxy(),
+                top.has("cluster") ? cluster(object("cluster", top.get("cluster"))) : defaults.clusterSecretFile());
+    }
+
+    private static Path cluster(ObjectNode node) {
+        known("cluster", node, Set.of("secretFile"));
+        if (!node.has("secretFile")) {
+            throw new ConfigException("cluster.secretFile is required in cluster (got " + node + ")");
+        }
+        return Path.of(text("cluster.secretFile", node.get("secretFile")));
     }
 
     private static ProxySettings proxy(ObjectNode node, ProxySettings d) {
@@ -202,10 +211,11 @@ public final class ConfigReader {
         node.fields().forEachRemaining(e -> {
             String path = "regions." + e.getKey();
             ObjectNode r = object(path, e.getValue());
-            known(path, r, Set.of("backups", "zones"));
+            known(path, r, Set.of("backups", "zones", "agents"));
+            String agents = r.has("agents") ? text(path + ".agents", r.get("agents")) : RegionConfig.LOCAL;
             List<String> backups = r.has("backups") ? strings(path + ".backups", r.get("backups")) : List.of();
             List<String> zones = r.has("zones") ? strings(path + ".zones", r.get("zones")) : List.of(e.getKey() + "-a");
-            out.put(e.getKey(), new RegionConfig(e.getKey(), backups, zones));
+            out.put(e.getKey(), new RegionConfig(e.getKey(), backups, zones, agents));
         });
         return out;
     }

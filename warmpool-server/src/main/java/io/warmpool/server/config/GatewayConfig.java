@@ -30,7 +30,7 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
                             Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
                             HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes,
                             RoutingSettings routing, AuthSettings auth, List<String> egressAllow,
-                            StoreSettings store, AiSettings ai, ProxySettings proxy) {
+                            StoreSettings store, AiSettings ai, ProxySettings proxy, Path clusterSecretFile) {
 
     public GatewayConfig {
         regions = Map.copyOf(regions);
@@ -111,47 +111,47 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
         return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
                 Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576,
                 RoutingSettings.DEFAULT, AuthSettings.NONE, List.of(), StoreSettings.SQLITE, AiSettings.NONE,
-                ProxySettings.DEFAULT);
+                ProxySettings.DEFAULT, null);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow, store, ai, proxy);
+                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow, store, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withRegions(Map<String, RegionConfig> newRegions, String newDefault) {
         return new GatewayConfig(bind, port, dataDir, chromium, newDefault, newRegions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withEgressAllow(List<String> allow) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, allow, store, ai, proxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, allow, store, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, newStore, ai, proxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, newStore, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withAuth(AuthSettings newAuth, String newBind) {
         return new GatewayConfig(newBind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow, store, ai, proxy);
+                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow, store, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withAi(AiSettings newAi) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, newAi, proxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, newAi, proxy, clusterSecretFile);
     }
 
     static boolean isLoopback(String address) {
@@ -164,11 +164,22 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
 
     public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
     }
 
     public GatewayConfig withProxy(ProxySettings newProxy) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, newProxy);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, newProxy, clusterSecretFile);
+    }
+
+    /** @param file the cluster secret gateways and agents share ({@code cluster.secretFile}); null for none */
+    public GatewayConfig withClusterSecretFile(Path file) {
+        return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, file);
+    }
+
+    /** True when some region's instances run on agents that register themselves ({@code "agents": "remote"}). */
+    public boolean hasRemoteRegions() {
+        return regions.values().stream().anyMatch(r -> !r.agents().equals(RegionConfig.LOCAL));
     }
 }

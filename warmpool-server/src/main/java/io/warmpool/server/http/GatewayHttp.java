@@ -109,7 +109,9 @@ public final class GatewayHttp {
             pools.register(cfg.routes);
             new DashboardRoutes(pools, new InstanceListing(resolver.all()), access, metrics, clock)
                     .register(cfg.routes);
-            new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
+            AgentCheck agentCheck = new AgentCheck(agentSecret);
+            new HeartbeatRoutes(resolver, clock, agentCheck).register(cfg.routes);
+            new AgentRoutes(resolver, agentCheck).register(cfg.routes);
             new OpsRoutes(resolver, access).register(cfg.routes);
             new MetricsRoutes(access, metrics, new AgentScrape(this::agentTargets, this::fetchFromAgent)).register(cfg.routes);
             cfg.events.serverStopping(crawler::close);

@@ -20,13 +20,12 @@ import java.time.format.DateTimeParseException;
 final class HeartbeatRoutes {
     private final RegionResolver resolver;
     private final InstantSource clock;
-    private final byte[] agentSecret;
+    private final AgentCheck check;
 
-    /** @param agentSecret what agents must present as {@code Authorization: Bearer}; null accepts any caller */
-    HeartbeatRoutes(RegionResolver resolver, InstantSource clock, String agentSecret) {
+    HeartbeatRoutes(RegionResolver resolver, InstantSource clock, AgentCheck check) {
         this.resolver = resolver;
         this.clock = clock;
-        this.agentSecret = agentSecret == null ? null : AgentProtocol.bearer(agentSecret).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.check = check;
     }
 
     void register(RoutesConfig app) {
@@ -34,15 +33,7 @@ final class HeartbeatRoutes {
     }
 
     private void take(Context ctx) {
-        String problem = AgentProtocol.versionProblem(ctx.header(AgentProtocol.VERSION_HEADER));
-        if (problem != null) {
-            throw new InvalidRequestException(AgentProtocol.UNSUPPORTED_PROTOCOL, AgentProtocol.VERSION_HEADER, problem);
-        }
-        String auth = ctx.header(AgentProtocol.AUTH_HEADER);
-        if (agentSecret != null && (auth == null || !java.security.MessageDigest.isEqual(agentSecret,
-                auth.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
-            throw new io.warmpool.UnauthorizedException("heartbeats need the agents' shared secret");
-        }
+        check.check(ctx);
         Heartbeat report = Json.read(ctx.bodyAsBytes(), Heartbeat.class);
         RegionRuntime region = report.region() == null ? null : resolver.all().get(report.region());
         if (region == null) {

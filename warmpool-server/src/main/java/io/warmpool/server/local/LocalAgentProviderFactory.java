@@ -66,7 +66,8 @@ public final class LocalAgentProviderFactory implements InstanceProviderFactory 
         return s;
     }
 
-    private static Map<String, BrowserKind> browsers(ProviderContext c) {
+    /** Which browser each pool asked for, from the {@code browser.<pool>} settings. */
+    public static Map<String, BrowserKind> browsers(ProviderContext c) {
         Map<String, BrowserKind> out = new LinkedHashMap<>();
         c.settings().forEach((key, value) -> {
             if (key.startsWith(BROWSER)) {

@@ -1,0 +1,125 @@
+package io.warmpool.server.remote;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warmpool.BrowserKind;
+import io.warmpool.Instance;
+import io.warmpool.ProviderException;
+import io.warmpool.protocol.AgentMessages;
+import io.warmpool.protocol.AgentMessages.Registration;
+import io.warmpool.protocol.AgentMessages.StartRequest;
+import io.warmpool.protocol.AgentProtocol;
+import io.warmpool.server.local.AgentClient;
+import io.warmpool.spi.InstanceProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs a region's instances on agents on any host that registered with this gateway ({@code "agents": "remote"}).
+ * Starts go to a live agent serving the pool with room, spread over zones, then agents (see
+ * {@link RegisteredAgents#reserve}); every call is the agent protocol over the gateway's {@link AgentClient}, which
+ * carries the cluster secret. Thread-safe.
+ */
+public final class RemoteAgentProvider implements InstanceProvider {
+    private static final Logger log = LoggerFactory.getLogger(RemoteAgentProvider.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String region;
+    private final AgentClient client;
+    private final RegisteredAgents agents;
+    private final Map<String, BrowserKind> browsers;
+
+    RemoteAgentProvider(String region, AgentClient client, RegisteredAgents agents, Map<String, BrowserKind> browsers) {
+        this.region = region;
+        this.client = client;
+        this.agents = agents;
+        this.browsers = Map.copyOf(browsers);
+    }
+
+    /**
+     * Admits an agent that registered with this gateway (its secret and protocol version were checked by the route).
+     *
+     * @throws io.warmpool.InvalidRequestException when it names another region or has no capacity
+     */
+    public void register(Registration r) {
+        if (!region.equals(r.region())) {
+            throw new io.warmpool.InvalidRequestException(AgentProtocol.UNKNOWN_REGION, "region",
+                    "agent " + r.agentId() + " registered for " + r.region() + " with the provider of " + region);
+        }
+        if (r.capacity() < 1 || r.pools() == null || r.pools().isEmpty() || r.url() == null || r.zone() == null) {
+            throw new io.warmpool.InvalidRequestException(AgentProtocol.INVALID_FIELD, "capacity",
+                    "a registration needs zone, url, pools and capacity >= 1 (got " + r + ")");
+        }
+        if (agents.register(r)) {
+            log.info("{} - agent {} registered ({}, zone {}, pools {}, capacity {})", region, r.agentId(), r.url(),
+                    r.zone(), r.pools(), r.capacity());
+        }
+    }
+
+    @Override
+    public Placement place(String region, String pool) {
+        Registration r = agents.reserve(pool).orElseThrow(() -> new ProviderException(pool + "/" + region
+                + " - no registered agent with room (agents=" + agents.size() + ")"));
+        return new Placement(r.agentId(), r.zone());
+    }
+
+    @Override
+    public Started start(Instance instance) {
+        boolean started = false;
+        try {
+            Registration owner = registered(instance);
+            BrowserKind browser = browsers.get(instance.pool());
+            byte[] body = JSON.writeValueAsBytes(new StartRequest(instance.id(), instance.pool(), instance.version(),
+                    browser == null ? null : browser.configName()));
+            HttpResponse<byte[]> r = client.post(owner.url() + AgentProtocol.INSTANCES, body, START_TIMEOUT);
+            if (r.statusCode() != 200) {
+                throw new ProviderException(instance.pool() + "/" + region + " - agent " + owner.agentId()
+                        + " refused to start " + instance.id() + ": HTTP " + r.statusCode() + " "
+                        + new String(r.body(), StandardCharsets.UTF_8));
+            }
+            AgentMessages.Started s = JSON.readValue(r.body(), AgentMessages.Started.class);
+            started = true;
+            return new Started(s.cdpUrl(), owner.url());
+        } catch (IOException e) {
+            throw new ProviderException("agent answered with invalid JSON: " + e.getMessage(), e);
+        } finally {
+            agents.settle(instance.agentId(), instance.id(), started);
+        }
+    }
+
+    @Override
+    public void stop(Instance instance) {
+        agents.release(instance.agentId(), instance.id());
+        agents.get(instance.agentId()).ifPresent(a ->
+                client.delete(a.url() + AgentProtocol.instance(instance.id()), CALL_TIMEOUT));
+    }
+
+    @Override
+    public boolean reset(Instance instance) {
+        return agents.get(instance.agentId()).map(a -> client.post(a.url() + AgentProtocol.reset(instance.id()),
+                new byte[0], CALL_TIMEOUT).statusCode() == 200).orElse(false);
+    }
+
+    /** Heartbeats are taken from registered agents only; each one counts as a sign of life. */
+    @Override
+    public boolean admits(String agentId) {
+        return agents.heardFrom(agentId);
+    }
+
+    private Registration registered(Instance instance) {
+        return agents.get(instance.agentId()).orElseThrow(() -> new ProviderException(
+                "agent " + instance.agentId() + " of " + instance.id() + " is not registered"));
+    }
+
+    @Override
+    public void close() {
+        // the agents are not ours: they keep running and register with the other gateways
+    }
+}

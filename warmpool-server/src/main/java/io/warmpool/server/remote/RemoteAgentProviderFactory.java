@@ -1,0 +1,33 @@
+package io.warmpool.server.remote;
+
+import io.warmpool.ConfigException;
+import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.local.LocalAgentProviderFactory;
+import io.warmpool.spi.InstanceProvider;
+import io.warmpool.spi.InstanceProviderFactory;
+import io.warmpool.spi.ProviderContext;
+
+import java.time.Duration;
+
+/**
+ * The {@code remote} provider: instances on agents on any host that register with the gateways
+ * ({@code ./warmpool agent --gateways ...}). Reads {@code heartbeatInterval}; an agent not heard from for three
+ * intervals gets no new starts. Stateless.
+ */
+public final class RemoteAgentProviderFactory implements InstanceProviderFactory {
+    public static final String NAME = "remote";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public InstanceProvider create(ProviderContext c) {
+        AgentClient client = c.service(AgentClient.class).orElseThrow(() -> new ConfigException(
+                "the remote provider needs the gateway's agent client (region " + c.region() + ")"));
+        Duration interval = Duration.parse(c.setting("heartbeatInterval"));
+        return new RemoteAgentProvider(c.region(), client,
+                new RegisteredAgents(System::nanoTime, interval.multipliedBy(3)), LocalAgentProviderFactory.browsers(c));
+    }
+}

@@ -69,7 +69,13 @@ final class InstanceStarter {
             if (!inFlight.compareAndSet(current, current + 1)) {
                 continue;
             }
-            Instance instance = newInstance();
+            Instance instance;
+            try {
+                instance = newInstance(); // a provider with no room throws: the slot taken above is not a start
+            } catch (RuntimeException e) {
+                inFlight.decrementAndGet();
+                throw e;
+            }
             if (!drains.allowsStartOn(instance.agentId())) {
                 inFlight.decrementAndGet();
                 break;

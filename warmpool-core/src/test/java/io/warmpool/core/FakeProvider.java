@@ -16,6 +16,7 @@ final class FakeProvider implements InstanceProvider {
     final List<String> stopped = new CopyOnWriteArrayList<>();
     final List<String> reset = new CopyOnWriteArrayList<>();
     final AtomicInteger failNextStarts = new AtomicInteger();
+    final AtomicInteger failNextPlacements = new AtomicInteger();
     final AtomicInteger concurrentStarts = new AtomicInteger();
     final AtomicInteger maxConcurrentStarts = new AtomicInteger();
     volatile CountDownLatch startGate;
@@ -24,6 +25,9 @@ final class FakeProvider implements InstanceProvider {
 
     @Override
     public Placement place(String region, String pool) {
+        if (failNextPlacements.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new ProviderException("no agent with room (on purpose)");
+        }
         return new Placement("agent-1", region + "-a");
     }
 

@@ -48,6 +48,23 @@ class HousekeeperTest {
     }
 
     @Test
+    void placementsRefusedByTheProviderUseUpNoStartSlot() {
+        RegionPool pool = pool(settings().startParallelism(2).build());
+        provider.failNextPlacements.set(5);
+        for (int i = 0; i < 5; i++) {
+            try {
+                pool.housekeep();
+            } catch (io.warmpool.ProviderException expected) {
+                // no agent had room: the round fails, and the next one tries again
+            }
+        }
+
+        pool.housekeep();
+
+        assertThat(pool.counts().warm()).as("starts resume once the provider has room").isEqualTo(3);
+    }
+
+    @Test
     void itNeverGoesPastMaxSize() {
         RegionPool pool = pool(settings().minIdle(3).maxSize(4).build());
         pool.housekeep();

@@ -12,10 +12,11 @@ import java.time.Duration;
 /**
  * The {@code remote} provider: instances on agents on any host that register with the gateways
  * ({@code ./warmpool agent --gateways ...}). Reads {@code heartbeatInterval}; an agent not heard from for three
- * intervals gets no new starts. Stateless.
+ * intervals (at least 15 s: agents report every 5 s) gets no new starts. Stateless.
  */
 public final class RemoteAgentProviderFactory implements InstanceProviderFactory {
     public static final String NAME = "remote";
+    private static final Duration AGENT_STALE_AFTER = Duration.ofSeconds(15);
 
     @Override
     public String name() {
@@ -27,7 +28,10 @@ public final class RemoteAgentProviderFactory implements InstanceProviderFactory
         AgentClient client = c.service(AgentClient.class).orElseThrow(() -> new ConfigException(
                 "the remote provider needs the gateway's agent client (region " + c.region() + ")"));
         Duration interval = Duration.parse(c.setting("heartbeatInterval"));
-        return new RemoteAgentProvider(c.region(), client,
-                new RegisteredAgents(System::nanoTime, interval.multipliedBy(3)), LocalAgentProviderFactory.browsers(c));
+        // an agent reports every 5 s whatever the gateway's own interval (which its local agents use)
+        Duration staleAfter = interval.multipliedBy(3).compareTo(AGENT_STALE_AFTER) > 0 ? interval.multipliedBy(3)
+                : AGENT_STALE_AFTER;
+        return new RemoteAgentProvider(c.region(), client, new RegisteredAgents(System::nanoTime, staleAfter),
+                LocalAgentProviderFactory.browsers(c));
     }
 }

@@ -8,6 +8,8 @@ import io.warmpool.server.local.PoolBrowsers;
 import io.warmpool.spi.InstanceProviderFactory;
 import io.warmpool.spi.ProviderContext;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -38,7 +40,11 @@ final class ProviderDiscovery {
     static Gateway.ProviderFactory configured(String name, GatewayConfig config, AgentClient agentClient,
                                               String agentSecret) {
         Map<String, InstanceProviderFactory> found = all();
-        for (String wanted : config.regions().values().stream().map(r -> providerName(name, r)).toList()) {
+        List<String> wantedNames = new ArrayList<>(List.of(name));
+        if (config != null) {
+            config.regions().values().forEach(r -> wantedNames.add(providerName(name, r)));
+        }
+        for (String wanted : wantedNames) {
             if (!found.containsKey(wanted)) {
                 throw new ConfigException("provider '" + wanted + "' is not on the class path (found " + found.keySet()
                         + ")");

@@ -37,6 +37,23 @@ class ConfigReaderTest {
     }
 
     @Test
+    void regionsChooseTheirAgentsAndTheClusterSecretIsAFile() {
+        GatewayConfig c = ConfigReader.parse("""
+                {"cluster": {"secretFile": "/etc/warmpool/cluster.secret"},
+                 "regions": {"weur": {"backups": ["enam"], "agents": "remote"}, "enam": {"backups": ["weur"]}}}
+                """, demo);
+        assertThat(c.regions().get("weur").agents()).isEqualTo("remote");
+        assertThat(c.regions().get("enam").agents()).as("the default").isEqualTo("local");
+        assertThat(c.clusterSecretFile()).isEqualTo(Path.of("/etc/warmpool/cluster.secret"));
+        assertThat(c.hasRemoteRegions()).isTrue();
+        assertThat(demo.clusterSecretFile()).isNull();
+        assertThatThrownBy(() -> ConfigReader.parse("{\"cluster\": {\"secret\": \"x\"}}", demo))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster").hasMessageContaining("secret");
+        assertThatThrownBy(() -> ConfigReader.parse("{\"regions\": {\"weur\": {\"agents\": 3}}}", demo))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("regions.weur.agents");
+    }
+
+    @Test
     void aPoolsPageDefaultsAreReadAndCheckedNamingTheKey() {
         GatewayConfig c = ConfigReader.parse("""
                 {"pools": {"browser": {"pageDefaults": {"gotoTimeout": "PT10S", "maxGotoTimeout": "PT90S",

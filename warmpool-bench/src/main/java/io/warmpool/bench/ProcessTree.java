@@ -60,6 +60,13 @@ final class ProcessTree {
         return out;
     }
 
+    /** CPU seconds so far of {@code pid} and its descendants, reaped children included. */
+    static double cpuSecondsOf(long pid) {
+        return ProcessHandle.of(pid).map(root -> Stream.concat(Stream.of(root), root.descendants())
+                .map(p -> times(p.pid())).filter(java.util.Objects::nonNull)
+                .mapToDouble(t -> (t[0] + t[1]) / TICKS_PER_SECOND).sum()).orElse(0.0);
+    }
+
     /** The agent JVMs among this JVM's descendants. */
     static List<ProcessHandle> agents() {
         return ProcessHandle.current().descendants().filter(p -> role(p).equals("agent JVM")).toList();

@@ -28,11 +28,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
  *     io.warmpool.bench.QuickBench [--ops 40] [--paced 15] [--per-request 8] [--browsers 4] [--seconds 30]
  *     [--headless-shell /usr/bin/chromium-headless-shell] [--chromium /usr/bin/chromium]
+ *     [--actions screenshot,pdf,content] [--systems anchor,shell,chromium,per-request]
  * </pre>
+ * {@code --actions} and {@code --systems} run a subset (for a quick before/after of one change); the anchor always
+ * runs, since every ratio is to it.
  */
 public final class QuickBench {
     private static final Set<String> OPTIONS = Set.of("ops", "paced", "per-request", "browsers", "seconds",
-            "headless-shell", "chromium");
+            "headless-shell", "chromium", "actions", "systems");
+    private static final List<String> SYSTEMS = List.of("anchor", "shell", "chromium", "per-request");
     private static final Duration PACE = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final String SHELL_POOL = "shell";
@@ -51,9 +55,15 @@ public final class QuickBench {
     private final Path chromium;
     private final Path root;
     private final Cleanup cleanup;
-    private final ConcurrentLinkedQueue<Long> outsideBrowserNanos = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<double[]> outsideBrowser = new ConcurrentLinkedQueue<>();
 
-    private QuickBench(Path shell, Path chromium, Path root, Cleanup cleanup) {
+    private final List<CdpQuickAction.Kind> actions;
+    private final Set<String> systemNames;
+
+    private QuickBench(Path shell, Path chromium, Path root, Cleanup cleanup, List<CdpQuickAction.Kind> actions,
+                       Set<String> systemNames) {
+        this.actions = actions;
+        this.systemNames = systemNames;
         this.shell = shell;
         this.chromium = chromium;
         this.root = root;
@@ -65,10 +75,33 @@ public final class QuickBench {
         Path shell = BrowserBinary.unwrap(o.path("headless-shell", "/usr/bin/chromium-headless-shell"));
         Path chromium = o.chromium();
         try (Cleanup cleanup = new Cleanup()) {
-            new QuickBench(shell, chromium, cleanup.tempDir("warmpool-quick-"), cleanup).run(o.count("ops", 40, 5_000),
+            new QuickBench(shell, chromium, cleanup.tempDir("warmpool-quick-"), cleanup, actions(o), systems(o)).run(o.count("ops", 40, 5_000),
                     o.count("paced", 15, 1_000), o.count("per-request", 8, 500), o.count("browsers", 4, 16),
                     o.seconds("seconds", 30, 600));
         }
+    }
+
+    private static List<CdpQuickAction.Kind> actions(BenchOptions o) {
+        List<CdpQuickAction.Kind> out = new ArrayList<>();
+        for (String a : o.text("actions", "screenshot,pdf,content").split(",")) {
+            try {
+                out.add(CdpQuickAction.Kind.valueOf(a.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--actions takes screenshot, pdf, content (got '" + a + "')");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Set<String> systems(BenchOptions o) {
+        Set<String> out = new java.util.LinkedHashSet<>(List.of("anchor"));
+        for (String s : o.text("systems", String.join(",", SYSTEMS)).split(",")) {
+            if (!SYSTEMS.contains(s.trim())) {
+                throw new IllegalArgumentException("--systems takes " + SYSTEMS + " (got '" + s + "')");
+            }
+            out.add(s.trim());
+        }
+        return out;
     }
 
     private void run(int ops, int paced, int perRequest, int browsers, Duration window) throws Exception {
@@ -80,23 +113,35 @@ public final class QuickBench {
         LocalPage page = cleanup.add(new LocalPage());
         BareChromium anchorBrowser = cleanup.add(BareChromium.start(shell, root.resolve("p"), START_TIMEOUT));
         CdpClient anchor = cleanup.add(CdpClient.connect(http, anchorBrowser.browserUrl(), START_TIMEOUT));
-        List<PoolSettings> pools = List.of(
-                PoolSettings.builder(SHELL_POOL).browser(BrowserKind.HEADLESS_SHELL).minIdle(browsers)
-                        .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build(),
-                PoolSettings.builder(CHROMIUM_POOL).browser(BrowserKind.CHROMIUM).minIdle(browsers)
-                        .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
-        BenchGateway gateway = cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
-        // generous: on a loaded machine an agent JVM alone may take most of a minute to start
-        gateway.awaitWarm(SHELL_POOL, browsers, Duration.ofMinutes(6));
-        gateway.awaitWarm(CHROMIUM_POOL, browsers, Duration.ofMinutes(6));
-        GatewayClient client = new GatewayClient(http, gateway.url());
+        List<PoolSettings> pools = new ArrayList<>();
+        if (systemNames.contains("shell")) {
+            pools.add(PoolSettings.builder(SHELL_POOL).browser(BrowserKind.HEADLESS_SHELL).minIdle(browsers)
+                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
+        }
+        if (systemNames.contains("chromium")) {
+            pools.add(PoolSettings.builder(CHROMIUM_POOL).browser(BrowserKind.CHROMIUM).minIdle(browsers)
+                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
+        }
+        BenchGateway gateway = pools.isEmpty() ? null
+                : cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
+        for (PoolSettings pool : pools) {
+            // generous: on a loaded machine an agent JVM alone may take most of a minute to start
+            gateway.awaitWarm(pool.name(), browsers, Duration.ofMinutes(6));
+        }
+        GatewayClient client = gateway == null ? null : new GatewayClient(http, gateway.url());
         String url = page.url();
 
         Map<String, Way> systems = new java.util.LinkedHashMap<>();
         systems.put("anchor: warm headless shell, fresh context", kind -> CdpQuickAction.run(anchor, kind, url, true));
-        systems.put("warmpool, headless-shell pool", kind -> timedQuick(client, kind, SHELL_POOL, url));
-        systems.put("warmpool, chromium pool", kind -> timedQuick(client, kind, CHROMIUM_POOL, url));
-        systems.put("browser per request (headless shell)", kind -> perRequest(http, kind, url));
+        if (systemNames.contains("shell")) {
+            systems.put("warmpool, headless-shell pool", kind -> timedQuick(client, kind, SHELL_POOL, url));
+        }
+        if (systemNames.contains("chromium")) {
+            systems.put("warmpool, chromium pool", kind -> timedQuick(client, kind, CHROMIUM_POOL, url));
+        }
+        if (systemNames.contains("per-request")) {
+            systems.put("browser per request (headless shell)", kind -> perRequest(http, kind, url));
+        }
         for (Way s : systems.values()) { // warm-up: JIT, caches, each pool's spares
             LoadRun.run(browsers, browsers * 3, window, () -> s.run(CdpQuickAction.Kind.SCREENSHOT));
         }
@@ -106,13 +151,13 @@ public final class QuickBench {
                 new Shape("4", 4, false));
         TextTable table = new TextTable("action", "concurrency", "system", "n", "errors", "p50 ms", "p95 ms", "req/s",
                 "p50 / anchor", "req/s / anchor");
-        for (CdpQuickAction.Kind kind : CdpQuickAction.Kind.values()) {
+        for (CdpQuickAction.Kind kind : actions) {
             for (Shape shape : shapes) {
                 LoadRun.Result anchorResult = null;
                 for (Map.Entry<String, Way> e : systems.entrySet()) {
                     boolean expensive = e.getKey().startsWith("browser per request");
                     int n = expensive ? perRequest : shape.paced() ? paced : ops;
-                    outsideBrowserNanos.clear();
+                    outsideBrowser.clear();
                     LoadRun.Result r = shape.paced() ? paced(n, window, () -> e.getValue().run(kind))
                             : LoadRun.run(shape.concurrency(), n, window, () -> e.getValue().run(kind));
                     anchorResult = anchorResult == null ? r : anchorResult;
@@ -127,9 +172,7 @@ public final class QuickBench {
                         System.out.println("first error (" + e.getKey() + "): " + r.firstError());
                     }
                     if (e.getKey().startsWith("warmpool, headless") && shape.concurrency() == 1 && !shape.paced()) {
-                        System.out.printf("%s %s back to back: outside the browser (client latency minus "
-                                + "the agent's X-Browser-Ms-Used) p50 %.2f ms%n", kind, e.getKey(), Percentiles.of(
-                                outsideBrowserNanos.stream().mapToLong(Long::longValue).toArray()).p50());
+                        printOutsideBrowser(kind + " " + e.getKey() + " back to back");
                     }
                 }
             }
@@ -144,8 +187,23 @@ public final class QuickBench {
         long t0 = System.nanoTime();
         GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, url);
         long done = System.nanoTime();
-        outsideBrowserNanos.add((done - t0) - a.browserMs() * 1_000_000);
+        double clientMs = (done - t0) / 1e6;
+        // outside the browser; the gateway's own part (claim, release, routing); the hop to the agent and back
+        // (HTTP both ways, the agent's parsing and answer); the hop from the client to the gateway and back
+        outsideBrowser.add(new double[] {clientMs - a.inBrowserMs(), a.gatewayMs(), a.agentCallMs() - a.inBrowserMs(),
+                clientMs - a.gatewayMs() - a.agentCallMs()});
         return done;
+    }
+
+    private void printOutsideBrowser(String what) {
+        String[] names = {"outside the browser (client latency minus the agent's time in the browser)",
+                "gateway's own part (claim, release, routing; Server-Timing gateway)",
+                "gateway -> agent -> gateway, minus the browser", "client -> gateway -> client, minus the gateway"};
+        for (int i = 0; i < names.length; i++) {
+            int k = i;
+            System.out.printf("%s: %s p50 %.2f ms%n", what, names[i],
+                    Percentiles.of(outsideBrowser.stream().mapToLong(v -> Math.round(v[k] * 1e6)).toArray()).p50());
+        }
     }
 
     private long perRequest(HttpClient http, CdpQuickAction.Kind kind, String url) throws Exception {

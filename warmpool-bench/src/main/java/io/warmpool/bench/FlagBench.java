@@ -25,7 +25,10 @@ import java.util.Set;
  * Words starting with {@code @} change the action instead of the browser: {@code @emulate} sizes the page with
  * {@code Emulation.setDeviceMetricsOverride} (as the agent does) rather than {@code createTarget}'s width and height,
  * {@code @lifecycle} turns on {@code Page.setLifecycleEventsEnabled} (as the agent does), {@code @fast} asks for
- * {@code optimizeForSpeed} PNG encoding, and {@code @spread} runs the set on 4 browsers in turn instead of
+ * {@code optimizeForSpeed} PNG encoding, and {@code @proxy} gives each context the agent's
+ * egress proxy of its own (its CPU is in this JVM: the last column, which also
+ * holds the CDP client's), {@code @spare} lets the page sit 200 ms
+ * before it navigates (as a spare page waits for its action), {@code @spread} runs the set on 4 browsers in turn instead of
  * one (the CPU of all 4 counted).
  */
 public final class FlagBench {
@@ -67,22 +70,26 @@ public final class FlagBench {
                 clients.add(cdps);
             }
             System.out.println(MachineInfo.describe(shell).text());
-            TextTable table = new TextTable("round", "flags", "n", "errors", "p50 ms", "req/s", "CPU ms per action");
+            TextTable table = new TextTable("round", "flags", "n", "errors", "p50 ms", "req/s", "CPU ms per action",
+                    "bench JVM CPU ms per action");
             for (int round = 0; round <= rounds; round++) {
                 for (int i = 0; i < sets.size(); i++) {
                     List<CdpClient> cdps = clients.get(i);
                     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
                     java.util.function.Supplier<CdpClient> pick = () -> cdps.get(next.getAndIncrement() % cdps.size());
                     double before = cpu(browsers.get(i));
+                    long jvmBefore = jvmCpuNanos();
                     List<String> set = sets.get(i);
                     LoadRun.Result r = LoadRun.run(4, round == 0 ? 8 : ops, window, set.stream().anyMatch(f ->
                             f.startsWith("@") && !f.equals("@spread")) ? () -> variant(pick.get(), page.url(), set)
                             : () -> CdpQuickAction.run(pick.get(), kind, page.url(), true));
                     double used = cpu(browsers.get(i)) - before;
+                    double jvmMs = (jvmCpuNanos() - jvmBefore) / 1e6;
                     int n = r.latencies().length;
                     if (round > 0) { // round 0 warms up each browser
                         table.row(round, sets.get(i).isEmpty() ? "(baseline)" : String.join(" ", sets.get(i)), n,
-                                r.errors(), r.percentiles().p50(), r.throughput(), n == 0 ? Double.NaN : used * 1000 / n);
+                                r.errors(), r.percentiles().p50(), r.throughput(), n == 0 ? Double.NaN : used * 1000 / n,
+                                n == 0 ? Double.NaN : jvmMs / n);
                     }
                     if (r.firstError() != null) {
                         System.out.println("first error (" + sets.get(i) + "): " + r.firstError());
@@ -94,6 +101,11 @@ public final class FlagBench {
         }
     }
 
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static double cpu(List<BareChromium> browsers) {
         return browsers.stream().mapToDouble(b -> ProcessTree.cpuSecondsOf(b.pid())).sum();
     }
@@ -102,8 +114,14 @@ public final class FlagBench {
     private static long variant(CdpClient cdp, String url, List<String> set) throws Exception {
         Duration t = CdpQuickAction.STEP_TIMEOUT;
         boolean emulate = set.contains("@emulate");
-        String ctx = cdp.call("Target.createBrowserContext", java.util.Map.of("disposeOnDetach", true), null, t)
-                .path("browserContextId").asText();
+        java.util.Map<String, Object> context = new java.util.HashMap<>(java.util.Map.of("disposeOnDetach", true));
+        io.warmpool.agent.internal.BenchEgress egress = null;
+        if (set.contains("@proxy")) { // the agent's own egress proxy, one per context, as a quick action has
+            egress = io.warmpool.agent.internal.BenchEgress.start("127.0.0.1/32");
+            context.put("proxyServer", egress.proxyServer());
+            context.put("proxyBypassList", "<-loopback>");
+        }
+        String ctx = cdp.call("Target.createBrowserContext", context, null, t).path("browserContextId").asText();
         try {
             java.util.Map<String, Object> target = new java.util.HashMap<>(java.util.Map.of("url", "about:blank",
                     "browserContextId", ctx));
@@ -122,6 +140,9 @@ public final class FlagBench {
                 cdp.call("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", 1280, "height", 720,
                         "deviceScaleFactor", 1, "mobile", false), session, t);
             }
+            if (set.contains("@spare")) {
+                Thread.sleep(200); // a spare page waits for its action, drawn and idle
+            }
             var loaded = cdp.nextEvent("Page.loadEventFired", session);
             cdp.call("Page.navigate", java.util.Map.of("url", url), session, t);
             CdpClient.await(loaded, t, "Page.loadEventFired");
@@ -135,6 +156,9 @@ public final class FlagBench {
             return System.nanoTime();
         } finally {
             cdp.call("Target.disposeBrowserContext", java.util.Map.of("browserContextId", ctx), null, t);
+            if (egress != null) {
+                egress.close();
+            }
         }
     }
 }

@@ -70,7 +70,8 @@ final class GatewayClient {
      * entries (ms, -1 when absent): the gateway's own time (claim and release included), its call to the agent, and
      * the agent's time in the browser.
      */
-    record QuickAnswer(byte[] body, long browserMs, double gatewayMs, double agentCallMs, double inBrowserMs) {
+    record QuickAnswer(byte[] body, long browserMs, double gatewayMs, double agentCallMs, double inBrowserMs,
+                       double claimMs, double releaseMs, double agentHandlerMs) {
     }
 
     /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with the default viewport (1280x720) and wait (load). */
@@ -81,7 +82,8 @@ final class GatewayClient {
         String timing = r.headers().firstValue(ServerTiming.HEADER).orElse(null);
         return new QuickAnswer(r.body(), Long.parseLong(r.headers().firstValue("X-Browser-Ms-Used").orElse("-1")),
                 ServerTiming.millis(timing, "gateway"), ServerTiming.millis(timing, "agent"),
-                ServerTiming.millis(timing, "browser"));
+                ServerTiming.millis(timing, "browser"), ServerTiming.millis(timing, "claim"),
+                ServerTiming.millis(timing, "release"), ServerTiming.millis(timing, "agent-handler"));
     }
 
     private HttpRequest post(String path, byte[] json) {

@@ -191,14 +191,18 @@ public final class QuickBench {
         // outside the browser; the gateway's own part (claim, release, routing); the hop to the agent and back
         // (HTTP both ways, the agent's parsing and answer); the hop from the client to the gateway and back
         outsideBrowser.add(new double[] {clientMs - a.inBrowserMs(), a.gatewayMs(), a.agentCallMs() - a.inBrowserMs(),
-                clientMs - a.gatewayMs() - a.agentCallMs()});
+                clientMs - a.gatewayMs() - a.agentCallMs(), a.claimMs(), a.releaseMs(),
+                a.agentHandlerMs() - a.inBrowserMs(), a.agentCallMs() - a.agentHandlerMs()});
         return done;
     }
 
     private void printOutsideBrowser(String what) {
         String[] names = {"outside the browser (client latency minus the agent's time in the browser)",
                 "gateway's own part (claim, release, routing; Server-Timing gateway)",
-                "gateway -> agent -> gateway, minus the browser", "client -> gateway -> client, minus the gateway"};
+                "gateway -> agent -> gateway, minus the browser", "client -> gateway -> client, minus the gateway",
+                "of the gateway's part: the claim", "of the gateway's part: the release",
+                "of the hop to the agent: the agent's handler outside the browser",
+                "of the hop to the agent: HTTP both ways (agent call minus the agent's handler)"};
         for (int i = 0; i < names.length; i++) {
             int k = i;
             System.out.printf("%s: %s p50 %.2f ms%n", what, names[i],

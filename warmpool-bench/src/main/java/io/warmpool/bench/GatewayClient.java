@@ -74,9 +74,11 @@ final class GatewayClient {
                        double claimMs, double releaseMs, double agentHandlerMs) {
     }
 
-    /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with the default viewport (1280x720) and wait (load). */
-    QuickAnswer quick(String action, String pool, String url) throws IOException, InterruptedException {
-        byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url));
+    /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with a {@code viewport} of that size and wait (load). */
+    QuickAnswer quick(String action, String pool, String url, Png.Size viewport) throws IOException,
+            InterruptedException {
+        byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url,
+                "viewport", Map.of("width", viewport.width(), "height", viewport.height())));
         HttpResponse<byte[]> r = send(post("/v1/quick/" + action + "?location=LHR&pool=" + pool, body));
         expect(r, 200);
         String timing = r.headers().firstValue(ServerTiming.HEADER).orElse(null);

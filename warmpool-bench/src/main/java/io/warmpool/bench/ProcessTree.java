@@ -67,6 +67,25 @@ final class ProcessTree {
                 .mapToDouble(t -> (t[0] + t[1]) / TICKS_PER_SECOND).sum()).orElse(0.0);
     }
 
+    /**
+     * The browser-level CDP endpoint of a Chromium main process, from the {@code DevToolsActivePort} file in its
+     * {@code --user-data-dir} (port, then path), or null.
+     */
+    static java.net.URI devtoolsUrl(ProcessHandle browser) {
+        for (String arg : commandLine(browser.pid()).split("\0")) {
+            if (arg.startsWith("--user-data-dir=")) {
+                try {
+                    List<String> lines = Files.readAllLines(Path.of(arg.substring("--user-data-dir=".length()),
+                            "DevToolsActivePort"));
+                    return java.net.URI.create("ws://127.0.0.1:" + lines.get(0).trim() + lines.get(1).trim());
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The agent JVMs among this JVM's descendants. */
     static List<ProcessHandle> agents() {
         return ProcessHandle.current().descendants().filter(p -> role(p).equals("agent JVM")).toList();

@@ -28,15 +28,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
  *     io.warmpool.bench.QuickBench [--ops 40] [--paced 15] [--per-request 8] [--browsers 4] [--seconds 30]
  *     [--headless-shell /usr/bin/chromium-headless-shell] [--chromium /usr/bin/chromium]
- *     [--actions screenshot,pdf,content] [--systems anchor,shell,chromium,per-request]
+ *     [--actions screenshot,pdf,content] [--systems anchor,shell,chromium,per-request,direct] [--viewport 1920x1080]
  * </pre>
  * {@code --actions} and {@code --systems} run a subset (for a quick before/after of one change); the anchor always
- * runs, since every ratio is to it.
+ * runs, since every ratio is to it. {@code direct} (only when asked for) runs the anchor's own CDP procedure on the
+ * headless-shell pool's browsers, round robin, past the agent and the gateway: it tells what the pool's browsers
+ * cost from what the agent's way of driving them costs. Every system renders the same {@code --viewport}
+ * (warmpool's default, 1920x1080, unless told; warmpool's requests name it, the others size their page with it).
  */
 public final class QuickBench {
     private static final Set<String> OPTIONS = Set.of("ops", "paced", "per-request", "browsers", "seconds",
-            "headless-shell", "chromium", "actions", "systems");
-    private static final List<String> SYSTEMS = List.of("anchor", "shell", "chromium", "per-request");
+            "headless-shell", "chromium", "actions", "systems", "viewport");
+    private static final List<String> SYSTEMS = List.of("anchor", "shell", "chromium", "per-request", "direct");
     private static final Duration PACE = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final String SHELL_POOL = "shell";
@@ -59,9 +62,11 @@ public final class QuickBench {
 
     private final List<CdpQuickAction.Kind> actions;
     private final Set<String> systemNames;
+    private final Png.Size viewport;
 
     private QuickBench(Path shell, Path chromium, Path root, Cleanup cleanup, List<CdpQuickAction.Kind> actions,
-                       Set<String> systemNames) {
+                       Set<String> systemNames, Png.Size viewport) {
+        this.viewport = viewport;
         this.actions = actions;
         this.systemNames = systemNames;
         this.shell = shell;
@@ -75,7 +80,8 @@ public final class QuickBench {
         Path shell = BrowserBinary.unwrap(o.path("headless-shell", "/usr/bin/chromium-headless-shell"));
         Path chromium = o.chromium();
         try (Cleanup cleanup = new Cleanup()) {
-            new QuickBench(shell, chromium, cleanup.tempDir("warmpool-quick-"), cleanup, actions(o), systems(o)).run(o.count("ops", 40, 5_000),
+            new QuickBench(shell, chromium, cleanup.tempDir("warmpool-quick-"), cleanup, actions(o), systems(o),
+                    viewport(o)).run(o.count("ops", 40, 5_000),
                     o.count("paced", 15, 1_000), o.count("per-request", 8, 500), o.count("browsers", 4, 16),
                     o.seconds("seconds", 30, 600));
         }
@@ -93,9 +99,18 @@ public final class QuickBench {
         return List.copyOf(out);
     }
 
+    private static Png.Size viewport(BenchOptions o) {
+        String v = o.text("viewport", "1920x1080");
+        if (!v.matches("\\d{2,4}x\\d{2,4}")) {
+            throw new IllegalArgumentException("--viewport takes WIDTHxHEIGHT, e.g. 1280x720 (got '" + v + "')");
+        }
+        String[] wh = v.split("x");
+        return new Png.Size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
+    }
+
     private static Set<String> systems(BenchOptions o) {
         Set<String> out = new java.util.LinkedHashSet<>(List.of("anchor"));
-        for (String s : o.text("systems", String.join(",", SYSTEMS)).split(",")) {
+        for (String s : o.text("systems", String.join(",", SYSTEMS.subList(0, 4))).split(",")) {
             if (!SYSTEMS.contains(s.trim())) {
                 throw new IllegalArgumentException("--systems takes " + SYSTEMS + " (got '" + s + "')");
             }
@@ -106,8 +121,8 @@ public final class QuickBench {
 
     private void run(int ops, int paced, int perRequest, int browsers, Duration window) throws Exception {
         System.out.println(MachineInfo.describe(shell).text());
-        System.out.printf("options: --ops %d --paced %d --per-request %d --browsers %d --seconds %d%n%n",
-                ops, paced, perRequest, browsers, window.toSeconds());
+        System.out.printf("options: --ops %d --paced %d --per-request %d --browsers %d --seconds %d --viewport %dx%d%n%n",
+                ops, paced, perRequest, browsers, window.toSeconds(), viewport.width(), viewport.height());
         Files.createDirectories(root.resolve("p"));
         HttpClient http = cleanup.add(GatewayClient.newHttpClient());
         LocalPage page = cleanup.add(new LocalPage());
@@ -132,12 +147,28 @@ public final class QuickBench {
         String url = page.url();
 
         Map<String, Way> systems = new java.util.LinkedHashMap<>();
-        systems.put("anchor: warm headless shell, fresh context", kind -> CdpQuickAction.run(anchor, kind, url, true));
+        systems.put("anchor: warm headless shell, fresh context", kind -> CdpQuickAction.run(anchor, kind, url, true,
+                viewport));
         if (systemNames.contains("shell")) {
             systems.put("warmpool, headless-shell pool", kind -> timedQuick(client, kind, SHELL_POOL, url));
         }
         if (systemNames.contains("chromium")) {
             systems.put("warmpool, chromium pool", kind -> timedQuick(client, kind, CHROMIUM_POOL, url));
+        }
+        if (systemNames.contains("direct") && systemNames.contains("shell")) {
+            List<CdpClient> pool = new ArrayList<>();
+            for (ProcessHandle agent : ProcessTree.agents()) {
+                for (ProcessHandle b : ProcessTree.browsers(agent)) {
+                    java.net.URI cdp = b.info().command().orElse("").endsWith("headless-shell")
+                            ? ProcessTree.devtoolsUrl(b) : null;
+                    if (cdp != null) {
+                        pool.add(cleanup.add(CdpClient.connect(http, cdp, START_TIMEOUT)));
+                    }
+                }
+            }
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            systems.put("anchor's procedure on the pool's browsers (no agent)", kind -> CdpQuickAction.run(
+                    pool.get(Math.floorMod(next.getAndIncrement(), pool.size())), kind, url, true, viewport));
         }
         if (systemNames.contains("per-request")) {
             systems.put("browser per request (headless shell)", kind -> perRequest(http, kind, url));
@@ -185,7 +216,7 @@ public final class QuickBench {
 
     private long timedQuick(GatewayClient client, CdpQuickAction.Kind kind, String pool, String url) throws Exception {
         long t0 = System.nanoTime();
-        GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, url);
+        GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, url, viewport);
         long done = System.nanoTime();
         double clientMs = (done - t0) / 1e6;
         // outside the browser; the gateway's own part (claim, release, routing); the hop to the agent and back
@@ -213,7 +244,7 @@ public final class QuickBench {
     private long perRequest(HttpClient http, CdpQuickAction.Kind kind, String url) throws Exception {
         try (BareChromium browser = BareChromium.start(shell, root.resolve("p"), START_TIMEOUT);
              CdpClient cdp = CdpClient.connect(http, browser.browserUrl(), START_TIMEOUT)) {
-            return CdpQuickAction.run(cdp, kind, url, false);
+            return CdpQuickAction.run(cdp, kind, url, false, viewport);
         }
     }
 

@@ -37,8 +37,13 @@ async function actions() {
   const screenshot = await binary(br.screenshot.create({ account_id, url, viewport: { width: 640, height: 400 },
     screenshotOptions: { type: 'png' } }));
   const pdf = await binary(br.pdf.create({ account_id, html: '<h1>invoice</h1>', pdfOptions: { format: 'a4' } }));
+  // encoding base64: create() without .asResponse() resolves to the image's base64 text
+  const encoded = await br.screenshot.create({ account_id, url, viewport: { width: 320, height: 200 },
+    screenshotOptions: { type: 'jpeg', quality: 50, encoding: 'base64' } });
+  const decoded = Buffer.from(typeof encoded === 'string' ? encoded : '', 'base64');
+  const base64 = { kind: typeof encoded, jpeg: decoded.subarray(0, 2).toString('hex'), bytes: decoded.length };
   return { content, markdown, links, scrape, snapshot: { content: snapshot.content, screenshotBytes:
-    Buffer.from(snapshot.screenshot || '', 'base64').length }, screenshot, pdf };
+    Buffer.from(snapshot.screenshot || '', 'base64').length }, screenshot, pdf, base64 };
 }
 
 async function badRequest() {

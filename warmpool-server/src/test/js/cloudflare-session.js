@@ -18,6 +18,17 @@ const account_id = 'any-account';
   const heading = await page.$eval('h1', (e) => e.textContent);
   await browser.disconnect();
   const targets = await devtools.browser.targets.list(opened.sessionId, { account_id });
+  // the json/* paths through the SDK: new, list/{id}, activate, protocol, close
+  const session_id = opened.sessionId;
+  const created = await devtools.browser.targets.create(session_id, { account_id, url: 'about:blank' });
+  const target = await devtools.browser.targets.get(created.id, { account_id, session_id });
+  const activated = await devtools.browser.targets.activate(created.id, { account_id, session_id });
+  const protocol = await devtools.browser.protocol(session_id, { account_id });
+  const closedTarget = await devtools.browser.targets.close(created.id, { account_id, session_id });
+  const afterTargetClose = await devtools.browser.targets.list(session_id, { account_id });
+  const jsonPaths = { createdId: created.id, createdWs: created.webSocketDebuggerUrl, targetId: target && target.id,
+    activated, protocolDomains: ((protocol && protocol.domains) || []).length, closedTarget,
+    stillListed: afterTargetClose.some((t) => t.id === created.id) };
   const listed = await devtools.session.list({ account_id });
   const one = await devtools.session.get(opened.sessionId, { account_id });
   const limits = await cf.get(`/accounts/${account_id}/browser-rendering/limits`);
@@ -32,5 +43,5 @@ const account_id = 'any-account';
   await direct.disconnect();
   console.log(JSON.stringify({ sessionId: opened.sessionId, ws: opened.webSocketDebuggerUrl, browser: version.Browser,
     heading, targetUrls: targets.map((t) => t.url), listed: listed.map((s) => s.sessionId), one: one && one.sessionId,
-    limits, closed, afterClose, directVersion }));
+    limits, closed, afterClose, directVersion, jsonPaths }));
 })().catch((e) => { console.error(String(e && e.stack || e)); process.exit(1); });

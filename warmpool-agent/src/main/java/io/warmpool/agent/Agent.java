@@ -2,6 +2,7 @@ package io.warmpool.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warmpool.agent.internal.AgentHttpApi;
+import io.warmpool.agent.internal.AgentMetrics;
 import io.warmpool.agent.internal.BrowserInstance;
 import io.warmpool.agent.internal.BrowserReset;
 import io.warmpool.agent.internal.ChromiumLauncher;
@@ -58,10 +59,12 @@ public final class Agent implements AutoCloseable {
         this.heartbeats = config.gateway() == null ? null : new HeartbeatReporter(config.gateway(), config.agentId(),
                 config.region(), config.heartbeatInterval(), this::statuses, InstantSource.system(), http, config.secret());
         ChromiumLauncher launcher = new ChromiumLauncher(config.browsers(), profiles, config.startTimeout());
+        AgentMetrics metrics = new AgentMetrics();
         this.registry = new InstanceRegistry(config.region(), launcher, http, json, this::died,
-                config.egressPolicy(), BrowserInstance.Options.of(config.sparePage()));
+                config.egressPolicy(), BrowserInstance.Options.of(config.sparePage()), metrics);
+        metrics.watch(registry::list);
         this.api = new AgentHttpApi(registry, new QuickActionRunner(config.region()),
-                new BrowserReset(config.region()), json, config.secret());
+                new BrowserReset(config.region()), json, config.secret(), metrics);
         try {
             this.port = api.start("127.0.0.1", config.port());
         } catch (RuntimeException e) {

@@ -50,6 +50,29 @@ class AgentProcessTest {
     }
 
     @Test
+    void aBrowserStillStartingWhenStdinClosesIsGoneByTheTimeTheAgentHasExited() throws Exception {
+        Process agent = launch();
+        URI url = awaitReady(agent);
+        AgentClient client = new AgentClient(url);
+        Thread starting = Thread.ofVirtual().start(() -> {
+            try {
+                client.start("late");
+            } catch (RuntimeException | AssertionError e) {
+                // refused or cut off by the shutdown: what matters is what is left running
+            }
+        });
+        // close stdin while the browser is launching (its process exists, the agent has not answered yet)
+        assertThat(Processes.await(Duration.ofSeconds(20), () -> !Processes.chromiumUnder(dataDir).isEmpty())).isTrue();
+
+        agent.getOutputStream().close();
+
+        assertThat(agent.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(Processes.chromiumUnder(dataDir)).as("no browser outlives its agent, not even for a moment").isEmpty();
+        starting.join(Duration.ofSeconds(10));
+        client.close();
+    }
+
+    @Test
     void killingTheAgentWithSigkillLeavesNoChromium() throws Exception {
         Process agent = launch();
         URI url = awaitReady(agent);

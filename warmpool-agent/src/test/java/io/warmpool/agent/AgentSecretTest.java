@@ -30,7 +30,8 @@ class AgentSecretTest {
              HttpClient http = HttpClient.newHttpClient()) {
             URI base = agent.url();
             for (String[] call : new String[][]{{"GET", "/instances"}, {"POST", "/instances"}, {"DELETE", "/instances/x"},
-                    {"POST", "/instances/x/reset"}, {"POST", "/instances/x/quick/content"}, {"GET", "/nothing-here"}}) {
+                    {"POST", "/instances/x/reset"}, {"POST", "/instances/x/quick/content"}, {"GET", "/nothing-here"},
+                    {"GET", "/metrics"}}) {
                 HttpResponse<String> none = send(http, base, call[0], call[1], null);
                 HttpResponse<String> wrong = send(http, base, call[0], call[1], "Bearer " + SECRET + "x");
                 HttpResponse<String> basic = send(http, base, call[0], call[1], "Basic " + SECRET);
@@ -41,6 +42,9 @@ class AgentSecretTest {
                 }
             }
             assertThat(send(http, base, "GET", "/instances", "Bearer " + SECRET).statusCode()).isEqualTo(200);
+            HttpResponse<String> metrics = send(http, base, "GET", "/metrics", "Bearer " + SECRET);
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(send(http, base, "DELETE", "/instances/x", "Bearer " + SECRET).statusCode()).isEqualTo(204);
             assertThat(send(http, base, "GET", "/healthz", null).statusCode()).isEqualTo(200);
             assertThat(Processes.await(Duration.ofSeconds(10), () -> !gateway.authorizations().isEmpty())).isTrue();

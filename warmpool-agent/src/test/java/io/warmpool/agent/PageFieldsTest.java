@@ -180,6 +180,24 @@ class PageFieldsTest {
     }
 
     @Test
+    void screenshotEncodingBase64AnswersTheImagesBase64Text() {
+        String body = "{\"html\":\"<h1>b64</h1>\",\"viewport\":{\"width\":300,\"height\":150},\"screenshotOptions\":"
+                + "{\"encoding\":\"base64\"}}";
+        HttpResponse<byte[]> r = client.post(QUICK + "screenshot", body);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        byte[] png = java.util.Base64.getDecoder().decode(r.body());
+        assertThat(pngSize(png)).containsExactly(300, 150);
+
+        HttpResponse<byte[]> binary = client.post(QUICK + "screenshot", body.replace("base64", "binary"));
+        assertThat(binary.headers().firstValue("Content-Type").orElse("")).isEqualTo("image/png");
+        assertThat(pngSize(binary.body())).containsExactly(300, 150);
+        HttpResponse<byte[]> bad = client.post(QUICK + "screenshot", body.replace("base64", "hex"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(AgentClient.errorCode(bad)).isEqualTo("invalid_field");
+    }
+
+    @Test
     void scrollPageScrollsToTheBottomSoLazyContentLoads() {
         int before = pages.hits("/pixel.png");
         String html = "<div style='height:5000px'>tall</div><div id=end></div><script>new IntersectionObserver((e, o) => {"

@@ -58,7 +58,7 @@ final class CaptureChecks {
             throw invalid("screenshotOptions.quality", "screenshotOptions.quality is not supported for png");
         }
         Integer quality = Checks.rangeOrNull("screenshotOptions.quality", so.quality(), 0, 100);
-        Checks.oneOf("screenshotOptions.encoding", so.encoding(), Set.of("binary"), null);
+        String encoding = Checks.oneOf("screenshotOptions.encoding", so.encoding(), Set.of("binary", "base64"), "binary");
         Clip clip = so.clip();
         if (clip != null) {
             if (flag(so.fullPage())) {
@@ -71,7 +71,7 @@ final class CaptureChecks {
                     Checks.rangeD("screenshotOptions.clip.scale", clip.scale(), 0.1, 4, 1));
         }
         return new ScreenshotOptions(type, quality, flag(so.fullPage()), flag(so.omitBackground()), clip,
-                so.captureBeyondViewport(), so.encoding(), so.fromSurface(), so.optimizeForSpeed());
+                so.captureBeyondViewport(), encoding, so.fromSurface(), so.optimizeForSpeed());
     }
 
     PdfOptions pdfOptions() {

@@ -9,7 +9,6 @@ import io.warmpool.quick.PageOptions.StyleTag;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static io.warmpool.quick.Checks.invalid;
 import static io.warmpool.quick.Checks.range;
@@ -17,9 +16,9 @@ import static io.warmpool.quick.Checks.range;
 /**
  * The body of a quick action, shaped like Cloudflare Browser Run's REST API (one flat body for every action, as
  * Cloudflare's is). Exactly one of {@code url} and {@code html}. Timeouts are in milliseconds. Use
- * {@link #validated(QuickAction)} to check it and fill in Cloudflare's defaults (viewport 1920x1080, waitUntil
- * domcontentloaded, goto timeout 30 s, at most 60 s); agents receive only validated requests, and validating again
- * changes nothing. Field groups are checked by {@link PageSetupChecks} and {@link CaptureChecks}.
+ * {@link #validated(QuickAction, PageDefaults)} to check it and fill in a pool's defaults (Cloudflare's unless the pool
+ * says otherwise: viewport 1920x1080, waitUntil domcontentloaded, goto timeout 30 s, at most 60 s); agents receive
+ * only validated requests, and validating again (within {@link PageDefaults#AGENT}'s bounds) changes nothing. Field groups are checked by {@link PageSetupChecks} and {@link CaptureChecks}.
  */
 public record QuickActionRequest(String url, String html, Viewport viewport, GotoOptions gotoOptions,
                                  WaitForSelector waitForSelector, ScreenshotOptions screenshotOptions,
@@ -38,7 +37,6 @@ public record QuickActionRequest(String url, String html, Viewport viewport, Got
     public static final int DEFAULT_TIMEOUT_MS = 30_000;
     /** Slack for capture and setup on top of the page's own timeouts. */
     public static final int CAPTURE_SLACK_MS = 10_000;
-    private static final Set<String> WAIT_UNTIL = Set.of("load", "domcontentloaded", "networkidle0", "networkidle2");
 
     /** The fields of the first versions of this API; every other field is absent. */
     public QuickActionRequest(String url, String html, Viewport viewport, GotoOptions gotoOptions,
@@ -80,7 +78,11 @@ public record QuickActionRequest(String url, String html, Viewport viewport, Got
         }
     }
 
-    /** @param type png, jpeg or webp; {@code quality} 0..100 only for jpeg and webp; {@code encoding} binary only */
+    /**
+     * @param type     png, jpeg or webp; {@code quality} 0..100 only for jpeg and webp
+     * @param encoding binary (default: the image's bytes) or base64 (its base64 text, {@code text/plain}); a
+     *                 snapshot's screenshot is base64 in its JSON either way
+     */
     public record ScreenshotOptions(String type, Integer quality, Boolean fullPage, Boolean omitBackground,
                                     PageOptions.Clip clip, Boolean captureBeyondViewport, String encoding,
                                     Boolean fromSurface, Boolean optimizeForSpeed) {
@@ -104,8 +106,13 @@ public record QuickActionRequest(String url, String html, Viewport viewport, Got
         }
     }
 
-    /** Checks every field for {@code action} and returns a copy with every default filled in. */
+    /** Checks every field for {@code action} against Cloudflare's bounds and fills in Cloudflare's defaults. */
     public QuickActionRequest validated(QuickAction action) {
+        return validated(action, PageDefaults.CLOUDFLARE);
+    }
+
+    /** Checks every field for {@code action} against {@code pool}'s bounds and returns a copy with its defaults filled in. */
+    public QuickActionRequest validated(QuickAction action, PageDefaults pool) {
         if ((url != null) == (html != null)) {
             throw invalid("url", "exactly one of 'url' and 'html' must be given");
         }
@@ -114,17 +121,18 @@ public record QuickActionRequest(String url, String html, Viewport viewport, Got
         }
         Viewport vp = viewport == null ? new Viewport(null, null, null) : viewport;
         Viewport v = new Viewport(
-                range("viewport.width", vp.width(), 1, 8192, Viewport.DEFAULT.width()),
-                range("viewport.height", vp.height(), 1, 8192, Viewport.DEFAULT.height()),
+                range("viewport.width", vp.width(), 1, PageDefaults.MAX_VIEWPORT, pool.viewportWidth()),
+                range("viewport.height", vp.height(), 1, PageDefaults.MAX_VIEWPORT, pool.viewportHeight()),
                 Checks.rangeD("viewport.deviceScaleFactor", vp.deviceScaleFactor(), 0.1, 4.0, 1.0),
                 Checks.flag(vp.isMobile()), Checks.flag(vp.hasTouch()), Checks.flag(vp.isLandscape()));
         GotoOptions go = gotoOptions == null ? new GotoOptions(null, null) : gotoOptions;
         if (go.referer() != null) {
             Checks.checkHttpUrl("gotoOptions.referer", go.referer());
         }
-        GotoOptions g = new GotoOptions(Checks.oneOf("gotoOptions.waitUntil", go.waitUntil(), WAIT_UNTIL, "domcontentloaded"),
-                range("gotoOptions.timeout", go.timeout(), 1, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS), go.referer(),
-                Checks.maxLength("gotoOptions.referrerPolicy", go.referrerPolicy(), 64));
+        int maxWait = pool.maxGotoTimeoutMillis();
+        GotoOptions g = new GotoOptions(Checks.oneOf("gotoOptions.waitUntil", go.waitUntil(), PageDefaults.WAIT_UNTIL,
+                pool.waitUntil()), range("gotoOptions.timeout", go.timeout(), 1, maxWait, pool.gotoTimeoutMillis()),
+                go.referer(), Checks.maxLength("gotoOptions.referrerPolicy", go.referrerPolicy(), 64));
         WaitForSelector w = null;
         if (waitForSelector != null) {
             if (waitForSelector.selector() == null || waitForSelector.selector().isBlank()) {
@@ -134,20 +142,21 @@ public record QuickActionRequest(String url, String html, Viewport viewport, Got
                 throw invalid("waitForSelector.hidden", "waitForSelector cannot be both visible and hidden");
             }
             w = new WaitForSelector(waitForSelector.selector(),
-                    range("waitForSelector.timeout", waitForSelector.timeout(), 1, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
+                    range("waitForSelector.timeout", waitForSelector.timeout(), 1, maxWait, pool.gotoTimeoutMillis()),
                     Checks.flag(waitForSelector.visible()), Checks.flag(waitForSelector.hidden()));
         }
         PageSetupChecks setup = new PageSetupChecks(this);
         CaptureChecks capture = new CaptureChecks(this, action);
         return new QuickActionRequest(url, html, v, g, w, capture.screenshotOptions(), capture.pdfOptions(),
-                Checks.rangeOrNull("waitForTimeout", waitForTimeout, 0, MAX_TIMEOUT_MS),
+                Checks.rangeOrNull("waitForTimeout", waitForTimeout, 0, maxWait),
                 Checks.maxLength("userAgent", userAgent, 1024), setup.headers(), setup.cookies(), setup.credentials(),
                 setup.mediaType(), setJavaScriptEnabled, setup.scripts(), setup.styles(),
                 setup.resourceTypes("rejectResourceTypes", rejectResourceTypes),
                 setup.patterns("rejectRequestPattern", rejectRequestPattern),
                 setup.resourceTypes("allowResourceTypes", allowResourceTypes),
                 setup.patterns("allowRequestPattern", allowRequestPattern), bestAttempt,
-                Checks.rangeOrNull("actionTimeout", actionTimeout, 1, 120_000), capture.selector(), scrollPage,
+                range("actionTimeout", actionTimeout, 1, pool.maxActionTimeoutMillis(), pool.actionTimeoutMillis()),
+                capture.selector(), scrollPage,
                 capture.elements(), visibleLinksOnly, excludeExternalLinks, capture.formats(), capture.prompt(),
                 responseFormat, capture.customAi());
     }

@@ -84,6 +84,27 @@ public interface InstanceStore extends AutoCloseable {
      */
     List<Instance> list(String pool);
 
+    /**
+     * One page of the instances an operator looks for, for dashboards: those in {@code state} (null: any but GONE)
+     * whose id, agent, zone, pool or session id contains {@code text} (case-insensitive; null or blank: any), ordered
+     * by id, {@code offset} skipped, at most {@code limit}; with how many match in all. The store filters and counts
+     * in place, so an answer carries at most {@code limit} rows whatever the shard holds. The default filters
+     * {@link #list(String)} in memory: fine for small stores and fakes, a whole-shard read for large ones.
+     */
+    default SearchPage search(io.warmpool.InstanceState state, String text, int offset, int limit) {
+        String q = text == null || text.isBlank() ? null : text.toLowerCase(java.util.Locale.ROOT);
+        List<Instance> matches = list(null).stream()
+                .filter(i -> state == null ? i.state() != io.warmpool.InstanceState.GONE : i.state() == state)
+                .filter(i -> q == null || java.util.stream.Stream.of(i.id(), i.agentId(), i.zone(), i.pool(), i.sessionId())
+                        .anyMatch(f -> f != null && f.toLowerCase(java.util.Locale.ROOT).contains(q)))
+                .sorted(java.util.Comparator.comparing(Instance::id)).toList();
+        return new SearchPage(matches.size(), matches.stream().skip(offset).limit(limit).toList());
+    }
+
+    /** An answer of {@link #search}: how many matched in all, and the page of them asked for. */
+    record SearchPage(int total, List<Instance> rows) {
+    }
+
     // The targeted queries: each is served by an index and reads only the rows it returns.
 
     /**

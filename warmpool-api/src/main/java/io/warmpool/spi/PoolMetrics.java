@@ -41,6 +41,13 @@ public interface PoolMetrics {
     default void started(String region, String pool, boolean ok, Duration took) {
     }
 
+    /**
+     * Housekeeping of {@code pool} retired {@code count} LOST instances (heartbeats stopped, browser or agent died);
+     * each is reported once, when it is cleaned up, whatever made it LOST.
+     */
+    default void lost(String region, String pool, int count) {
+    }
+
     /** The heartbeat writer of {@code region} wrote a batch (one transaction, retries included) in {@code took}. */
     default void heartbeatBatch(String region, Duration took) {
     }

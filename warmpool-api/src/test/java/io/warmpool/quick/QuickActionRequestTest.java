@@ -4,6 +4,7 @@ import io.warmpool.InvalidRequestException;
 import io.warmpool.quick.PageOptions.Cookie;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,54 @@ class QuickActionRequestTest {
         assertThat(v.viewport().height()).isEqualTo(1080);
         assertThat(v.gotoOptions().waitUntil()).isEqualTo("domcontentloaded");
         assertThat(v.gotoOptions().timeout()).isEqualTo(30_000);
+        assertThat(v.actionTimeout()).isEqualTo(30_000);
         assertThat(v.validated(QuickAction.CONTENT)).as("validating again changes nothing").isEqualTo(v);
+    }
+
+    @Test
+    void aPoolsPageDefaultsReplaceCloudflaresDefaultsAndBounds() {
+        PageDefaults pool = new PageDefaults(Duration.ofSeconds(10), Duration.ofSeconds(90), "load", 800, 600,
+                Duration.ofSeconds(5), Duration.ofSeconds(20)).validated("pools.browser.pageDefaults");
+
+        QuickActionRequest v = URL.validated(QuickAction.CONTENT, pool);
+        assertThat(v.viewport().width()).isEqualTo(800);
+        assertThat(v.viewport().height()).isEqualTo(600);
+        assertThat(v.gotoOptions().waitUntil()).isEqualTo("load");
+        assertThat(v.gotoOptions().timeout()).isEqualTo(10_000);
+        assertThat(v.actionTimeout()).isEqualTo(5_000);
+        assertThat(v.validated(QuickAction.CONTENT, PageDefaults.AGENT)).as("the agent's check changes nothing")
+                .isEqualTo(v);
+
+        QuickActionRequest far = with(b -> b.gotoOptions(new QuickActionRequest.GotoOptions(null, 90_000))
+                .waitForTimeout(90_000));
+        assertThat(far.validated(QuickAction.CONTENT, pool).gotoOptions().timeout()).isEqualTo(90_000);
+        assertThat(far.validated(QuickAction.CONTENT, pool).validated(QuickAction.CONTENT, PageDefaults.AGENT)
+                .gotoOptions().timeout()).isEqualTo(90_000);
+        rejects(far, QuickAction.CONTENT, "gotoOptions.timeout"); // Cloudflare's 60 s bound without the pool
+        assertThatThrownBy(() -> with(b -> b.gotoOptions(new QuickActionRequest.GotoOptions(null, 90_001)))
+                .validated(QuickAction.CONTENT, pool)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("between 1 and 90000");
+        assertThatThrownBy(() -> with(b -> b.actionTimeout(20_001)).validated(QuickAction.CONTENT, pool))
+                .satisfies(e -> assertThat(((InvalidRequestException) e).field()).isEqualTo("actionTimeout"));
+    }
+
+    @Test
+    void pageDefaultsAreCheckedNamingTheKeyTheRuleAndTheValue() {
+        PageDefaults d = PageDefaults.CLOUDFLARE;
+        assertThatThrownBy(() -> new PageDefaults(Duration.ofSeconds(61), d.maxGotoTimeout(), d.waitUntil(), 1920, 1080,
+                d.actionTimeout(), d.maxActionTimeout()).validated("pools.browser.pageDefaults"))
+                .isInstanceOf(io.warmpool.ConfigException.class)
+                .hasMessage("pools.browser.pageDefaults.gotoTimeout must be between PT0.001S and PT1M (gotoTimeout=PT1M1S)");
+        assertThatThrownBy(() -> new PageDefaults(d.gotoTimeout(), Duration.ofMinutes(11), d.waitUntil(), 1920, 1080,
+                d.actionTimeout(), d.maxActionTimeout()).validated("p")).hasMessageContaining("p.maxGotoTimeout");
+        assertThatThrownBy(() -> new PageDefaults(d.gotoTimeout(), d.maxGotoTimeout(), "soon", 1920, 1080,
+                d.actionTimeout(), d.maxActionTimeout()).validated("p")).hasMessageContaining("p.waitUntil")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> new PageDefaults(d.gotoTimeout(), d.maxGotoTimeout(), d.waitUntil(), 0, 1080,
+                d.actionTimeout(), d.maxActionTimeout()).validated("p")).hasMessageContaining("p.viewport.width");
+        assertThatThrownBy(() -> new PageDefaults(d.gotoTimeout(), d.maxGotoTimeout(), d.waitUntil(), 1920, 1080,
+                Duration.ofSeconds(121), d.maxActionTimeout()).validated("p")).hasMessageContaining("p.actionTimeout");
+        assertThat(d.validated("p")).isSameAs(d);
     }
 
     @Test

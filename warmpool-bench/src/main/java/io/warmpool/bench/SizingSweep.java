@@ -19,12 +19,17 @@ import java.util.Set;
  * {@code warmpool simulate} run, in this JVM). Warmth cost = idle instance-seconds + 1 per start. Prints a Markdown
  * table, one row per policy per trace.
  *
+ * <p>With {@code --hindsight true} it adds, per family, the cheapest choice of one N <em>per pool</em> that reaches
+ * {@code --hit} over all acquires, picked with the whole trace known in advance ({@link HindsightSizing}): a baseline
+ * no real fixed configuration can beat, shown beside the others ("cost / best fixed" still divides by the best
+ * single N).
+ *
  * <pre>java -cp "$CP" io.warmpool.bench.SizingSweep --traces target/traces/whole.csv,target/traces/fn-1.csv</pre>
  */
 public final class SizingSweep {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(String policy, double hitRate, double idle, long starts, int peak, double p99) {
+    record Run(String policy, double hitRate, double idle, long starts, int peak, double p99) {
         double cost() {
             return idle + starts;
         }
@@ -34,10 +39,11 @@ public final class SizingSweep {
     }
 
     public static void main(String[] args) {
-        BenchOptions o = BenchOptions.parse(args, Set.of("traces", "hit", "start-ms"));
+        BenchOptions o = BenchOptions.parse(args, Set.of("traces", "hit", "start-ms", "hindsight"));
         String traces = o.text("traces", "target/traces/whole.csv");
         double hit = Double.parseDouble(o.text("hit", "0.995"));
         String startMs = o.text("start-ms", "373");
+        boolean hindsight = Boolean.parseBoolean(o.text("hindsight", "false"));
         System.out.println("| trace | policy | warm hits | wait p99 | idle instance-s | starts | warmth cost | peak | cost / best fixed |");
         System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (String t : traces.split(",")) {
@@ -45,8 +51,13 @@ public final class SizingSweep {
             Run adaptive = simulate(trace, "adaptive", startMs);
             Run fixed = least(trace, "fixed", hit, startMs);
             Run exact = least(trace, "exact", hit, startMs);
+            List<Run> rows = new ArrayList<>(List.of(adaptive, fixed, exact));
+            if (hindsight) {
+                rows.add(HindsightSizing.best(trace, "fixed", hit, startMs, fixed));
+                rows.add(HindsightSizing.best(trace, "exact", hit, startMs, exact));
+            }
             double best = Math.min(fixed.cost(), exact.cost());
-            for (Run r : List.of(adaptive, fixed, exact)) {
+            for (Run r : rows) {
                 System.out.printf(Locale.ROOT, "| %s | %s | %.3f%% | %.0f ms | %,.0f | %,d | %,.0f | %d | %.2f |%n",
                         trace.getFileName(), r.policy(), r.hitRate() * 100, r.p99(), r.idle(), r.starts(), r.cost(),
                         r.peak(), r.cost() / best);
@@ -85,11 +96,14 @@ public final class SizingSweep {
         return reached;
     }
 
-    private static Run simulate(Path trace, String policy, String startMs) {
+    static Run simulate(Path trace, String policy, String startMs, String... more) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SimulateCommand.run(new String[] {"--trace", trace.toString(), "--policy", policy, "--start-ms",
-                startMs}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        List<String> args = new ArrayList<>(List.of("--trace", trace.toString(), "--policy", policy, "--start-ms",
+                startMs));
+        args.addAll(List.of(more));
+        int code = SimulateCommand.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8).strip();
         if (code != 0) {
             throw new IllegalStateException("simulate " + policy + " failed: " + err.toString(StandardCharsets.UTF_8));

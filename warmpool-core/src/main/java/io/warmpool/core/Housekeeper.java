@@ -7,6 +7,7 @@ import io.warmpool.core.sizing.PoolSizing;
 import io.warmpool.PoolCounts;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceStore;
+import io.warmpool.spi.PoolMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class Housekeeper {
     private final InstanceReturns returns;
     private final WarmTarget warmTarget;
     private final PoolSizing sizing;
+    private final PoolMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private long failures; // guarded by lock
     private Instant lastPing = Instant.MIN; // guarded by lock
@@ -57,6 +59,7 @@ public final class Housekeeper {
         this.returns = returns;
         this.warmTarget = warmTarget;
         this.sizing = sizing;
+        this.metrics = parts.metrics();
     }
 
     /** What one run did. */
@@ -94,7 +97,9 @@ public final class Housekeeper {
     private int reapLost(Instant now) {
         List<Instance> newlyLost = store.markLost(settings.name(), now.minus(settings.staleAfter()));
         for (Instance i : newlyLost) {
-            log.warn("{}/{} - {} is LOST (no heartbeat since {})", settings.name(), region, i.id(), i.heartbeatAt());
+            log.atWarn().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                    .addKeyValue("session", i.sessionId()).addKeyValue("state", "LOST")
+                    .log("{}/{} - {} is LOST (no heartbeat since {})", settings.name(), region, i.id(), i.heartbeatAt());
         }
         int cleaned = 0;
         for (Instance i : store.lost(settings.name(), BATCH)) {
@@ -104,6 +109,9 @@ public final class Housekeeper {
                 cleaned++;
             }
         }
+        if (cleaned > 0) {
+            metrics.lost(region, settings.name(), cleaned);
+        }
         return newlyLost.size() + cleaned;
     }
 
@@ -111,7 +119,9 @@ public final class Housekeeper {
         int n = 0;
         for (Instance i : store.expiredSessions(settings.name(), now)) {
             if (returns.release(i.sessionId(), false)) {
-                log.info("{}/{} - session {} on {} idled out", settings.name(), region, i.sessionId(), i.id());
+                log.atInfo().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                        .addKeyValue("session", i.sessionId())
+                        .log("{}/{} - session {} on {} idled out", settings.name(), region, i.sessionId(), i.id());
                 n++;
             }
         }
@@ -122,8 +132,9 @@ public final class Housekeeper {
         int n = 0;
         for (Instance i : store.dueForRecycle(settings.name(), now, BATCH)) {
             if (returns.retire(i, InstanceState.WARM)) {
-                log.info("{}/{} - recycling {} (uses={}, retireAt={})", settings.name(), region, i.id(), i.uses(),
-                        i.retireAt());
+                log.atInfo().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                        .addKeyValue("state", "STOPPING").log("{}/{} - recycling {} (uses={}, retireAt={})",
+                                settings.name(), region, i.id(), i.uses(), i.retireAt());
                 n++;
             }
         }
@@ -138,7 +149,9 @@ public final class Housekeeper {
         int n = 0;
         for (Instance i : store.idle(settings.name(), settings.maxSize())) {
             if (drains.covers(i) && returns.retire(i, InstanceState.WARM)) {
-                log.info("{}/{} - stopping drained {} (agent {})", settings.name(), region, i.id(), i.agentId());
+                log.atInfo().addKeyValue("region", region).addKeyValue("pool", settings.name()).addKeyValue("instance", i.id())
+                        .addKeyValue("agent", i.agentId()).addKeyValue("state", "STOPPING")
+                        .log("{}/{} - stopping drained {} (agent {})", settings.name(), region, i.id(), i.agentId());
                 n++;
             }
         }
@@ -161,7 +174,9 @@ public final class Housekeeper {
                     alive = false;
                 }
                 if (!alive && store.transition(i.id(), InstanceState.WARM, InstanceState.LOST)) {
-                    log.warn("{}/{} - {} did not answer its keep-warm ping; LOST", settings.name(), region, i.id());
+                    log.atWarn().addKeyValue("region", region).addKeyValue("pool", settings.name())
+                            .addKeyValue("instance", i.id()).addKeyValue("state", "LOST")
+                            .log("{}/{} - {} did not answer its keep-warm ping; LOST", settings.name(), region, i.id());
                 }
             });
         }

@@ -106,7 +106,10 @@ final class InstanceStarter {
                 started.incrementAndGet();
                 metrics.started(region, settings.name(), true, Duration.ofMillis(took));
                 resetBackoff();
-                log.debug("{}/{} - {} is warm", settings.name(), region, instance.id());
+                log.atInfo().addKeyValue("region", region).addKeyValue("pool", settings.name())
+                        .addKeyValue("instance", instance.id()).addKeyValue("agent", instance.agentId())
+                        .addKeyValue("state", "WARM").log("{}/{} - {} is warm after {} ms", settings.name(), region,
+                                instance.id(), took);
                 onWarm.run();
             } else {
                 log.info("{}/{} - {} left STARTING while it started; stopping it", settings.name(), region, instance.id());
@@ -117,8 +120,10 @@ final class InstanceStarter {
             metrics.started(region, settings.name(), false,
                     Duration.between(instance.startedAt(), clock.instant()));
             Duration wait = growBackoff();
-            log.warn("{}/{} - start of {} failed, next start in {} ms: {}", settings.name(), region, instance.id(),
-                    wait.toMillis(), e.getMessage());
+            log.atWarn().addKeyValue("region", region).addKeyValue("pool", settings.name())
+                    .addKeyValue("instance", instance.id()).addKeyValue("state", "GONE")
+                    .log("{}/{} - start of {} failed, next start in {} ms: {}", settings.name(), region, instance.id(),
+                            wait.toMillis(), e.getMessage());
             quietly(() -> provider.stop(instance));
             quietly(() -> store.transition(instance.id(), InstanceState.STARTING, InstanceState.GONE));
         } finally {

@@ -3,6 +3,7 @@ package io.warmpool.core;
 import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.core.sizing.SizingSettings;
+import io.warmpool.quick.PageDefaults;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -28,13 +29,15 @@ import java.util.Objects;
  * @param keepaliveInterval how often each warm member of a shared pool is pinged to keep it warm
  * @param maxWaiting       callers that may wait for an instance at once; one more is refused at once (503)
  * @param browser          the browser binary its instances run (config {@code "browser": "headless-shell" | "chromium"})
- * @param sizing           how the warm target is set and when idle instances go (default {@code fixed:minIdle})
+ * @param sizing           how the warm target is set and when idle instances go (default {@code adaptive} never below {@code minIdle})
+ * @param pageDefaults     what a quick action's page gets when its body is silent, and the bounds of its timeouts
+ *                         (config {@code "pageDefaults"}; Cloudflare's by default)
  */
 public record PoolSettings(String name, String version, int minIdle, int maxSize, Duration acquireTimeout,
                            int maxUses, Duration maxLifetime, Duration keepAlive, Duration maxKeepAlive,
                            Duration staleAfter, int startParallelism, Duration startBackoffMax, int candidates,
                            Duration coldStartBudget, boolean shared, Duration keepaliveInterval, int maxWaiting,
-                           BrowserKind browser, SizingSettings sizing) {
+                           BrowserKind browser, SizingSettings sizing, PageDefaults pageDefaults) {
 
     public static Builder builder(String name) {
         return new Builder(name);
@@ -50,9 +53,9 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 .maxUses(maxUses).maxLifetime(maxLifetime).keepAlive(keepAlive).maxKeepAlive(maxKeepAlive)
                 .staleAfter(staleAfter).startParallelism(startParallelism).startBackoffMax(startBackoffMax)
                 .candidates(candidates).coldStartBudget(coldStartBudget).shared(shared)
-                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting).browser(browser)
-                // the default follows minIdle, so that toBuilder().minIdle(n) still means fixed:n
-                .sizing(sizing.equals(SizingSettings.fixed(minIdle)) ? null : sizing);
+                .keepaliveInterval(keepaliveInterval).maxWaiting(maxWaiting).browser(browser).pageDefaults(pageDefaults)
+                // the default follows minIdle, so that toBuilder().minIdle(n) still means the default at n
+                .sizing(sizing.equals(SizingSettings.byDefault(minIdle)) ? null : sizing);
     }
 
     /** Builder with the defaults an operator would expect of a browser pool. Not thread-safe. */
@@ -75,7 +78,8 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         private Duration keepaliveInterval = Duration.ofSeconds(30);
         private int maxWaiting = 64;
         private BrowserKind browser = BrowserKind.HEADLESS_SHELL;
-        private SizingSettings sizing; // null: fixed at minIdle
+        private SizingSettings sizing; // null: the default, adaptive never below minIdle
+        private PageDefaults pageDefaults = PageDefaults.CLOUDFLARE;
 
         private Builder(String name) {
             this.name = name;
@@ -99,6 +103,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
         public Builder maxWaiting(int v) { this.maxWaiting = v; return this; }
         public Builder browser(BrowserKind v) { this.browser = v; return this; }
         public Builder sizing(SizingSettings v) { this.sizing = v; return this; }
+        public Builder pageDefaults(PageDefaults v) { this.pageDefaults = v; return this; }
 
         public PoolSettings build() {
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,62}")) {
@@ -132,7 +137,10 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                 throw new ConfigException("keepAlive must be <= maxKeepAlive (keepAlive=" + keepAlive
                         + ", maxKeepAlive=" + maxKeepAlive + ")");
             }
-            SizingSettings sized = sizing == null ? SizingSettings.fixed(minIdle) : sizing;
+            if (pageDefaults == null) {
+                throw new ConfigException(name + ".pageDefaults must be set (pageDefaults=null)");
+            }
+            SizingSettings sized = sizing == null ? SizingSettings.byDefault(minIdle) : sizing;
             if (sized.policy() != SizingSettings.Kind.ADAPTIVE && sized.n() > maxSize) {
                 throw new ConfigException(name + ".sizing.policy N must be <= maxSize (policy=" + sized.describe()
                         + ", maxSize=" + maxSize + ")");
@@ -143,7 +151,7 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
             }
             return new PoolSettings(name, version, minIdle, maxSize, acquireTimeout, maxUses, maxLifetime, keepAlive,
                     maxKeepAlive, staleAfter, startParallelism, startBackoffMax, candidates, coldStartBudget, shared,
-                    keepaliveInterval, maxWaiting, browser, sized);
+                    keepaliveInterval, maxWaiting, browser, sized, pageDefaults.validated(name + ".pageDefaults"));
         }
 
         private void atLeast(String field, int value, int min) {

@@ -48,7 +48,8 @@ public final class RegionHealth {
                     stale = true;
                     entered++;
                     underBoundSince = null;
-                    log.warn("{} - entering fallback: heartbeat lag {} ms > staleAfter {} ms", region,
+                    log.atWarn().addKeyValue("region", region).addKeyValue("fallback", "entered")
+                            .log("{} - entering fallback: heartbeat lag {} ms > staleAfter {} ms", region,
                             current.toMillis(), staleAfter.toMillis());
                 }
                 return stale;
@@ -59,7 +60,8 @@ public final class RegionHealth {
                 underBoundSince = now;
             } else if (!now.isBefore(underBoundSince.plus(holdFor))) {
                 stale = false;
-                log.info("{} - leaving fallback: heartbeat lag {} ms has been under {} ms for {} s", region,
+                log.atInfo().addKeyValue("region", region).addKeyValue("fallback", "left")
+                        .log("{} - leaving fallback: heartbeat lag {} ms has been under {} ms for {} s", region,
                         current.toMillis(), staleAfter.toMillis(), holdFor.toSeconds());
             }
             return stale;

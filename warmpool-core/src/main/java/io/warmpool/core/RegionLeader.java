@@ -145,9 +145,11 @@ public final class RegionLeader {
     private void step(LeaderTerm next, String why) { // called with lock held
         boolean was = term != null;
         if (next != null && (!was || term.token() != next.token())) {
-            log.info("{} - this gateway ({}) leads housekeeping (term {})", region, holder, next.token());
+            log.atInfo().addKeyValue("region", region).addKeyValue("leader", holder).addKeyValue("term", next.token())
+                    .log("{} - this gateway ({}) leads housekeeping (term {})", region, holder, next.token());
         } else if (next == null && was) {
-            log.warn("{} - this gateway ({}) no longer leads housekeeping: {}", region, holder, why);
+            log.atWarn().addKeyValue("region", region).addKeyValue("leader", "").addKeyValue("was", holder)
+                    .log("{} - this gateway ({}) no longer leads housekeeping: {}", region, holder, why);
         }
         term = next;
         token = next == null ? 0 : next.token();

@@ -186,6 +186,11 @@ public final class RegionShard implements AutoCloseable {
         return store.sessions(prefix, limit);
     }
 
+    /** A bounded, filtered page of the shard's instances for dashboards; see {@link InstanceStore#search}. */
+    public InstanceStore.SearchPage search(io.warmpool.InstanceState state, String text, int offset, int limit) {
+        return store.search(state, text, offset, limit);
+    }
+
     /** Every instance of {@code pool}: a whole-shard read for tools and tests, never for a request path. */
     public List<Instance> snapshot(String pool) {
         return store.list(pool);

@@ -115,6 +115,25 @@ class HousekeeperTest {
     }
 
     @Test
+    void eachLostInstanceIsReportedOnceWhenItIsRetired() {
+        java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+        RegionPool pool = new RegionPool("weur", settings().minIdle(2).build(), store, provider, clock, System::nanoTime,
+                Runnable::run, null, new io.warmpool.spi.PoolMetrics() {
+                    @Override
+                    public void lost(String region, String p, int count) {
+                        assertThat(region + "/" + p).isEqualTo("weur/browser");
+                        lost.addAndGet(count);
+                    }
+                });
+        pool.housekeep();
+        clock.advance(Duration.ofSeconds(16));
+        pool.housekeep();
+        assertThat(lost.get()).as("both went silent").isEqualTo(2);
+        pool.housekeep();
+        assertThat(lost.get()).as("not again").isEqualTo(2);
+    }
+
+    @Test
     void aDeadReportMakesAnInstanceLostAtOnce() {
         RegionPool pool = pool(settings().minIdle(1).build());
         pool.housekeep();

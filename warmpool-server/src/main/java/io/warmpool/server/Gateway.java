@@ -77,7 +77,7 @@ public final class Gateway implements AutoCloseable {
         AtomicReference<String> url = new AtomicReference<>();
         Map<String, RegionRuntime> regions = new LinkedHashMap<>();
         List<AutoCloseable> opened = new ArrayList<>();
-        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayMetrics metrics = new GatewayMetrics(clock);
         opened.add(metrics);
         try {
             for (RegionConfig rc : config.regions().values()) {
@@ -86,7 +86,7 @@ public final class Gateway implements AutoCloseable {
                 opened.add(runtime);
                 regions.put(rc.name(), runtime);
                 metrics.watchHeartbeatLag(rc.name(), runtime::heartbeatLag);
-                runtime.pools().values().forEach(p -> metrics.watch(p, new CachedCounts(p::counts, System::nanoTime)));
+                runtime.pools().values().forEach(p -> metrics.watch(p, new CachedCounts(p::counts, ticker)));
             }
             Allocator allocator = allocator(config, regions, clock, metrics);
             byte[] secret = GatewaySecret.loadOrCreate(config.dataDir());
@@ -97,6 +97,7 @@ public final class Gateway implements AutoCloseable {
             for (RegionRuntime r : regions.values()) {
                 r.shard().start();
             }
+            api.resumeCrawls();
             log.info("gateway listening on http://{}:{} with regions {}", config.bind(), http.port(), regions.keySet());
             return new Gateway(config, regions, allocator, tasks, http, metrics);
         } catch (RuntimeException e) {

@@ -31,17 +31,14 @@ class CliTest {
 
     @BeforeAll
     static void start() {
-        gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(2).maxSize(3)
-                .acquireTimeout(Duration.ofSeconds(20)).build());
-        assertThat(await(Duration.ofSeconds(300), () -> gw.pool("weur").get("warm").asInt() >= 2
-                && gw.pool("enam").get("warm").asInt() >= 2)).as("both regions warm").isTrue();
+        gw = TestGateway.warm(dir, PoolSettings.builder("browser").minIdle(2).maxSize(3)
+                .acquireTimeout(Duration.ofSeconds(20)).build(), c -> c, Duration.ofSeconds(300));
     }
 
     @AfterAll
     static void stop() {
         if (gw != null) {
-            gw.close();
-            assertThat(gw.browserProcesses()).as("no orphan Chromium").isZero();
+            gw.closeLeavingNoOrphans();
         }
     }
 
@@ -94,6 +91,10 @@ class CliTest {
         Run port = cli("up", "--port=99999");
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err()).contains("--port must be between 0 and 65535");
+        Run format = cli("up", "--log-format", "xml");
+        assertThat(format.code()).isEqualTo(2);
+        assertThat(format.err()).contains("--log-format must be text or json");
+        assertThat(cli("up", "--help").out()).contains("--log-format");
     }
 
     @Test

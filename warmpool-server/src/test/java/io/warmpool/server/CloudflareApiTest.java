@@ -89,6 +89,9 @@ class CloudflareApiTest {
             assertThat(r.get("screenshot").get("ms").asText()).isNotEmpty();
             assertThat(r.get("pdf").get("type").asText()).isEqualTo("application/pdf");
             assertThat(r.get("pdf").get("magic").asText()).isEqualTo("%PDF");
+            assertThat(r.get("base64").get("kind").asText()).as("encoding base64 resolves to a string").isEqualTo("string");
+            assertThat(r.get("base64").get("jpeg").asText()).as("the base64 of a JPEG").isEqualTo("ffd8");
+            assertThat(r.get("base64").get("bytes").asInt()).isGreaterThan(100);
         }
     }
 
@@ -153,6 +156,28 @@ class CloudflareApiTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).get("errors").get(0).get("field").asText()).isEqualTo("viewport.width");
         assertThat(bad.headers().firstValue("X-Browser-Ms-Used")).hasValue("0");
+
+        HttpResponse<byte[]> spelled = gw.send("POST", "/accounts/x/browser-run/content", "{\"html\":\"<p>go</p>\","
+                + "\"goToOptions\":{\"waitUntil\":[\"load\",\"domcontentloaded\"],\"timeout\":60000}}", "Authorization", "Bearer " + BULK);
+        assertThat(spelled.statusCode()).as("goToOptions is gotoOptions; a waitUntil list waits for the last").isEqualTo(200);
+        HttpResponse<byte[]> both = gw.send("POST", "/accounts/x/browser-run/content", "{\"html\":\"<p>go</p>\","
+                + "\"goToOptions\":{},\"gotoOptions\":{}}", "Authorization", "Bearer " + BULK);
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(json(both).get("errors").get(0).get("field").asText()).isEqualTo("goToOptions");
+    }
+
+    @Test
+    void actionTimeoutBoundsTheCaptureAfterThePageHasLoaded() {
+        String busy = "<p>busy</p><script>addEventListener('load', () => setTimeout(() => { const t = Date.now();"
+                + " while (Date.now() - t < 3000) {} }, 300))</script>"; // busy from 300 ms after load to 3.3 s
+        String body = "{\"html\":\"" + busy + "\",\"gotoOptions\":{\"waitUntil\":\"load\"},\"waitForTimeout\":800,"
+                + "\"actionTimeout\":500}"; // the capture starts at 0.8 s, while the page is busy
+        HttpResponse<byte[]> r = gw.send("POST", "/v1/quick/content", body, "Authorization", "Bearer " + BULK);
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(422);
+        assertThat(json(r).get("errors").get(0).get("code").asText()).isEqualTo("action_timeout");
+        HttpResponse<byte[]> patient = gw.send("POST", "/v1/quick/content", body.replace("500}", "20000}"),
+                "Authorization", "Bearer " + BULK);
+        assertThat(patient.statusCode()).as("the same page with time to spare").isEqualTo(200);
     }
 
     @Test
@@ -175,6 +200,18 @@ class CloudflareApiTest {
         assertThat(html2.headers().firstValue("X-Warmpool-Cache")).isEmpty();
         assertThat(tooLong.statusCode()).isEqualTo(400);
         assertThat(json(tooLong).get("errors").get(0).get("field").asText()).isEqualTo("cacheTTL");
+
+        // without ?cacheTTL: 5 s on Cloudflare's paths, none on ours; and a cache per tenant
+        String about = "{\"url\":\"" + pages.url("/about") + "\"}";
+        gw.send("POST", path, about, "Authorization", "Bearer " + BULK);
+        HttpResponse<byte[]> again = gw.send("POST", path, about, "Authorization", "Bearer " + BULK);
+        HttpResponse<byte[]> otherTenant = gw.send("POST", path, about, "Authorization", "Bearer " + TINY);
+        gw.send("POST", "/v1/quick/content", about, "Authorization", "Bearer " + BULK);
+        HttpResponse<byte[]> ours = gw.send("POST", "/v1/quick/content", about, "Authorization", "Bearer " + BULK);
+        assertThat(again.headers().firstValue("X-Warmpool-Cache")).as("default 5 s").hasValue("hit");
+        assertThat(otherTenant.statusCode()).isEqualTo(200);
+        assertThat(otherTenant.headers().firstValue("X-Warmpool-Cache")).as("another tenant's cache").isEmpty();
+        assertThat(ours.headers().firstValue("X-Warmpool-Cache")).as("off by default on /v1/quick").isEmpty();
     }
 
     @Test
@@ -208,9 +245,23 @@ class CloudflareApiTest {
         assertThat(r.get("closed").get("status").asText()).isEqualTo("closed");
         assertThat(r.get("afterClose").asInt()).isEqualTo(404);
         assertThat(r.get("directVersion").asText()).contains("Chrom");
+        JsonNode paths = r.get("jsonPaths");
+        assertThat(paths.get("createdId").asText()).isNotEmpty();
+        assertThat(paths.get("createdWs").asText()).contains("/devtools/").doesNotContain("127.0.0.1:9222");
+        assertThat(paths.get("targetId").asText()).isEqualTo(paths.get("createdId").asText());
+        assertThat(paths.get("activated").toString()).containsIgnoringCase("activated");
+        assertThat(paths.get("protocolDomains").asInt()).isGreaterThan(10);
+        assertThat(paths.get("closedTarget").toString()).containsIgnoringCase("closing");
+        assertThat(paths.get("stillListed").asBoolean()).as("the closed target is gone").isFalse();
         assertThat(await(Duration.ofSeconds(10), () -> claimed() == claimedBefore))
                 .as("both sessions ended: the deleted one and the one-step socket's").isTrue();
 
+        HttpResponse<byte[]> limits = gw.send("GET", "/accounts/a/browser-run/limits", null, "Authorization", "Bearer " + BULK);
+        assertThat(limits.statusCode()).isEqualTo(200);
+        assertThat(limits.headers().firstValue("X-Browser-Ms-Used")).as("on every Cloudflare answer").hasValue("0");
+        HttpResponse<byte[]> unknown = gw.send("DELETE", "/client/v4/accounts/a/browser-rendering/devtools/browser/nope",
+                null, "Authorization", "Bearer " + BULK);
+        assertThat(unknown.headers().firstValue("X-Browser-Ms-Used")).hasValue("0");
         HttpResponse<byte[]> tooLong = gw.send("POST", "/accounts/a/browser-run/devtools/browser?keep_alive=99999999", null,
                 "Authorization", "Bearer " + BULK);
         assertThat(tooLong.statusCode()).isEqualTo(400);

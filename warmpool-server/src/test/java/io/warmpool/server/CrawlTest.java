@@ -95,6 +95,30 @@ class CrawlTest {
     }
 
     @Test
+    void aTenantRunsAtMostTwoJobsAtOnceAndTheThirdIs429WithRetryAfter() {
+        String body = "{\"url\":\"" + pages.url("/slow/0") + "\",\"depth\":10,\"limit\":6,\"waitForTimeout\":700}";
+        var first = gw.send("POST", "/v1/crawl", body);
+        var second = gw.send("POST", "/accounts/a/browser-rendering/crawl", body);
+        var third = gw.send("POST", "/client/v4/accounts/a/browser-run/crawl", body);
+        try {
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().firstValue("X-Browser-Ms-Used")).hasValue("0");
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(third.statusCode()).isEqualTo(429);
+            assertThat(third.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json(third).get("errors").get(0).get("code").asText()).isEqualTo("rate_limited");
+            var shown = gw.send("GET", "/v1/crawl/" + json(first).get("result").asText(), null);
+            assertThat(shown.headers().firstValue("X-Browser-Ms-Used")).isPresent();
+        } finally {
+            for (var started : List.of(first, second)) {
+                if (started.statusCode() == 200) {
+                    gw.send("DELETE", "/v1/crawl/" + json(started).get("result").asText(), null);
+                }
+            }
+        }
+    }
+
+    @Test
     void aJobSurvivesAGatewayRestartAndFinishesAfterIt() {
         String body = "{\"url\":\"" + pages.url("/slow/0") + "\",\"depth\":10,\"limit\":6,\"waitForTimeout\":700}";
         String id = json(gw.send("POST", "/v1/crawl", body)).get("result").asText();

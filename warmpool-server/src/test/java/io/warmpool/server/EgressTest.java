@@ -65,13 +65,20 @@ class EgressTest {
     @Test
     void aSessionCannotGiveAContextItsOwnProxy() {
         String ws = json(gw.send("POST", "/v1/sessions", "{\"sessionId\":\"px-1\"}")).get("webSocketDebuggerUrl").asText();
+        double blocked = blockedByTheCdpGuard();
         try (CdpClient cdp = new CdpClient(ws)) {
             JsonNode refused = cdp.call(1, "Target.createBrowserContext", "{\"proxyServer\":\"direct://\"}");
             assertThat(refused.get("error").get("message").asText()).contains("proxyServer");
+            assertThat(blockedByTheCdpGuard()).as("warmpool_egress_blocked_total{reason=cdp}").isEqualTo(blocked + 1);
             JsonNode plain = cdp.call(2, "Target.createBrowserContext", "{}");
             assertThat(plain.get("result").get("browserContextId").asText()).isNotEmpty();
         } finally {
             gw.send("DELETE", "/v1/sessions/px-1", null);
         }
+    }
+
+    private static double blockedByTheCdpGuard() {
+        return PromText.value(new String(gw.send("GET", "/metrics", null).body(), StandardCharsets.UTF_8),
+                "warmpool_egress_blocked_total", "reason", "cdp");
     }
 }

@@ -40,18 +40,14 @@ class GatewayHttpTest {
                 "/late", "<!doctype html><html><body><p>waiting</p><script>setTimeout(() => {"
                         + " const d = document.createElement('div'); d.id = 'late'; d.textContent = 'arrived late';"
                         + " document.body.appendChild(d); }, 300);</script></body></html>"));
-        gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(2).maxSize(4)
-                .acquireTimeout(Duration.ofSeconds(20)).build());
-        assertThat(await(Duration.ofSeconds(60), () -> gw.pool("weur").get("warm").asInt() >= 2
-                && gw.pool("enam").get("warm").asInt() >= 2)).as("both regions warm").isTrue();
+        gw = TestGateway.warm(dir, PoolSettings.builder("browser").minIdle(2).maxSize(4)
+                .acquireTimeout(Duration.ofSeconds(20)).build(), c -> c, Duration.ofSeconds(60));
     }
 
     @AfterAll
     static void stop() {
         if (gw != null) {
-            gw.close();
-            assertThat(gw.browserProcesses()).as("no orphan Chromium").isZero();
-            assertThat(gw.agentProcesses()).as("no orphan agent").isZero();
+            gw.closeLeavingNoOrphans();
         }
         pages.close();
     }
@@ -223,8 +219,10 @@ class GatewayHttpTest {
         assertThat(await(Duration.ofSeconds(30), () -> gw.pool("weur").get("idleInstanceSecondsLastHour").asDouble() > 0))
                 .as("idle instance-seconds accrue while instances wait").isTrue();
         JsonNode p = gw.pool("weur");
-        assertThat(p.get("sizing").asText()).isEqualTo("fixed:2");
-        assertThat(p.get("target").asInt()).isEqualTo(2);
+        assertThat(p.get("sizing").asText()).as("adaptive by default").isEqualTo("adaptive");
+        assertThat(p.get("target").asInt()).as("never below minIdle, never above maxSize")
+                .isBetween(p.get("minIdle").asInt(), p.get("maxSize").asInt());
+        assertThat(p.get("minIdle").asInt()).isEqualTo(2);
         assertThat(p.has("warmHitRateLastHour")).isTrue();
     }
 

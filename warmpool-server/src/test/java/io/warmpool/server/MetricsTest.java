@@ -36,18 +36,16 @@ class MetricsTest {
                 "acme", new AuthSettings.Tenant("acme", List.of(KeyHash.of("acme-key")), new AuthSettings.Limits(5, 100, 100)),
                 "tight", new AuthSettings.Tenant("tight", List.of(KeyHash.of("tight-key")), new AuthSettings.Limits(5, 100, 1))),
                 AuthSettings.Limits.DEFAULT, List.of(KeyHash.of("reader-key")), List.of("acme"));
-        gw = new TestGateway(dir, PoolSettings.builder("browser").minIdle(1).maxSize(1)
+        gw = TestGateway.warm(dir, PoolSettings.builder("browser").minIdle(1).maxSize(1)
                 .acquireTimeout(Duration.ofSeconds(20)).build(),
-                c -> c.withAuth(auth, "127.0.0.1").withEgressAllow(List.of())); // loopback pages are refused
-        assertThat(await(Duration.ofSeconds(180), () -> gw.pool("weur", ACME).get("warm").asInt() >= 1
-                && gw.pool("enam", ACME).get("warm").asInt() >= 1)).as("both regions warm").isTrue();
+                c -> c.withAuth(auth, "127.0.0.1").withEgressAllow(List.of()), // loopback pages are refused
+                Duration.ofSeconds(180), ACME);
     }
 
     @AfterAll
     static void stop() {
         if (gw != null) {
-            gw.close();
-            assertThat(gw.browserProcesses()).as("no orphan Chromium").isZero();
+            gw.closeLeavingNoOrphans();
         }
         pages.close();
     }
@@ -148,5 +146,44 @@ class MetricsTest {
                 "{\"url\":\"" + pages.url("/hello") + "\"}", ACME);
         assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(400);
         assertThat(value("warmpool_egress_blocked_total", "reason", "url")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void theSizingGaugesFollowThePool() {
+        assertThat(value("warmpool_pool_target", "region", "enam", "pool", "browser")).as("minIdle 1").isEqualTo(1);
+        assertThat(await(Duration.ofSeconds(10), () ->
+                value("warmpool_idle_instance_seconds", "region", "enam", "pool", "browser") > 0))
+                .as("a warm, unclaimed instance accrues idle time").isTrue();
+        try {
+            assertThat(gw.send("POST", "/v1/sessions", "{\"location\":\"JFK\",\"sessionId\":\"s-1\"}", ACME)
+                    .statusCode()).isEqualTo(201);
+            assertThat(value("warmpool_warm_hit_ratio", "region", "enam", "pool", "browser"))
+                    .as("an acquire gives the ratio a value").isBetween(0.0, 1.0);
+        } finally {
+            gw.send("DELETE", "/v1/sessions/s-1", null, ACME);
+        }
+    }
+
+    @Test
+    void theAgentsFamiliesAreReExposedPerRegionAgentAndPoolAndMove() {
+        String[] enam = {"region", "enam", "pool", "browser"};
+        String text = scrape();
+        assertThat(text).contains("# TYPE warmpool_agent_browsers gauge", "agent=\"enam-");
+        assertThat(PromText.value(text, "warmpool_agent_browsers", enam)).isGreaterThanOrEqualTo(1);
+        assertThat(PromText.value(text, "warmpool_agent_browser_memory_bytes", enam)).as("PSS of the browser")
+                .isGreaterThan(10_000_000);
+        double cpu = PromText.value(text, "warmpool_agent_browser_cpu_seconds", enam);
+        double cdp = PromText.value(text, "warmpool_agent_cdp_seconds_count", enam);
+        assertThat(cpu).isPositive();
+
+        HttpResponse<byte[]> r = gw.send("POST", "/v1/quick/content?location=JFK",
+                "{\"html\":\"<p>moving</p><script>for (let i = 0; i < 3e6; i++) Math.sqrt(i);</script>\"}", ACME);
+        assertThat(r.statusCode()).isEqualTo(200);
+
+        String after = scrape();
+        assertThat(PromText.value(after, "warmpool_agent_cdp_seconds_count", enam)).as("CDP commands timed")
+                .isGreaterThan(cdp);
+        assertThat(PromText.value(after, "warmpool_agent_browser_cpu_seconds", enam)).as("the page used CPU")
+                .isGreaterThan(cpu);
     }
 }

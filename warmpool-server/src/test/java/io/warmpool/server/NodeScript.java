@@ -58,6 +58,16 @@ final class NodeScript implements AutoCloseable {
         }
     }
 
+    /** Writes one line to its stdin (for scripts that take commands). */
+    void send(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("node script gone: " + e.getMessage(), e);
+        }
+    }
+
     int waitFor(int seconds) {
         try {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -72,6 +82,7 @@ final class NodeScript implements AutoCloseable {
 
     @Override
     public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly); // a browser it launched, if it did not close it
         process.destroyForcibly();
     }
 }

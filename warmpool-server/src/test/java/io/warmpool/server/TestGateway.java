@@ -41,6 +41,30 @@ final class TestGateway implements AutoCloseable {
         this.gateway = Main.start(tweak.apply(config), agents);
     }
 
+    /**
+     * Starts a gateway and waits up to {@code timeout} until every region has {@code browser.minIdle()} warm
+     * instances (asking {@code /v1/pools} with {@code headers}); fails the test when they do not come.
+     */
+    static TestGateway warm(Path dataDir, PoolSettings browser, java.util.function.UnaryOperator<GatewayConfig> tweak,
+                            Duration timeout, String... headers) {
+        TestGateway gw = new TestGateway(dataDir, browser, tweak);
+        boolean warm = await(timeout, () -> gw.gateway.regions().keySet().stream()
+                .allMatch(r -> gw.pool(r, headers).get("warm").asInt() >= browser.minIdle()));
+        if (!warm) {
+            gw.close();
+            throw new AssertionError("not every region reached minIdle=" + browser.minIdle() + " warm in " + timeout);
+        }
+        return gw;
+    }
+
+    /** Closes, then fails if a Chromium or an agent JVM it started outlives it. */
+    void closeLeavingNoOrphans() {
+        close();
+        if (browserProcesses() != 0 || agentProcesses() != 0) {
+            throw new AssertionError("orphans: " + browserProcesses() + " Chromium, " + agentProcesses() + " agents");
+        }
+    }
+
     HttpResponse<byte[]> send(String method, String path, String body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.url() + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -38,6 +38,32 @@ public abstract class InstanceStoreQueryContract extends InstanceStoreLeaseContr
     }
 
     @Test
+    void aSearchFiltersByStateAndTextCountsAllAndPagesById() {
+        for (int i = 0; i < 5; i++) {
+            warm("i-" + i, POOL);
+        }
+        store.insert(starting("odd_%one", OTHER_POOL));
+        claim("Acme/Alpha").orElseThrow();
+
+        assertThat(store.search(null, null, 0, 10).total()).isEqualTo(6);
+        assertThat(store.search(null, null, 0, 10).rows()).extracting(Instance::id)
+                .containsExactly("i-0", "i-1", "i-2", "i-3", "i-4", "odd_%one");
+        assertThat(store.search(null, null, 2, 2).rows()).extracting(Instance::id).containsExactly("i-2", "i-3");
+        assertThat(store.search(null, null, 2, 2).total()).as("the total ignores the page").isEqualTo(6);
+        assertThat(store.search(null, null, 9, 2).rows()).isEmpty();
+
+        assertThat(store.search(InstanceState.CLAIMED, null, 0, 10).rows()).extracting(Instance::sessionId)
+                .containsExactly("Acme/Alpha");
+        assertThat(store.search(null, "acme/al", 0, 10).total()).as("session id, any case").isEqualTo(1);
+        assertThat(store.search(null, "BETA", 0, 10).rows()).extracting(Instance::id).as("pool").containsExactly("odd_%one");
+        assertThat(store.search(null, "_%", 0, 10).rows()).extracting(Instance::id).as("wildcards are text")
+                .containsExactly("odd_%one");
+        assertThat(store.search(null, "%", 0, 10).total()).isEqualTo(1);
+        assertThat(store.search(InstanceState.WARM, "i-", 0, 10).total()).isEqualTo(4);
+        assertThat(store.search(InstanceState.LOST, null, 0, 10).total()).isZero();
+    }
+
+    @Test
     void aLostSessionStillCountsUntilItIsReleased() {
         warm("i-1", POOL);
         claim("acme/a").orElseThrow();

@@ -69,10 +69,12 @@ public final class AgentHttpApi implements AutoCloseable {
     private final ObjectMapper json;
     private final Javalin app;
     private final byte[] secretDigest;
+    private final AgentMetrics metrics;
 
     /** @param secret when non-null, every route but {@code GET /healthz} needs {@code Authorization: Bearer <secret>} */
     public AgentHttpApi(InstanceRegistry registry, QuickActionRunner quick, BrowserReset reset, ObjectMapper json,
-                        String secret) {
+                        String secret, AgentMetrics metrics) {
+        this.metrics = metrics;
         this.secretDigest = secret == null ? null : sha256("Bearer " + secret);
         this.registry = registry;
         this.quick = quick;
@@ -91,6 +93,7 @@ public final class AgentHttpApi implements AutoCloseable {
     private void routes(RoutesConfig routes) {
         routes.before(this::authorize);
         routes.get("/healthz", ctx -> writeJson(ctx, 200, Map.of("ok", true)));
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         routes.get("/instances", ctx -> writeJson(ctx, 200, registry.list().stream()
                 .map(i -> new InstanceView(i.id(), i.pool(), i.pid(), i.alive(), i.cdpUrl(), i.uses())).toList()));
         routes.post("/instances", this::start);
@@ -145,7 +148,7 @@ public final class AgentHttpApi implements AutoCloseable {
             if (request == null) {
                 throw new AgentException("invalid_json", 400, "body must be a quick action request");
             }
-            request.validated(action); // fail before touching the browser; the runner validates again
+            request.validated(action, io.warmpool.quick.PageDefaults.AGENT); // fail before touching the browser; the runner validates again
             BrowserInstance instance = registry.require(ctx.pathParam("id"));
             t0 = System.nanoTime();
             inBrowser = true;

@@ -47,6 +47,7 @@ public final class CdpConnection implements AutoCloseable {
 
     private final URI endpoint;
     private final ObjectMapper json;
+    private volatile java.util.function.Consumer<Duration> answered = took -> { }; // set once, before any call
     private final AtomicLong nextId = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<CdpEvent>>> listeners = new ConcurrentHashMap<>();
@@ -60,9 +61,20 @@ public final class CdpConnection implements AutoCloseable {
         this.json = json;
     }
 
-    /** Connects to {@code endpoint} (a {@code ws://} URL) within {@code timeout}. */
+    /** Connects to {@code endpoint} (a {@code ws://} URL) within {@code timeout}; answers are not timed. */
     public static CdpConnection open(HttpClient http, URI endpoint, ObjectMapper json, Duration timeout) {
+        return open(http, endpoint, json, timeout, took -> { });
+    }
+
+    /**
+     * Connects to {@code endpoint} (a {@code ws://} URL) within {@code timeout}.
+     *
+     * @param answered told how long each answered command took (for the agent's CDP latency metric)
+     */
+    public static CdpConnection open(HttpClient http, URI endpoint, ObjectMapper json, Duration timeout,
+                                     java.util.function.Consumer<Duration> answered) {
         CdpConnection connection = new CdpConnection(endpoint, json);
+        connection.answered = answered;
         try {
             connection.socket = http.newWebSocketBuilder()
                     .connectTimeout(timeout)
@@ -99,9 +111,12 @@ public final class CdpConnection implements AutoCloseable {
         if (sessionId != null) {
             message.put("sessionId", sessionId);
         }
+        long sentAt = System.nanoTime();
         send(id, message.toString());
         try {
-            return result.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            JsonNode answer = result.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            answered.accept(Duration.ofNanos(System.nanoTime() - sentAt));
+            return answer;
         } catch (TimeoutException e) {
             throw new CdpException(CdpException.Kind.TIMEOUT, method + " got no answer within "
                     + timeout.toMillis() + " ms");

@@ -12,7 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,8 @@ public final class InstanceRegistry implements AutoCloseable {
     private static final class Slot {
         volatile BrowserInstance instance;
         volatile boolean deleted;
+        /** Counted down when its start has ended, up or not: close waits for it so no browser outlives the agent. */
+        final CountDownLatch settled = new CountDownLatch(1);
     }
 
     private final String region;
@@ -38,6 +42,7 @@ public final class InstanceRegistry implements AutoCloseable {
     private final Consumer<BrowserInstance> onDeath;
     private final AddressPolicy egressPolicy;
     private final BrowserInstance.Options options;
+    private final AgentMetrics metrics;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -48,8 +53,9 @@ public final class InstanceRegistry implements AutoCloseable {
      */
     public InstanceRegistry(String region, ChromiumLauncher launcher, HttpClient http, ObjectMapper json,
                             Consumer<BrowserInstance> onDeath, AddressPolicy egressPolicy,
-                            BrowserInstance.Options options) {
+                            BrowserInstance.Options options, AgentMetrics metrics) {
         this.options = options;
+        this.metrics = metrics;
         this.region = region;
         this.launcher = launcher;
         this.http = http;
@@ -94,7 +100,8 @@ public final class InstanceRegistry implements AutoCloseable {
                 throw e;
             }
             try {
-                cdp = CdpConnection.open(http, process.cdpUrl(), json, BrowserInstance.CALL_TIMEOUT);
+                cdp = CdpConnection.open(http, process.cdpUrl(), json, BrowserInstance.CALL_TIMEOUT,
+                        took -> metrics.cdpAnswered(pool, took));
                 cdp.call("Browser.getVersion", null, null, BrowserInstance.CALL_TIMEOUT);
             } catch (CdpException e) {
                 process.stop();
@@ -117,6 +124,8 @@ public final class InstanceRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             slots.remove(instanceId, slot);
             throw e;
+        } finally {
+            slot.settled.countDown();
         }
     }
 
@@ -174,9 +183,21 @@ public final class InstanceRegistry implements AutoCloseable {
     public void close() {
         closed = true;
         List<Thread> stopping = new ArrayList<>();
+        List<Slot> all = List.copyOf(slots.values());
         for (String id : List.copyOf(slots.keySet())) {
             stopping.add(Thread.ofVirtual().name("stop-" + id).start(() -> stop(id)));
         }
+        // a start in flight stops its own browser once it is up (closed is set); wait for it, bounded
+        stopping.add(Thread.ofVirtual().name("stop-starting").start(() -> {
+            for (Slot slot : all) {
+                try {
+                    slot.settled.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }));
         for (Thread t : stopping) {
             try {
                 t.join(Duration.ofSeconds(10));

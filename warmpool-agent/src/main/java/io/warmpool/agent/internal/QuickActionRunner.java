@@ -30,7 +30,7 @@ public final class QuickActionRunner {
      *                        {@code instance_busy} (429), {@code browser_unresponsive} / {@code browser_error} (502)
      */
     public QuickResult run(BrowserInstance instance, QuickAction action, QuickActionRequest request) {
-        QuickActionRequest req = request.validated(action);
+        QuickActionRequest req = request.validated(action, io.warmpool.quick.PageDefaults.AGENT);
         Deadline budget = Deadline.afterMillis(req.budgetMillis());
         if (!instance.quickSlots().tryAcquire()) {
             throw new AgentException("instance_busy", 429, "instance '" + instance.id() + "' is already running "

@@ -35,9 +35,20 @@ final class ScreenshotCapture {
     private ScreenshotCapture() {
     }
 
+    /** The content type of a screenshot with {@code encoding: "base64"}: the image's base64 text. */
+    static final String BASE64_TYPE = "text/plain; charset=utf-8";
+
+    /**
+     * The image as raw bytes of its type, or with {@code encoding: "base64"} as its base64 text (what Puppeteer's
+     * {@code page.screenshot({encoding: 'base64'})}, which Cloudflare's action runs, returns; the SDK's {@code create()}
+     * then resolves to that string).
+     */
     static QuickResult capture(IsolatedPage page, QuickActionRequest req, Duration timeout) {
-        return QuickResult.binary(png(page, req.screenshotOptions(), req.selector(),
-                Boolean.TRUE.equals(req.scrollPage()), timeout), "image/" + req.screenshotOptions().type());
+        byte[] image = png(page, req.screenshotOptions(), req.selector(), Boolean.TRUE.equals(req.scrollPage()), timeout);
+        if ("base64".equals(req.screenshotOptions().encoding())) {
+            return QuickResult.binary(java.util.Base64.getEncoder().encode(image), BASE64_TYPE);
+        }
+        return QuickResult.binary(image, "image/" + req.screenshotOptions().type());
     }
 
     /** The image bytes, in {@code options.type()}. */

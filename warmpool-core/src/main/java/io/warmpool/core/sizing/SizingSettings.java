@@ -23,7 +23,16 @@ public record SizingSettings(Kind policy, int n, double warmHitTarget, int minId
     /** The policies there are. */
     public enum Kind { FIXED, EXACT, ADAPTIVE }
 
-    /** Today's behaviour: {@code minIdle} idle, extras kept. */
+    /**
+     * A pool's sizing when its config names none: {@code adaptive} with its defaults, never fewer than the pool's
+     * {@code minIdle} idle (adaptive costs a fraction of any single fixed size on the Azure Functions trace with one pool
+     * per app: BENCHMARKS.md section 7).
+     */
+    public static SizingSettings byDefault(int minIdle) {
+        return builder().policy(Kind.ADAPTIVE).minIdle(minIdle).build();
+    }
+
+    /** The behaviour before adaptive sizing: {@code minIdle} idle, extras kept. */
     public static SizingSettings fixed(int n) {
         return builder().policy(Kind.FIXED).n(n).build();
     }

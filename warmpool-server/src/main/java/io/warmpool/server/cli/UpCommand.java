@@ -33,6 +33,10 @@ final class UpCommand implements Callable<Integer> {
             description = "shards, agents' files and the gateway secret (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text (default) or json (one JSON object per line, for log shippers)")
+    String logFormat;
+
     @Spec
     CommandSpec spec;
 
@@ -40,6 +44,13 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() {
         if (port != null && (port < 0 || port > 65535)) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535 (got '" + port + "')");
+        }
+        try {
+            if (logFormat != null) {
+                io.warmpool.server.LogFormat.parse(logFormat).use();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--log-format must be text or json (got '" + logFormat + "')");
         }
         Optional<Path> browser = Main.findChromium(chromium);
         if (browser.isEmpty()) {

@@ -8,6 +8,7 @@ import io.warmpool.BrowserKind;
 import io.warmpool.ConfigException;
 import io.warmpool.core.PoolSettings;
 import io.warmpool.core.sizing.SizingSettings;
+import io.warmpool.quick.PageDefaults;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -216,7 +217,7 @@ public final class ConfigReader {
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
                     "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
-                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser", "sizing"));
+                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser", "sizing", "pageDefaults"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -246,9 +247,40 @@ public final class ConfigReader {
                 b.sizing(sizing(path + ".sizing", object(path + ".sizing", p.get("sizing")),
                         p.has("minIdle") ? integer(path + ".minIdle", p.get("minIdle")) : b.build().minIdle()));
             }
+            if (p.has("pageDefaults")) {
+                b.pageDefaults(pageDefaults(path + ".pageDefaults", object(path + ".pageDefaults", p.get("pageDefaults"))));
+            }
             out.put(e.getKey(), b.build());
         });
         return out;
+    }
+
+    /**
+     * {@code "pageDefaults": {"gotoTimeout": "PT30S", "maxGotoTimeout": "PT60S", "waitUntil": "domcontentloaded",
+     * "viewport": {"width": 1920, "height": 1080}, "actionTimeout": "PT30S", "maxActionTimeout": "PT120S"}}: a pool's
+     * own defaults and bounds for quick-action bodies; a key left out keeps Cloudflare's.
+     */
+    private static PageDefaults pageDefaults(String path, ObjectNode node) {
+        known(path, node, Set.of("gotoTimeout", "maxGotoTimeout", "waitUntil", "viewport", "actionTimeout",
+                "maxActionTimeout"));
+        PageDefaults d = PageDefaults.CLOUDFLARE;
+        int width = d.viewportWidth();
+        int height = d.viewportHeight();
+        if (node.has("viewport")) {
+            ObjectNode v = object(path + ".viewport", node.get("viewport"));
+            known(path + ".viewport", v, Set.of("width", "height"));
+            width = v.has("width") ? integer(path + ".viewport.width", v.get("width")) : width;
+            height = v.has("height") ? integer(path + ".viewport.height", v.get("height")) : height;
+        }
+        return new PageDefaults(
+                node.has("gotoTimeout") ? duration(path + ".gotoTimeout", node.get("gotoTimeout")) : d.gotoTimeout(),
+                node.has("maxGotoTimeout") ? duration(path + ".maxGotoTimeout", node.get("maxGotoTimeout"))
+                        : d.maxGotoTimeout(),
+                node.has("waitUntil") ? text(path + ".waitUntil", node.get("waitUntil")) : d.waitUntil(),
+                width, height,
+                node.has("actionTimeout") ? duration(path + ".actionTimeout", node.get("actionTimeout")) : d.actionTimeout(),
+                node.has("maxActionTimeout") ? duration(path + ".maxActionTimeout", node.get("maxActionTimeout"))
+                        : d.maxActionTimeout()).validated(path);
     }
 
     /** {@code "sizing": {"policy": "adaptive", "warmHitTarget": 0.995, "minIdle": 0, "coolDown": "PT5S", ...}}. */
@@ -262,6 +294,7 @@ public final class ConfigReader {
             }
             b.warmHitTarget(v.asDouble());
         });
+        b.minIdle(poolMinIdle); // adaptive's floor is the pool's minIdle unless the sizing block says otherwise
         with(node, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
         with(node, "coolDown", v -> b.coolDown(duration(path + ".coolDown", v)));
         with(node, "keepOneFor", v -> b.keepOneFor(duration(path + ".keepOneFor", v)));

@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
  */
 final class Access {
     static final String TENANT = "warmpool.tenant";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Access.class);
 
     /** A caller and its limits. */
     record Tenant(String name, AuthSettings.Limits limits) {
@@ -119,7 +120,7 @@ final class Access {
 
     void checkConcurrent(Tenant t, long held) {
         if (held >= t.limits().maxSessions()) {
-            onLimited.accept("maxSessions");
+            limited(t, "maxSessions");
             throw new RateLimitedException("maxSessions", "tenant " + t.name() + " holds " + held
                     + " sessions, its limit maxSessions=" + t.limits().maxSessions() + "; release one first",
                     Duration.ofSeconds(5));
@@ -129,10 +130,16 @@ final class Access {
     private void take(TokenBucket bucket, Tenant t, String limit, String what) {
         long wait = bucket.tryTake();
         if (wait > 0) {
-            onLimited.accept(limit);
+            limited(t, limit);
             throw new RateLimitedException(limit, "tenant " + t.name() + " is over " + limit + " (" + what + ")",
                     Duration.ofNanos(wait));
         }
+    }
+
+    private void limited(Tenant t, String limit) {
+        onLimited.accept(limit);
+        log.atInfo().addKeyValue("tenant", t.name()).addKeyValue("limit", limit)
+                .log("tenant {} hit its limit {}", t.name(), limit);
     }
 
     static String hash(String key) {

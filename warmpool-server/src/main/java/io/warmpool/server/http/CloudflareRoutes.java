@@ -26,6 +26,10 @@ final class CloudflareRoutes {
 
     void register(RoutesConfig app) {
         for (String root : roots()) {
+            // every Cloudflare answer carries the browser time it used: none, unless a quick action or crawl says more
+            app.before(root + "/*", ctx -> ctx.header(QuickRoutes.BROWSER_MS, "0"));
+        }
+        for (String root : roots()) {
             app.post(root + "/{action}", ctx -> quick.run(ctx, ctx.pathParam("action"), QuickRoutes.Paths.CLOUDFLARE));
         }
     }

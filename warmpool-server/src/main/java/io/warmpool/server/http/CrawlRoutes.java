@@ -10,7 +10,6 @@ import io.warmpool.ActionFailedException;
 import io.warmpool.InvalidRequestException;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.quick.QuickAction;
-import io.warmpool.quick.QuickActionRequest;
 import io.warmpool.server.crawl.CrawlRequest;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
@@ -58,6 +57,7 @@ final class CrawlRoutes implements Crawler.Pages {
     }
 
     private void start(Context ctx) {
+        ctx.header(QuickRoutes.BROWSER_MS, "0"); // as on every Cloudflare answer; a job's time is in its GET
         Access.Tenant tenant = access.tenant(ctx);
         JsonNode tree = Json.read(ctx.bodyAsBytes(), JsonNode.class);
         if (!(tree instanceof ObjectNode body)) {
@@ -67,7 +67,7 @@ final class CrawlRoutes implements Crawler.Pages {
         ObjectNode template = body.deepCopy();
         CRAWL_FIELDS.forEach(template::remove);
         ObjectNode probe = template.deepCopy().put("url", request.url());
-        QuickBody.fromTree(probe).validated(QuickAction.SNAPSHOT); // the page fields are checked once, up front
+        quick.validatedForDefaultPool(QuickAction.SNAPSHOT, probe); // the page fields are checked once, up front
         String id = crawler.start(tenant.name(), request, template);
         ctx.json(envelope(JsonNodeFactory.instance.textNode(id)));
     }
@@ -119,10 +119,12 @@ final class CrawlRoutes implements Crawler.Pages {
         if (entries.size() == limit) {
             result.put("cursor", Long.toString(entries.get(entries.size() - 1).seq()));
         }
+        ctx.header(QuickRoutes.BROWSER_MS, Long.toString(job.browserMs()));
         ctx.json(envelope(result));
     }
 
     private void cancel(Context ctx) {
+        ctx.header(QuickRoutes.BROWSER_MS, "0");
         CrawlStore.Job job = own(ctx);
         boolean stopped = crawler.cancel(job.id());
         ctx.json(envelope(JsonNodeFactory.instance.objectNode().put("job_id", job.id())
@@ -142,11 +144,8 @@ final class CrawlRoutes implements Crawler.Pages {
         ObjectNode snapshot = template.deepCopy().put("url", url);
         ArrayNode f = snapshot.putArray("formats");
         formats.forEach(x -> f.add(x.equals("html") ? "content" : x));
-        QuickAnswer page = checked(quick.runFor(tenant, QuickAction.SNAPSHOT,
-                QuickBody.fromTree(snapshot).validated(QuickAction.SNAPSHOT)));
-        ObjectNode linksBody = template.deepCopy().put("url", url);
-        QuickAnswer links = checked(quick.runFor(tenant, QuickAction.LINKS,
-                QuickBody.fromTree(linksBody).validated(QuickAction.LINKS)));
+        QuickAnswer page = checked(quick.runFor(tenant, QuickAction.SNAPSHOT, snapshot));
+        QuickAnswer links = checked(quick.runFor(tenant, QuickAction.LINKS, template.deepCopy().put("url", url)));
         Map<String, String> result = new LinkedHashMap<>();
         JsonNode r = parse(page.body()).path("result");
         if (r.has("content")) {

@@ -42,13 +42,16 @@ final class DevtoolsProxy {
     private final SessionTokens tokens;
     private final InstantSource clock;
     private final ProxySettings settings;
+    private final Runnable guardRefused;
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
     private final Map<String, ProxyConnection> byContext = new ConcurrentHashMap<>();
 
+    /** @param guardRefused told of each client command the {@link CdpGuard} refuses */
     DevtoolsProxy(RegionResolver resolver, Access access, SessionTokens tokens, InstantSource clock,
-                  ProxySettings settings) {
+                  ProxySettings settings, Runnable guardRefused) {
         this.settings = settings;
+        this.guardRefused = guardRefused;
         this.resolver = resolver;
         this.access = access;
         this.tokens = tokens;
@@ -208,7 +211,7 @@ final class DevtoolsProxy {
             ctx.session.setIdleTimeout(Duration.ofHours(1));
             String sessionId = sessionOf.apply(ctx);
             Target target = target(sessionId, targetOf.apply(ctx));
-            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING, clock);
+            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING, clock, guardRefused);
             byContext.put(ctx.sessionId(), conn);
             bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(conn);
             CdpUpstream.open(http, target.url(), conn, settings.maxQueuedMessages(), settings.maxQueuedBytes()).whenComplete((up, error) -> {

@@ -5,9 +5,11 @@ import io.javalin.json.JavalinJackson;
 import io.warmpool.core.Allocator;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.crawl.CrawlLeases;
 import io.warmpool.server.crawl.CrawlStore;
 import io.warmpool.server.crawl.Crawler;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.metrics.AgentScrape;
 import io.warmpool.server.metrics.GatewayMetrics;
 
 import java.time.InstantSource;
@@ -26,6 +28,7 @@ public final class GatewayHttp {
     private final AgentClient agents = new AgentClient();
 
     private final GatewayMetrics metrics;
+    private Crawler crawler; // set by start()
 
     public GatewayHttp(GatewayConfig config, Map<String, RegionRuntime> regions, Allocator allocator,
                        InstantSource clock, byte[] secret, String agentSecret, GatewayMetrics metrics) {
@@ -41,11 +44,34 @@ public final class GatewayHttp {
         this.clock = clock;
     }
 
+    /** The running local agent of each region (remote agents are not scraped yet). */
+    private java.util.List<AgentScrape.Target> agentTargets() {
+        java.util.List<AgentScrape.Target> out = new java.util.ArrayList<>();
+        for (RegionRuntime r : resolver.all().values()) {
+            if (r.provider() instanceof io.warmpool.server.local.LocalAgentProvider local) {
+                var view = local.currentView();
+                if (view != null) {
+                    out.add(new AgentScrape.Target(r.name(), view.agentId(), view.url()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String fetchFromAgent(String url) {
+        var r = agents.get(url, AgentScrape.TIMEOUT);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode());
+        }
+        return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
     public Javalin start() {
         Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy());
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy(),
+                () -> metrics.egressBlocked("cdp", 1));
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
                 new QuickCache(512, 64L * 1024 * 1024, System::nanoTime),
@@ -54,13 +80,18 @@ public final class GatewayHttp {
         CrawlStore crawlStore = config.store().postgres() ? CrawlStore.postgres(config.store().postgresUrl(),
                 config.store().schemaPrefix()) : CrawlStore.sqlite(config.dataDir().resolve("crawl.db"));
         CrawlRoutes crawl = new CrawlRoutes(access, quick, crawlStore);
-        Crawler crawler = new Crawler(crawlStore, crawl, clock);
+        // on SQLite the gateway owns its data directory, and with it every job an earlier run left running
+        Crawler crawler = new Crawler(crawlStore, crawl, clock, new CrawlLeases.Settings(
+                CrawlLeases.Settings.DEFAULT.term(), !config.store().postgres()));
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            AccessLog accessLog = new AccessLog();
+            cfg.requestLogger.http(accessLog);
+            cfg.requestLogger.ws(accessLog::websockets);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(MAX_CDP_MESSAGE);
@@ -74,19 +105,29 @@ public final class GatewayHttp {
             crawl.register(cfg.routes, crawler); // before the actions' {action}
             new CloudflareSessions(sessions, proxy, access, tokens).register(cfg.routes); // likewise
             new CloudflareRoutes(quick).register(cfg.routes);
-            new PoolRoutes(resolver, allocator, access, proxy::openConnections).register(cfg.routes);
+            PoolRoutes pools = new PoolRoutes(resolver, allocator, access, proxy::openConnections);
+            pools.register(cfg.routes);
+            new DashboardRoutes(pools, new InstanceListing(resolver.all()), access, metrics, clock)
+                    .register(cfg.routes);
             new HeartbeatRoutes(resolver, clock, agentSecret).register(cfg.routes);
             new OpsRoutes(resolver, access).register(cfg.routes);
-            new MetricsRoutes(access, metrics).register(cfg.routes);
+            new MetricsRoutes(access, metrics, new AgentScrape(this::agentTargets, this::fetchFromAgent)).register(cfg.routes);
             cfg.events.serverStopping(crawler::close);
             cfg.events.serverStopped(() -> {
                 agents.close();
                 crawlStore.close();
             });
         });
-        Javalin started = app.start(config.bind(), config.port());
+        this.crawler = crawler;
+        return app.start(config.bind(), config.port());
+    }
+
+    /**
+     * Starts running crawl jobs nobody runs (an earlier run's, or a stopped or dead gateway's): once the regions are
+     * started and the gateway's URL is known, since their pages need agents.
+     */
+    public void resumeCrawls() {
         crawler.resume();
-        return started;
     }
 }
 

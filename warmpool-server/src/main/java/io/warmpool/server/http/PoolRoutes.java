@@ -39,7 +39,7 @@ final class PoolRoutes {
         new ProbeRoutes(resolver, proxyConnections).register(app);
     }
 
-    private List<Map<String, Object>> pools() {
+    List<Map<String, Object>> pools() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (RegionRuntime r : resolver.all().values()) {
             long lag = r.heartbeatLag().toMillis();
@@ -84,7 +84,7 @@ final class PoolRoutes {
         return out;
     }
 
-    private List<Map<String, Object>> regions() {
+    List<Map<String, Object>> regions() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (RegionRuntime r : resolver.all().values()) {
             Allocator.Region view = allocator.region(r.name());

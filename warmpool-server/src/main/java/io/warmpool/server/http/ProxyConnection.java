@@ -24,14 +24,17 @@ final class ProxyConnection implements CdpUpstream.Downstream {
     private final DevtoolsProxy.Target target;
     private final int maxPending;
     private final InstantSource clock;
+    private final Runnable guardRefused;
     private volatile long lastTrafficMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Object> pending = new ArrayDeque<>(); // guarded by lock
     private CdpUpstream upstream; // guarded by lock
     private boolean closed; // guarded by lock
 
-    ProxyConnection(WsContext client, DevtoolsProxy.Target target, int maxPending, InstantSource clock) {
+    ProxyConnection(WsContext client, DevtoolsProxy.Target target, int maxPending, InstantSource clock,
+                    Runnable guardRefused) {
         this.client = client;
+        this.guardRefused = guardRefused;
         this.target = target;
         this.maxPending = maxPending;
         this.clock = clock;
@@ -59,6 +62,7 @@ final class ProxyConnection implements CdpUpstream.Downstream {
         if (message instanceof String text) {
             java.util.Optional<String> refused = CdpGuard.refusal(text);
             if (refused.isPresent()) {
+                guardRefused.run();
                 text(refused.get());
                 return;
             }

@@ -1,5 +1,6 @@
 package io.warmpool.server.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.warmpool.Instance;
@@ -11,8 +12,8 @@ import io.warmpool.core.RegionPool;
 import io.warmpool.core.SharedRouter;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
-import io.warmpool.server.local.AgentClient;
 import io.warmpool.quick.ServerTiming;
+import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ final class QuickRoutes {
                         + "' (known: " + QuickAction.known() + ")"));
         Access.Tenant tenant = access.tenant(ctx);
         access.takeQuick(tenant); // every request counts, valid or not: the limit is there for abuse
-        QuickActionRequest request = QuickBody.read(ctx.bodyAsBytes()).validated(action);
+        QuickActionRequest body = QuickBody.read(ctx.bodyAsBytes());
         Duration ttl = cacheTtl(ctx, paths);
         String location = ctx.header(SessionRoutes.LOCATION_HEADER);
         if (location == null) {
@@ -120,6 +121,7 @@ final class QuickRoutes {
         }
         RegionResolver.Placement placement = resolver.place(location);
         RegionPool pool = resolver.pool(placement.region(), ctx.queryParam("pool"));
+        QuickActionRequest request = body.validated(action, pool.settings().pageDefaults());
         String tenantKey = pool.settings().shared() ? sharedTenant(ctx) : null;
         String key = request.url() == null || ttl.isZero() ? null : QuickCache.key(tenant.name(), action.path(),
                 pool.settings().name(), placement.region().name() + "/" + tenantKey, Json.write(request));
@@ -142,10 +144,20 @@ final class QuickRoutes {
         answer.withHeader(ServerTiming.HEADER, timing.header(answer.headers().get(ServerTiming.HEADER))).writeTo(ctx);
     }
 
-    /** Runs a validated action for {@code tenant} in the default region and pool (crawl pages). */
-    QuickAnswer runFor(Access.Tenant tenant, QuickAction action, QuickActionRequest request) {
+    /**
+     * Checks a quick-action body (Cloudflare's spellings allowed) against the default region and pool's page defaults
+     * and bounds, where {@link #runFor} runs it.
+     */
+    QuickActionRequest validatedForDefaultPool(QuickAction action, ObjectNode body) {
+        RegionPool pool = resolver.pool(resolver.place(null).region(), null);
+        return QuickBody.fromTree(body).validated(action, pool.settings().pageDefaults());
+    }
+
+    /** Runs an action for {@code tenant} in the default region and pool (crawl pages), validated as that pool says. */
+    QuickAnswer runFor(Access.Tenant tenant, QuickAction action, ObjectNode body) {
         RegionResolver.Placement placement = resolver.place(null);
         RegionPool pool = resolver.pool(placement.region(), null);
+        QuickActionRequest request = QuickBody.fromTree(body).validated(action, pool.settings().pageDefaults());
         return execute(placement, pool, tenant, pool.settings().shared() ? tenant.name() : null, action, request,
                 new QuickTiming());
     }

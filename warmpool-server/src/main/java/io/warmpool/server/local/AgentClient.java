@@ -35,6 +35,10 @@ public final class AgentClient implements AutoCloseable {
         return send(authorized(request));
     }
 
+    public HttpResponse<byte[]> get(String url, Duration timeout) {
+        return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()));
+    }
+
     public HttpResponse<byte[]> delete(String url, Duration timeout) {
         return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).DELETE()));
     }

@@ -83,7 +83,9 @@ public final class LocalAgentProvider implements InstanceProvider {
     private AgentProcess spawn() { // called with lock held
         String agentId = settings.region() + "-" + (++generation) + "-" + ProcessHandle.current().pid();
         List<String> cmd = new ArrayList<>(List.of(settings.javaCommand(), "--enable-native-access=ALL-UNNAMED",
-                "-Xss512k", "-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", settings.classpath(), "io.warmpool.agent.AgentMain",
+                "-Xss512k", "-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1",
+                // the agent logs to the gateway's stderr: in the gateway's format (see LogFormat)
+                "-Dwarmpool.log.format=" + System.getProperty("warmpool.log.format", "TEXT"), "-cp", settings.classpath(), "io.warmpool.agent.AgentMain",
                 "--agent-id", agentId, "--region", settings.region(), "--zone", settings.zone(), "--port", "0",
                 "--chromium", settings.chromium().toString(),
                 "--data-dir", settings.dataDir().toString(),

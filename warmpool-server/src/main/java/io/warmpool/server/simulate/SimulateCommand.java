@@ -16,13 +16,14 @@ import java.util.function.Function;
  * {@code warmpool simulate --trace FILE --policy adaptive|fixed:N|exact:N [--start-ms MS] [--config FILE]
  * [--duration-ms MS]}: replays a trace through the real pools on virtual time ({@link Simulation}) and prints one
  * summary line, then, as its last line, the {@link SimulationResult#json() result} (part of the interface).
- * Exit codes: 0 done, 2 bad arguments, config or trace.
+ * With {@code --per-pool FILE} it also writes one CSV row per pool ({@link PoolLedger#HEADER}).
+ * Exit codes: 0 done, 1 the per-pool file could not be written, 2 bad arguments, config or trace.
  */
 public final class SimulateCommand {
     /** The measured median cold acquire through the gateway (BENCHMARKS.md, section 2). */
     static final long DEFAULT_START_MS = 373;
     static final String USAGE = "usage: warmpool simulate --trace FILE --policy adaptive|fixed:N|exact:N"
-            + " [--start-ms MS] [--config FILE] [--duration-ms MS]";
+            + " [--start-ms MS] [--config FILE] [--duration-ms MS] [--per-pool FILE]";
 
     private SimulateCommand() {
     }
@@ -58,7 +59,16 @@ public final class SimulateCommand {
             return 2;
         }
         long t0 = System.nanoTime();
-        SimulationResult r = new Simulation(trace, settings, o.startMs, housekeeping).run();
+        Simulation simulation = new Simulation(trace, settings, o.startMs, housekeeping);
+        SimulationResult r = simulation.run();
+        if (o.perPool != null) {
+            try {
+                simulation.ledger().write(o.perPool);
+            } catch (java.io.IOException e) {
+                err.println("warmpool simulate: cannot write --per-pool " + o.perPool + ": " + e.getMessage());
+                return 1;
+            }
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
         out.println(String.format(Locale.ROOT, "simulated %s: %d acquires in %d pool(s) over %.1f h of virtual time"
                         + " in %.1f s; policy %s, start %d ms, housekeeping every %d ms; warmth cost %.0f instance-s",
@@ -85,13 +95,14 @@ public final class SimulateCommand {
         return base.toBuilder(name).sizing(sizing).build();
     }
 
-    private record Options(Path trace, String policy, long startMs, Path config, Long durationMs) {
+    private record Options(Path trace, String policy, long startMs, Path config, Long durationMs, Path perPool) {
         static Options parse(String[] args) {
             Path trace = null;
             String policy = null;
             long startMs = DEFAULT_START_MS;
             Path config = null;
             Long durationMs = null;
+            Path perPool = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -103,6 +114,7 @@ public final class SimulateCommand {
                     case "--start-ms" -> startMs = millis(value(args, ++i, a), a, 0);
                     case "--config" -> config = Path.of(value(args, ++i, a));
                     case "--duration-ms" -> durationMs = millis(value(args, ++i, a), a, 0);
+                    case "--per-pool" -> perPool = Path.of(value(args, ++i, a));
                     default -> throw new ConfigException("unknown argument '" + a + "'");
                 }
             }
@@ -116,7 +128,7 @@ public final class SimulateCommand {
             if (policy.equals("fixed")) {
                 throw new ConfigException("--policy fixed needs its N (fixed:N)");
             }
-            return new Options(trace, policy, startMs, config, durationMs);
+            return new Options(trace, policy, startMs, config, durationMs, perPool);
         }
 
         private static String value(String[] args, int i, String flag) {

@@ -17,10 +17,12 @@ final class SimulatedProvider implements InstanceProvider {
     private final VirtualTime time;
     private final EventQueue queue;
     private final long startMs;
+    private final PoolLedger ledger;
     private boolean startPlaced;
     private long started;
 
-    SimulatedProvider(VirtualTime time, EventQueue queue, long startMs) {
+    SimulatedProvider(VirtualTime time, EventQueue queue, long startMs, PoolLedger ledger) {
+        this.ledger = ledger;
         this.time = time;
         this.queue = queue;
         this.startMs = startMs;
@@ -48,6 +50,7 @@ final class SimulatedProvider implements InstanceProvider {
     @Override
     public Started start(Instance instance) {
         started++;
+        ledger.started(instance.pool());
         return new Started("ws://simulated/" + instance.id(), "http://simulated");
     }
 

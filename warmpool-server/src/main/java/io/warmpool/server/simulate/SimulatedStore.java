@@ -32,6 +32,7 @@ final class SimulatedStore implements InstanceStore {
     private final Map<String, String> sessions = new HashMap<>();
     private final Map<String, PoolIndex> pools = new HashMap<>();
     private final Map<String, LeaderTerm> leases = new HashMap<>();
+    private final PoolLedger ledger;
     private int idle; // warm or starting, all pools
     private int claimed;
     private int live; // starting, warm, claimed or stopping
@@ -40,6 +41,10 @@ final class SimulatedStore implements InstanceStore {
         final LinkedHashSet<String> warm = new LinkedHashSet<>();
         final LinkedHashSet<String> claimed = new LinkedHashSet<>();
         final int[] counts = new int[InstanceState.values().length];
+    }
+
+    SimulatedStore(PoolLedger ledger) {
+        this.ledger = ledger;
     }
 
     int idle() {
@@ -326,7 +331,7 @@ final class SimulatedStore implements InstanceStore {
         } else if (i.state() == InstanceState.CLAIMED) {
             index.claimed.add(i.id());
         }
-        count(i.state(), 1);
+        count(i.pool(), i.state(), 1);
     }
 
     private void remove(Instance i) {
@@ -338,13 +343,14 @@ final class SimulatedStore implements InstanceStore {
         index.counts[i.state().ordinal()]--;
         index.warm.remove(i.id());
         index.claimed.remove(i.id());
-        count(i.state(), -1);
+        count(i.pool(), i.state(), -1);
     }
 
-    private void count(InstanceState state, int delta) {
+    private void count(String pool, InstanceState state, int delta) {
         switch (state) {
             case STARTING, WARM -> {
                 idle += delta;
+                ledger.idleChanged(pool, delta);
                 live += delta;
             }
             case CLAIMED -> {

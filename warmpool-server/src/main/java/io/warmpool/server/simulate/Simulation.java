@@ -27,7 +27,8 @@ final class Simulation {
     private final long housekeepingMs;
     private final VirtualTime time = new VirtualTime();
     private final EventQueue queue = new EventQueue();
-    private final SimulatedStore store = new SimulatedStore();
+    private final PoolLedger ledger = new PoolLedger(time);
+    private final SimulatedStore store = new SimulatedStore(ledger);
     private final SimulatedProvider provider;
     private final List<RegionPool> pools = new ArrayList<>();
     private final List<ArrayDeque<Integer>> waiters = new ArrayList<>();
@@ -44,7 +45,7 @@ final class Simulation {
     Simulation(Trace trace, Function<String, PoolSettings> settings, long startMs, Duration housekeepingInterval) {
         this.trace = trace;
         this.housekeepingMs = Math.max(1, housekeepingInterval.toMillis());
-        this.provider = new SimulatedProvider(time, queue, startMs);
+        this.provider = new SimulatedProvider(time, queue, startMs, ledger);
         for (String name : trace.pools()) {
             pools.add(new RegionPool(REGION, settings.apply(name), store, provider, time, time::nanos,
                     provider.executor()));
@@ -91,8 +92,10 @@ final class Simulation {
         RegionPool pool = pools.get(p);
         if (waiters.get(p).isEmpty() && claim(pool, i)) {
             warmHits++;
+            ledger.requested(trace.pools().get(p), true);
             return;
         }
+        ledger.requested(trace.pools().get(p), false);
         pool.enterWaiting();
         waiters.get(p).addLast(i);
         poolsWithWaiters.add(p);
@@ -131,6 +134,11 @@ final class Simulation {
             pool.release(session, true);
         });
         return true;
+    }
+
+    /** Per-pool tallies of the replay (after {@link #run()}). */
+    PoolLedger ledger() {
+        return ledger;
     }
 
     private SimulationResult result() {

@@ -37,6 +37,36 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aPoolsPageDefaultsAreReadAndCheckedNamingTheKey() {
+        GatewayConfig c = ConfigReader.parse("""
+                {"pools": {"browser": {"pageDefaults": {"gotoTimeout": "PT10S", "maxGotoTimeout": "PT90S",
+                  "waitUntil": "load", "viewport": {"width": 1280}, "actionTimeout": "PT5S", "maxActionTimeout": "PT20S"}},
+                  "plain": {}}}
+                """, demo);
+        io.warmpool.quick.PageDefaults d = c.pools().get("browser").pageDefaults();
+        assertThat(d.gotoTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.maxGotoTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(d.waitUntil()).isEqualTo("load");
+        assertThat(d.viewportWidth()).isEqualTo(1280);
+        assertThat(d.viewportHeight()).as("a key left out keeps Cloudflare's").isEqualTo(1080);
+        assertThat(d.actionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(d.maxActionTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.pools().get("plain").pageDefaults()).isEqualTo(io.warmpool.quick.PageDefaults.CLOUDFLARE);
+
+        assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"pageDefaults\":{\"timeout\":\"PT1S\"}}}}",
+                demo)).isInstanceOf(ConfigException.class).hasMessageContaining("pools.browser.pageDefaults.timeout");
+        assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"pageDefaults\":{\"gotoTimeout\":\"PT2M\"}}}}",
+                demo)).isInstanceOf(ConfigException.class)
+                .hasMessage("pools.browser.pageDefaults.gotoTimeout must be between PT0.001S and PT1M (gotoTimeout=PT2M)");
+        assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"pageDefaults\":{\"viewport\":{\"height\":9000}}}}}",
+                demo)).hasMessageContaining("pools.browser.pageDefaults.viewport.height");
+        assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"pageDefaults\":{\"waitUntil\":\"idle\"}}}}",
+                demo)).hasMessageContaining("pools.browser.pageDefaults.waitUntil");
+        assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"pageDefaults\":{\"actionTimeout\":5}}}}",
+                demo)).hasMessageContaining("pools.browser.pageDefaults.actionTimeout");
+    }
+
+    @Test
     void unknownKeysAreErrorsNamingTheirPath() {
         assertThatThrownBy(() -> ConfigReader.parse("{\"pools\":{\"browser\":{\"minIdel\":2}}}", demo))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("pools.browser.minIdel");

@@ -138,6 +138,40 @@ class SimulateCommandTest {
     }
 
     @Test
+    void perPoolRowsAddUpToTheTotalsAndTellThePoolsApart() throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add((1_000 + i * 500) + ",200,busy");
+        }
+        rows.add("5250,100,rare");
+        rows.sort(java.util.Comparator.comparingLong(r -> Long.parseLong(r.substring(0, r.indexOf(',')))));
+        Path t = trace("at_ms,duration_ms,pool", rows);
+        Path perPool = dir.resolve("per-pool.csv");
+
+        JsonNode j = simulate("--trace", t.toString(), "--policy", "exact:0", "--start-ms", "50",
+                "--per-pool", perPool.toString()).json();
+
+        List<String> lines = Files.readAllLines(perPool);
+        assertThat(lines.get(0)).isEqualTo(
+                "pool,requests,warmHits,warmHitRate,idleInstanceSeconds,instancesStarted,warmthCost");
+        assertThat(lines).hasSize(3);
+        String[] busy = lines.get(1).split(",");
+        String[] rare = lines.get(2).split(",");
+        assertThat(busy[0]).isEqualTo("busy");
+        assertThat(rare[0]).isEqualTo("rare");
+        assertThat(Long.parseLong(busy[1])).isEqualTo(40);
+        assertThat(Long.parseLong(rare[1])).isEqualTo(1);
+        // exact:0 keeps nothing idle: every acquire starts its own instance and waits for it
+        assertThat(Long.parseLong(busy[5])).isEqualTo(40);
+        assertThat(Long.parseLong(rare[5])).isEqualTo(1);
+        assertThat(Long.parseLong(busy[2]) + Long.parseLong(rare[2])).isEqualTo(j.get("warmHits").asLong());
+        assertThat(Double.parseDouble(busy[4]) + Double.parseDouble(rare[4]))
+                .isCloseTo(j.get("idleInstanceSeconds").asDouble(), org.assertj.core.data.Offset.offset(0.2));
+        assertThat(Double.parseDouble(rare[4])).as("one start of 50 ms idle, nothing kept")
+                .isCloseTo(0.05, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void badInputExitsTwoNamingWhatIsWrong() throws IOException {
         Out header = simulate("--trace", trace("when,how_long", List.of("1,2")).toString(), "--policy", "adaptive");
         assertThat(header.code()).isEqualTo(2);

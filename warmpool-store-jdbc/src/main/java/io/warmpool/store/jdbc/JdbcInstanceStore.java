@@ -319,6 +319,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
     }
 
     @Override
+    public SearchPage search(InstanceState state, String text, int offset, int limit) {
+        return tx.call("search", c -> InstanceSearch.run(c, state, text, offset, limit));
+    }
+
+    @Override
     public List<Instance> sessions(String sessionIdPrefix, int limit) {
         return queries.sessions(sessionIdPrefix, limit);
     }

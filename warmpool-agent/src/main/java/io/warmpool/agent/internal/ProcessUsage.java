@@ -1,0 +1,53 @@
+package io.warmpool.agent.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * CPU time and memory of a browser: its process and every descendant (renderers, GPU, zygote), read from the
+ * operating system ({@code ProcessHandle}, and {@code /proc/<pid>/smaps_rollup} for proportional set size, so memory
+ * shared between a browser's processes is counted once; resident set size where that file is missing). Stateless.
+ */
+final class ProcessUsage {
+    /** @param cpu CPU time used so far; @param memoryBytes proportional (or resident) set size now */
+    record Usage(Duration cpu, long memoryBytes) {
+        static final Usage NONE = new Usage(Duration.ZERO, 0);
+
+        Usage plus(Usage other) {
+            return new Usage(cpu.plus(other.cpu), memoryBytes + other.memoryBytes);
+        }
+    }
+
+    private ProcessUsage() {
+    }
+
+    /** The usage of {@code pid} and its descendants; {@link Usage#NONE} for a process that is gone. */
+    static Usage ofTree(long pid) {
+        List<ProcessHandle> tree = ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants()).toList())
+                .orElse(List.of());
+        Usage total = Usage.NONE;
+        for (ProcessHandle h : tree) {
+            total = total.plus(new Usage(h.info().totalCpuDuration().orElse(Duration.ZERO), memory(h.pid())));
+        }
+        return total;
+    }
+
+    private static long memory(long pid) {
+        long pss = kilobytes(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:");
+        return (pss >= 0 ? pss : Math.max(0, kilobytes(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:"))) * 1024;
+    }
+
+    /** The value in kB of the line starting with {@code field}, or -1 when the file or the line is missing. */
+    private static long kilobytes(Path file, String field) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.filter(l -> l.startsWith(field)).findFirst()
+                    .map(l -> Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0])).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1; // the process ended meanwhile, or this is not Linux
+        }
+    }
+}

@@ -13,6 +13,12 @@ public record PoolCounts(int starting, int warm, int claimed, int stopping, int 
         return starting + warm + claimed + stopping;
     }
 
+    /** These counts with each state capped at {@code max}, as {@code InstanceStore.counts(pool, atMost)} reads them. */
+    public PoolCounts atMost(int max) {
+        return new PoolCounts(Math.min(starting, max), Math.min(warm, max), Math.min(claimed, max),
+                Math.min(stopping, max), Math.min(lost, max));
+    }
+
     @Override
     public String toString() {
         return "total=" + total() + ", warm=" + warm + ", claimed=" + claimed + ", starting=" + starting

@@ -1,5 +1,6 @@
 package io.warmpool.spi;
 
+import io.warmpool.AgentBeat;
 import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
@@ -72,7 +73,22 @@ public interface InstanceStore extends AutoCloseable {
      */
     int applyHeartbeats(Collection<HeartbeatReport> reports);
 
-    /** Marks LOST every STARTING/WARM/CLAIMED instance whose last heartbeat is before {@code staleBefore}. */
+    /**
+     * Writes one heartbeat batch in one transaction: first each agent beat (the agent was alive at its time; one row
+     * per agent, created when missing, never moved backwards), then the instance reports as
+     * {@link #applyHeartbeats} does. An instance whose agent beat is recent is fresh without a row of its own being
+     * written: a claim, {@link #warmMembers} and {@link #markLost} judge an instance by the later of its own heartbeat
+     * and its agent's beat.
+     *
+     * @return how many rows changed (agent rows plus instance rows)
+     */
+    int applyBeats(Collection<AgentBeat> agents, Collection<HeartbeatReport> instances);
+
+    /**
+     * Marks LOST every STARTING/WARM/CLAIMED instance whose last heartbeat, and its agent's last beat, are before
+     * {@code staleBefore}. Served by indexes on the agents' beats and on agent-less instances' heartbeats, so its cost
+     * follows the stale agents and instances, not the shard.
+     */
     List<Instance> markLost(String pool, Instant staleBefore);
 
     /** CLAIMED instances whose session expires before {@code now}. */
@@ -138,6 +154,13 @@ public interface InstanceStore extends AutoCloseable {
     List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit);
 
     PoolCounts counts(String pool);
+
+    /**
+     * The counts of {@code pool}, each state counted up to {@code atMost} (a larger count reads as {@code atMost}):
+     * one index range of at most {@code atMost} entries per state, where {@link #counts} reads the whole pool. What
+     * the housekeeper and acquirers ask before they start or retire instances.
+     */
+    PoolCounts counts(String pool, int atMost);
 
     // One leader per region: a lease row in the shard, with a fencing token.
 

@@ -1,5 +1,6 @@
 package io.warmpool.bench;
 
+import io.warmpool.AgentBeat;
 import io.warmpool.ClaimRequest;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -104,6 +106,13 @@ public final class ShardBench {
         }
         System.out.printf(Locale.ROOT, "filled %s with %d warm instances in %.1f s%n", store, instances,
                 (System.nanoTime() - t0) / 1e9);
+        // a fill takes longer than staleAfter: every agent reports once now, through the store, as the load begins
+        List<AgentBeat> beats = new ArrayList<>();
+        Instant at = Instant.now();
+        for (int a = 0; a * PER_AGENT < instances; a++) {
+            beats.add(new AgentBeat("a-" + a, at));
+        }
+        opened.applyBeats(beats, List.of());
         return opened;
     }
 

@@ -25,7 +25,8 @@ final class WarmRows {
 
     /**
      * Inserts {@code count} WARM rows of {@code pool}/{@code version}, each with a heartbeat at {@code heartbeatAt}
-     * (epoch millis) and a random {@code pick}.
+     * (epoch millis) and a random {@code pick}; row {@code i} belongs to agent {@code a-(i / 100)}, whose row in
+     * {@code agents} gets the same beat.
      */
     static void insert(Connection c, String region, String pool, String version, int count, long heartbeatAt)
             throws SQLException {
@@ -44,7 +45,7 @@ final class WarmRows {
                     insert.setString(2, region);
                     insert.setString(3, pool);
                     insert.setString(4, region + "-a");
-                    insert.setString(5, "bench-agent");
+                    insert.setString(5, "a-" + i / ShardBench.PER_AGENT);
                     insert.setString(6, version);
                     insert.setLong(7, heartbeatAt);
                     insert.setLong(8, heartbeatAt);
@@ -60,6 +61,9 @@ final class WarmRows {
             for (String[] index : indexes) {
                 s.execute(index[1]);
             }
+            // every agent known, with the rows' heartbeat as its last beat (see the store's AgentLiveness)
+            s.execute("INSERT INTO agents (agent_id, heartbeat_at) SELECT agent_id, MAX(heartbeat_at) FROM instances"
+                    + " WHERE agent_id IS NOT NULL GROUP BY agent_id ON CONFLICT (agent_id) DO NOTHING");
             c.commit();
             s.execute("PRAGMA cache_size = -2000");
         } catch (SQLException | RuntimeException e) {

@@ -70,7 +70,8 @@ public final class Allocator {
     }
 
     /**
-     * Binds {@code sessionId} to an instance of {@code pool}, preferring {@code region}.
+     * Binds {@code sessionId} to an instance of {@code pool}, preferring {@code region}, or the region the id names
+     * ({@link SessionIds}) when it names a known one: an id is found where it says it is.
      *
      * @throws PoolExhaustedException when neither the region nor a warm backup could serve in time
      */
@@ -83,7 +84,7 @@ public final class Allocator {
         long t0 = ticker.getAsLong();
         Lease lease;
         try {
-            lease = place(region, pool, sessionId, keepAlive, zones);
+            lease = place(named(sessionId).map(Region::name).orElse(region), pool, sessionId, keepAlive, zones);
         } catch (PoolExhaustedException e) {
             metrics.acquired(region, pool, PoolMetrics.AcquireOutcome.EXHAUSTED, Duration.ofNanos(ticker.getAsLong() - t0));
             throw e;
@@ -91,10 +92,12 @@ public final class Allocator {
         PoolMetrics.AcquireOutcome outcome = lease.fallback() ? PoolMetrics.AcquireOutcome.FALLBACK
                 : lease.warm() ? PoolMetrics.AcquireOutcome.WARM : PoolMetrics.AcquireOutcome.COLD;
         metrics.acquired(region, pool, outcome, Duration.ofNanos(ticker.getAsLong() - t0));
-        if (regionOf.size() >= MAX_HINTS) {
-            regionOf.clear();
+        if (SessionIds.region(sessionId).isEmpty()) { // an id naming its region needs no hint
+            if (regionOf.size() >= MAX_HINTS) {
+                regionOf.clear();
+            }
+            regionOf.put(sessionId, lease.instance().region());
         }
-        regionOf.put(sessionId, lease.instance().region());
         return lease;
     }
 
@@ -188,10 +191,16 @@ public final class Allocator {
     }
 
     /**
-     * The region and pool currently holding {@code sessionId}, if any. A session this allocator placed is found in
-     * one lookup in the region it was placed in; an unknown id costs one indexed lookup per region.
+     * The region and pool currently holding {@code sessionId}, if any. An id that names its region ({@link SessionIds},
+     * every id a gateway generates) is found by any gateway in one indexed lookup in that region, or in its backup
+     * chain where a fallback placed it (allocation never goes past the chain). Any other id: one lookup in the region
+     * this allocator placed it in, else one indexed lookup per region.
      */
     public Optional<RegionPool> holder(String sessionId) {
+        Optional<Region> named = named(sessionId);
+        if (named.isPresent()) {
+            return inChain(named.get(), sessionId);
+        }
         String hint = regionOf.get(sessionId);
         if (hint != null) {
             Optional<RegionPool> p = regions.get(hint).holder(sessionId);
@@ -211,6 +220,19 @@ public final class Allocator {
             }
         }
         return Optional.empty();
+    }
+
+    private Optional<Region> named(String sessionId) {
+        return SessionIds.region(sessionId).map(regions::get);
+    }
+
+    private Optional<RegionPool> inChain(Region home, String sessionId) {
+        Optional<RegionPool> p = home.holder(sessionId);
+        for (int i = 0; p.isEmpty() && i < home.backups().size(); i++) {
+            Region backup = regions.get(home.backups().get(i));
+            p = backup == null ? Optional.empty() : backup.holder(sessionId);
+        }
+        return p;
     }
 
     public Optional<Instance> find(String sessionId) {

@@ -9,27 +9,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.LongSupplier;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drains a region's {@link HeartbeatQueue} into its store: batches of up to {@code batchSize}, flushed at the
- * latest {@code flushAfter} after their first report, coalesced by instance (the latest report wins), each batch
- * written in one transaction and retried {@code retries} times. When the store stays unwritable, reports are held
- * (coalesced by instance, at most {@code maxHeld}; past that the oldest are dropped and counted) and written as soon
- * as the store is back, with one log line each way; the queue's lag keeps growing meanwhile. With a
- * {@code refreshAfter}, a report that would only move a recent stored heartbeat a little is absorbed without a row
- * write (it is still taken, counted and acknowledged with its batch, so the lag stays honest).
+ * latest {@code flushAfter} after their first report, coalesced ({@link PendingBeats}): an agent's "alive" reports
+ * become one beat per agent (its liveness covers all its instances, one row however many instances it reports), and
+ * a row per instance is written only for what changes it (a death; an "alive" without an agent). Each batch is written
+ * in one transaction ({@link InstanceStore#applyBeats}) and retried {@code retries} times. When the store stays
+ * unwritable, reports are held (coalesced, at most {@code maxHeld}; past that the oldest are dropped and counted) and
+ * written as soon as the store is back, with one log line each way; the queue's lag keeps growing meanwhile. With a
+ * {@code refreshAfter}, a beat or heartbeat whose row this writer wrote recently is absorbed without a row write (it is
+ * still taken, counted and acknowledged with its batch, so the lag stays honest), and a probe row goes out at least
+ * every second so that an unwritable store still shows in the lag.
  * Run {@link #runOnce()} from tests; {@link #run()} loops until interrupted. Counters are thread-safe.
  */
 public final class HeartbeatBatchWriter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatBatchWriter.class);
-    /** Instances whose last written heartbeat the writer remembers at most (about 100 bytes each). */
-    static final int MAX_TRACKED = 2_000_000;
     /**
      * With {@code refreshAfter}, every report of a batch may be absorbed, and a store that stopped taking writes would
      * go unnoticed (and the lag stay low) until a refresh falls due. So at least one row is written this often: the
@@ -47,13 +45,10 @@ public final class HeartbeatBatchWriter implements Runnable {
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicLong reportsDropped = new AtomicLong();
     private final int maxHeld;
-    private final long refreshAfterMillis;
-    /** Heartbeat time last written per instance; writer thread only; cleared when it outgrows {@link #MAX_TRACKED}. */
-    private final Map<String, Long> lastWritten = new java.util.HashMap<>();
+    private final PendingBeats pending; // writer thread only
     private final AtomicLong rowsWritten = new AtomicLong();
     private long lastRowWriteNanos; // writer thread only
     private boolean anyRowWritten; // writer thread only
-    private final Map<String, HeartbeatReport> held = new LinkedHashMap<>(); // only touched by the writer thread
     private long heldTaken; // reports taken from the queue and not yet written; writer thread only
     private volatile int heldCount;
     private volatile boolean storeDown;
@@ -83,7 +78,7 @@ public final class HeartbeatBatchWriter implements Runnable {
         if (refreshAfter.isNegative()) {
             throw new IllegalArgumentException("refreshAfter must be >= 0 (refreshAfter=" + refreshAfter + ")");
         }
-        this.refreshAfterMillis = refreshAfter.toMillis();
+        this.pending = new PendingBeats(refreshAfter.toMillis());
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1 (batchSize=" + batchSize + ")");
         }
@@ -117,80 +112,50 @@ public final class HeartbeatBatchWriter implements Runnable {
     /** Takes one batch (waiting up to {@code flushAfter}) and writes it; returns how many reports it took. */
     public int runOnce() throws InterruptedException {
         List<HeartbeatReport> batch = queue.poll(batchSize, flushAfter);
-        if (batch.isEmpty() && held.isEmpty()) {
+        if (batch.isEmpty() && pending.isEmpty()) {
             return 0;
         }
         heldTaken += batch.size();
-        for (HeartbeatReport r : coalesce(batch)) {
-            held.merge(r.instanceId(), r, HeartbeatBatchWriter::latest);
+        for (HeartbeatReport r : batch) {
+            pending.add(r);
         }
-        dropOldestBeyondBound();
-        if (write(held.values())) {
+        reportsDropped.addAndGet(pending.dropBeyond(maxHeld));
+        if (write()) {
             reportsWritten.addAndGet(heldTaken);
             batchesWritten.incrementAndGet();
-            held.clear();
             queue.acknowledge(batch);
             heldTaken = 0;
         }
-        heldCount = held.size();
+        heldCount = pending.size();
         return batch.size();
     }
 
-    private void dropOldestBeyondBound() {
-        var it = held.entrySet().iterator();
-        while (held.size() > maxHeld && it.hasNext()) {
-            it.next();
-            it.remove();
-            reportsDropped.incrementAndGet();
-        }
-    }
-
-    static Collection<HeartbeatReport> coalesce(List<HeartbeatReport> batch) {
-        Map<String, HeartbeatReport> latest = new LinkedHashMap<>();
-        for (HeartbeatReport r : batch) {
-            latest.merge(r.instanceId(), r, HeartbeatBatchWriter::latest);
-        }
-        return latest.values();
-    }
-
-    private static HeartbeatReport latest(HeartbeatReport old, HeartbeatReport neu) {
-        if (!neu.alive() && old.alive()) {
-            return neu; // a death is never overwritten by an older "alive"
-        }
-        if (!old.alive() && neu.alive()) {
-            return old;
-        }
-        return neu.at().isBefore(old.at()) ? old : neu;
-    }
-
     /**
-     * Writes, in one transaction, the reports that change something: every death, and every instance whose stored
-     * heartbeat is {@code refreshAfter} old or older. Retries; false when the store stayed unwritable (the reports
-     * stay held).
+     * Writes, in one transaction, the pending rows that change something (see {@link PendingBeats#due}). Retries;
+     * false when the store stayed unwritable (the reports stay pending).
      */
-    private boolean write(Collection<HeartbeatReport> all) {
+    private boolean write() {
         long t0 = ticker.getAsLong();
-        boolean written = writeDue(all);
+        boolean probe = !anyRowWritten || t0 - lastRowWriteNanos >= PROBE_EVERY_NANOS;
+        PendingBeats.Due due = pending.due(probe);
+        boolean written = writeDue(due);
         metrics.heartbeatBatch(region, Duration.ofNanos(ticker.getAsLong() - t0));
         return written;
     }
 
-    private boolean writeDue(Collection<HeartbeatReport> all) {
-        List<HeartbeatReport> reports = refreshAfterMillis == 0 ? List.copyOf(all) : due(all);
+    private boolean writeDue(PendingBeats.Due due) {
         for (int attempt = 0; ; attempt++) {
             try {
-                if (!reports.isEmpty()) {
-                    store.applyHeartbeats(reports);
-                }
-                rowsWritten.addAndGet(reports.size());
-                if (!reports.isEmpty()) {
+                if (due.rows() > 0) {
+                    store.applyBeats(due.agents(), due.instances());
                     anyRowWritten = true;
                     lastRowWriteNanos = ticker.getAsLong();
                 }
-                remember(reports);
+                rowsWritten.addAndGet(due.rows());
+                pending.written(due);
                 if (storeDown) {
                     storeDown = false;
-                    log.info("{} - store writable again; wrote {} held heartbeats", region, reports.size());
+                    log.info("{} - store writable again; wrote {} held heartbeat rows", region, due.rows());
                 }
                 return true;
             } catch (WarmPoolException e) {
@@ -201,37 +166,6 @@ public final class HeartbeatBatchWriter implements Runnable {
                     }
                     return false;
                 }
-            }
-        }
-    }
-
-    private List<HeartbeatReport> due(Collection<HeartbeatReport> all) {
-        List<HeartbeatReport> due = new java.util.ArrayList<>(all.size());
-        for (HeartbeatReport r : all) {
-            Long last = lastWritten.get(r.instanceId());
-            if (!r.alive() || last == null || r.at().toEpochMilli() - last >= refreshAfterMillis) {
-                due.add(r);
-            }
-        }
-        if (due.isEmpty() && !all.isEmpty()
-                && (!anyRowWritten || ticker.getAsLong() - lastRowWriteNanos >= PROBE_EVERY_NANOS)) {
-            due.add(all.iterator().next()); // the probe row: see PROBE_EVERY_NANOS
-        }
-        return due;
-    }
-
-    private void remember(List<HeartbeatReport> written) {
-        if (refreshAfterMillis == 0) {
-            return;
-        }
-        if (lastWritten.size() + written.size() > MAX_TRACKED) {
-            lastWritten.clear(); // costs one write per instance, never a missed one
-        }
-        for (HeartbeatReport r : written) {
-            if (r.alive()) {
-                lastWritten.put(r.instanceId(), r.at().toEpochMilli());
-            } else {
-                lastWritten.remove(r.instanceId());
             }
         }
     }

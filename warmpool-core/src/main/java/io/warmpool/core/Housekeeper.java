@@ -187,7 +187,7 @@ public final class Housekeeper {
      * {@link #BATCH} per run).
      */
     private int retireSurplus(Instant now) {
-        PoolCounts c = store.counts(settings.name());
+        PoolCounts c = store.counts(settings.name(), settings.countBound());
         int idle = c.warm() + c.starting();
         sizing.target(now, idle, starter.expectedStartMillis());
         int surplus = Math.min(BATCH, sizing.surplus(now, c.warm(), idle));
@@ -221,7 +221,7 @@ public final class Housekeeper {
     }
 
     private int refillOrFail(int waiting, Instant now) {
-        PoolCounts c = store.counts(settings.name());
+        PoolCounts c = store.counts(settings.name(), settings.countBound());
         int target = warmTarget.target(settings, new PoolState(c, waiting, now));
         int deficit = target + waiting - (c.warm() + c.starting());
         int room = settings.maxSize() - c.live();

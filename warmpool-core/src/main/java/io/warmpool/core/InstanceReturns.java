@@ -84,7 +84,7 @@ final class InstanceReturns {
 
     /** Whether the sizing policy stops a released instance rather than keeping it ({@code exact:N} above N). */
     private boolean stopOnRelease() {
-        return sizing.mayStopOnRelease() && sizing.stopOnRelease(store.counts(settings.name()).warm());
+        return sizing.mayStopOnRelease() && sizing.stopOnRelease(store.counts(settings.name(), settings.countBound()).warm());
     }
 
     boolean dueForRecycle(Instance instance, Instant now) {

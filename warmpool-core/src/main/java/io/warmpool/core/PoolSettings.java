@@ -39,6 +39,15 @@ public record PoolSettings(String name, String version, int minIdle, int maxSize
                            Duration coldStartBudget, boolean shared, Duration keepaliveInterval, int maxWaiting,
                            BrowserKind browser, SizingSettings sizing, PageDefaults pageDefaults) {
 
+    /**
+     * How far the housekeeper and acquirers count each state ({@code InstanceStore.counts(pool, atMost)}): past
+     * {@code maxSize + maxWaiting} no count changes a decision (room is {@code maxSize - live}, a deficit at most the
+     * target plus the callers waiting), so the count reads that many index entries at most, not the whole pool.
+     */
+    public int countBound() {
+        return (int) Math.min(Integer.MAX_VALUE - 1L, (long) maxSize + maxWaiting + 1);
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }

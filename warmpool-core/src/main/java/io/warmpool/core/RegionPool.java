@@ -144,7 +144,7 @@ public final class RegionPool {
             if (now.isEmpty()) {
                 waiting.decrementAndGet();
                 exhausted.incrementAndGet();
-                PoolCounts c = store.counts(settings.name());
+                PoolCounts c = store.counts(settings.name(), settings.countBound());
                 throw new PoolExhaustedException(settings.name() + "/" + region + " - wait queue full ("
                         + settings.maxWaiting() + " callers already waiting; " + c + ")", Duration.ofSeconds(1));
             }
@@ -194,7 +194,7 @@ public final class RegionPool {
         if (starter.inBackoffUntil() != null || drains.region()) {
             return false;
         }
-        PoolCounts c = counts();
+        PoolCounts c = store.counts(settings.name(), settings.countBound());
         boolean capacity = c.live() < settings.maxSize() || c.starting() > waiting.get();
         return capacity && starter.expectedStartMillis() <= budget.toMillis();
     }
@@ -254,7 +254,7 @@ public final class RegionPool {
     }
 
     private PoolExhaustedException exhaustedError() {
-        PoolCounts c = store.counts(settings.name());
+        PoolCounts c = store.counts(settings.name(), settings.countBound());
         String message = settings.name() + "/" + region + " - no instance after " + settings.acquireTimeout().toMillis()
                 + "ms (" + c + ", maxSize=" + settings.maxSize() + ", waiting=" + waiting.get() + ")";
         return new PoolExhaustedException(message, Duration.ofSeconds(1));
@@ -274,7 +274,8 @@ public final class RegionPool {
     /** Runs one housekeeping pass with the pool's current state; the region's shard calls it on a fixed delay. */
     public Housekeeper.Run housekeep() {
         Instant now = clock.instant();
-        return housekeeper.runOnce(new PoolState(store.counts(settings.name()), waiting.get(), now));
+        return housekeeper.runOnce(new PoolState(store.counts(settings.name(), settings.countBound()), waiting.get(),
+                now));
     }
 
     /** Keep-warm pings sent to this shared pool's members so far. */

@@ -26,13 +26,23 @@ class HeartbeatBatchWriterTest {
         return new HeartbeatReport(id, "agent-1", alive, at, clock.instant());
     }
 
-    /** A store whose applyHeartbeats first runs {@code hook} (which may throw), then the real one. */
-    @SuppressWarnings("unchecked")
-    private static InstanceStore intercepting(InstanceStore real, Function<Collection<HeartbeatReport>, Void> hook) {
+    /** One agent-less instance's report: written on the instance's own row. */
+    private HeartbeatReport agentless(String id, boolean alive, int secondsLater) {
+        Instant at = clock.instant().plusSeconds(secondsLater);
+        return new HeartbeatReport(id, null, alive, at, clock.instant());
+    }
+
+    /**
+     * A store whose applyBeats first runs {@code hook} with the rows of the write, agent beats then instance reports
+     * (which may throw), then the real one.
+     */
+    private static InstanceStore intercepting(InstanceStore real, Function<List<Object>, Void> hook) {
         return (InstanceStore) Proxy.newProxyInstance(InstanceStore.class.getClassLoader(),
                 new Class<?>[]{InstanceStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("applyHeartbeats")) {
-                        hook.apply((Collection<HeartbeatReport>) args[0]);
+                    if (method.getName().equals("applyBeats")) {
+                        List<Object> rows = new ArrayList<>((Collection<?>) args[0]);
+                        rows.addAll((Collection<?>) args[1]);
+                        hook.apply(rows);
                     }
                     try {
                         return method.invoke(real, args);
@@ -44,14 +54,59 @@ class HeartbeatBatchWriterTest {
 
     @Test
     void reportsAreCoalescedByInstanceLatestWinsAndADeathIsNeverUndone() {
-        List<HeartbeatReport> batch = List.of(report("a", true, 1), report("b", true, 1), report("a", true, 5),
-                report("b", false, 2), report("b", true, 9));
+        PendingBeats pending = new PendingBeats(0);
+        for (HeartbeatReport r : List.of(agentless("a", true, 1), agentless("b", true, 1), agentless("a", true, 5),
+                agentless("b", false, 2), agentless("b", true, 9))) {
+            pending.add(r);
+        }
 
-        List<HeartbeatReport> out = new ArrayList<>(HeartbeatBatchWriter.coalesce(batch));
+        List<HeartbeatReport> out = pending.due(false).instances();
 
         assertThat(out).hasSize(2);
         assertThat(out.get(0).at()).isEqualTo(clock.instant().plusSeconds(5));
         assertThat(out.get(1).alive()).isFalse();
+    }
+
+    @Test
+    void anAgentsAliveReportsBecomeOneBeatAndItsDeathsStayPerInstance() {
+        PendingBeats pending = new PendingBeats(0);
+        for (int i = 0; i < 100; i++) {
+            pending.add(report("i" + i, true, i % 7));
+        }
+        pending.add(report("i3", false, 2));
+        pending.add(new HeartbeatReport("j1", "agent-2", true, clock.instant().plusSeconds(1), clock.instant()));
+
+        PendingBeats.Due due = pending.due(false);
+
+        assertThat(due.agents()).extracting(io.warmpool.AgentBeat::agentId).containsExactly("agent-1", "agent-2");
+        assertThat(due.agents().get(0).at()).as("the latest of the agent's reports").isEqualTo(clock.instant()
+                .plusSeconds(6));
+        assertThat(due.instances()).extracting(HeartbeatReport::instanceId).containsExactly("i3");
+        assertThat(due.rows()).isEqualTo(3);
+    }
+
+    @Test
+    void anAgentsBeatKeepsAllItsInstancesFreshWithoutWritingTheirRows() throws Exception {
+        InMemoryInstanceStore store = new InMemoryInstanceStore();
+        Instant start = clock.instant();
+        for (String id : List.of("i1", "i2", "i3")) {
+            store.insert(Instance.starting(id, "weur", "browser", "weur-a", "agent-1", "1", start,
+                    start.plusSeconds(600)));
+        }
+        store.insert(Instance.starting("other", "weur", "browser", "weur-a", "agent-2", "1", start,
+                start.plusSeconds(600)));
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10, System::nanoTime);
+        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(5), 1);
+
+        queue.offer(report("i1", true, 20));
+        queue.offer(report("i2", true, 20));
+        writer.runOnce();
+
+        assertThat(writer.rowsWritten()).as("one agent row for two reports").isEqualTo(1);
+        assertThat(store.find("i3").orElseThrow().heartbeatAt()).as("no instance row written").isEqualTo(start);
+        assertThat(store.markLost("browser", start.plusSeconds(20))).extracting(Instance::id)
+                .as("the agent's instances are fresh, even the one it did not list; the other agent's is not")
+                .containsExactly("other");
     }
 
     @Test
@@ -63,7 +118,7 @@ class HeartbeatBatchWriterTest {
         });
         BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(1000, System::nanoTime);
         for (int i = 0; i < 250; i++) {
-            queue.offer(report("i" + i, true, 0));
+            queue.offer(agentless("i" + i, true, 0));
         }
         HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(10), 1);
 
@@ -84,7 +139,7 @@ class HeartbeatBatchWriterTest {
         BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10, System::nanoTime);
         HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(5), 1);
 
-        queue.offer(report("i1", true, 7));
+        queue.offer(agentless("i1", true, 7));
         writer.runOnce();
 
         assertThat(store.find("i1").orElseThrow().heartbeatAt()).isEqualTo(start.plusSeconds(7));
@@ -128,7 +183,7 @@ class HeartbeatBatchWriterTest {
         assertThat(writer.storeDown()).isFalse();
         assertThat(writer.held()).isZero();
         assertThat(writer.reportsWritten()).isEqualTo(2);
-        assertThat(real.find("a").orElseThrow().heartbeatAt()).isEqualTo(start.plusSeconds(4));
+        assertThat(real.markLost(null, start.plusSeconds(4))).as("the agent's beat at +4 s was written").isEmpty();
         assertThat(queue.lag(clock.instant().plusSeconds(3))).isZero();
     }
 

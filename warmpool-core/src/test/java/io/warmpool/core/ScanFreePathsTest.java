@@ -2,6 +2,7 @@ package io.warmpool.core;
 
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
+import io.warmpool.PoolCounts;
 import io.warmpool.testkit.ForwardingInstanceStore;
 import io.warmpool.testkit.InMemoryInstanceStore;
 import io.warmpool.testkit.MutableClock;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Request and housekeeping paths never read a whole shard: the store here fails every {@code list}, and every path
+ * Request and housekeeping paths never read a whole shard: the store here fails every {@code list} and every
+ * unbounded {@code counts(pool)} (refills count through {@code counts(pool, atMost)}), and every path
  * (acquire, sticky re-acquire, find, release, idle expiry, recycling, LOST clean-up, shared routing, keep-warm
  * pings, an agent's death, a tenant's session count) still works.
  */
@@ -30,6 +32,11 @@ class ScanFreePathsTest {
         public List<Instance> list(String pool) {
             listCalls.incrementAndGet();
             throw new AssertionError("a whole-shard read on a request or housekeeping path");
+        }
+
+        @Override
+        public PoolCounts counts(String pool) {
+            throw new AssertionError("a whole-pool count on a request or housekeeping path (use counts(pool, atMost))");
         }
     };
     private final FakeProvider provider = new FakeProvider();

@@ -1,6 +1,6 @@
 package io.warmpool.core;
 
-import io.warmpool.PoolCounts;
+import io.warmpool.Instance;
 import io.warmpool.testkit.ForwardingInstanceStore;
 import io.warmpool.testkit.InMemoryInstanceStore;
 import io.warmpool.testkit.MutableClock;
@@ -28,14 +28,14 @@ class StalledRegionTest {
         CountDownLatch unstall = new CountDownLatch(1);
         ForwardingInstanceStore stuck = new ForwardingInstanceStore(new InMemoryInstanceStore()) {
             @Override
-            public PoolCounts counts(String pool) {
+            public List<Instance> markLost(String pool, Instant staleBefore) { // a housekeeping round's first read
                 stalled.countDown();
                 try {
                     unstall.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return super.counts(pool);
+                return super.markLost(pool, staleBefore);
             }
         };
         CountDownLatch fineWarm = new CountDownLatch(2);

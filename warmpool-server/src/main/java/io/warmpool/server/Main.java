@@ -5,8 +5,7 @@ import io.warmpool.WarmPoolException;
 import io.warmpool.server.cli.WarmpoolCli;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
-import io.warmpool.server.local.LocalAgentProvider;
-import io.warmpool.server.local.PoolBrowsers;
+import io.warmpool.server.local.LocalAgentProviderFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,17 +97,12 @@ public final class Main {
         return start(config, agentClient, StoreDiscovery.configured(config));
     }
 
-    /** The gateway with the given store shards and one local agent per region. */
+    /** The gateway with the given store shards and one local agent per region (the provider found as {@code local}). */
     public static Gateway start(GatewayConfig config, AgentClient agentClient, Gateway.StoreFactory stores) {
         String agentSecret = GatewaySecret.agentSecret(GatewaySecret.loadOrCreate(config.dataDir()));
         agentClient.authenticateWith(agentSecret);
-        PoolBrowsers browsers = PoolBrowsers.choose(config.pools().values());
-        return Gateway.start(config, stores,
-                (region, onAgentLost, url) -> new LocalAgentProvider(new LocalAgentProvider.Settings(region.name(),
-                        region.zones().get(0), config.chromium(), config.dataDir().resolve("agents"), url,
-                        config.heartbeat().interval(), LocalAgentProvider.Settings.currentJava(),
-                        System.getProperty("java.class.path"), agentSecret, config.egressAllow(), browsers),
-                        agentClient, onAgentLost));
+        return Gateway.start(config, stores, ProviderDiscovery.configured(LocalAgentProviderFactory.NAME, config,
+                agentClient, agentSecret));
     }
 
     public static Optional<Path> findChromium(Path explicit) {

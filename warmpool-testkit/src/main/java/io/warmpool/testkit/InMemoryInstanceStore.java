@@ -1,5 +1,6 @@
 package io.warmpool.testkit;
 
+import io.warmpool.AgentBeat;
 import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
@@ -39,6 +40,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
     private final Map<String, String> sessions; // guarded by lock; sessionId -> instance id
     private final Random random; // guarded by lock
     private final MemoryLeases leases; // guarded by lock
+    private final Map<String, Instant> agentBeats; // guarded by lock; agent id -> its latest beat
     private final Runnable fence; // runs under the lock before every call of a fenced view; null when unfenced
 
     public InMemoryInstanceStore() {
@@ -56,6 +58,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         this.sessions = new HashMap<>();
         this.random = random;
         this.leases = new MemoryLeases();
+        this.agentBeats = new HashMap<>();
         this.fence = null;
     }
 
@@ -66,6 +69,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         this.sessions = base.sessions;
         this.random = base.random;
         this.leases = base.leases;
+        this.agentBeats = base.agentBeats;
         this.fence = () -> leases.check(lease, token.getAsLong());
     }
 
@@ -141,7 +145,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
             Instant freshAfter = millis(request.freshAfter());
             List<MemoryRow> warm = rows.values().stream()
                     .filter(r -> r.state == InstanceState.WARM && r.pool.equals(request.pool())
-                            && request.version().equals(r.version) && !r.heartbeatAt.isBefore(freshAfter))
+                            && request.version().equals(r.version) && fresh(r, freshAfter))
                     .sorted(Comparator.comparingLong(r -> r.pick))
                     .toList();
             // the nearest zone that has a warm candidate wins; then any zone
@@ -258,12 +262,23 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     @Override
+    public int applyBeats(Collection<AgentBeat> agents, Collection<HeartbeatReport> instances) {
+        int changed = locked(() -> {
+            for (AgentBeat beat : agents) {
+                agentBeats.merge(beat.agentId(), millis(beat.at()), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            return agents.size();
+        });
+        return changed + (instances.isEmpty() ? 0 : applyHeartbeats(instances));
+    }
+
+    @Override
     public List<Instance> markLost(String pool, Instant staleBefore) {
         Instant before = millis(staleBefore);
         return locked(() -> {
             List<Instance> lost = new ArrayList<>();
             for (MemoryRow row : rows.values()) {
-                if (inPool(row, pool) && isLive(row.state) && row.heartbeatAt.isBefore(before)) {
+                if (inPool(row, pool) && isLive(row.state) && !fresh(row, before)) {
                     row.state = InstanceState.LOST;
                     lost.add(row.toInstance());
                 }
@@ -327,7 +342,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
     public List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit) {
         Instant fresh = millis(freshAfter);
         return select(r -> r.pool.equals(pool) && r.state == InstanceState.WARM && version.equals(r.version)
-                && !r.heartbeatAt.isBefore(fresh), limit);
+                && fresh(r, fresh), limit);
     }
 
     /** Rows matching {@code filter}, by id, at most {@code limit}. */
@@ -347,8 +362,22 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     @Override
+    public PoolCounts counts(String pool, int atMost) {
+        return counts(pool).atMost(atMost);
+    }
+
+    @Override
     public void close() {
         // nothing to release
+    }
+
+    /** Whether the row's own heartbeat or its agent's beat is at or after {@code bound}; called with lock held. */
+    private boolean fresh(MemoryRow row, Instant bound) {
+        if (!row.heartbeatAt.isBefore(bound)) {
+            return true;
+        }
+        Instant agent = row.agentId == null ? null : agentBeats.get(row.agentId);
+        return agent != null && !agent.isBefore(bound);
     }
 
     private void moveTo(MemoryRow row, InstanceState to) { // called with lock held

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The behaviour every {@link InstanceStore} must have. Extend it, return a fresh, empty store from
  * {@link #newStore()}, and every test here runs against that store. Claim-specific and concurrency tests live in
- * {@link InstanceStoreClaimContract}, the targeted queries in {@link InstanceStoreQueryContract}; this class extends both.
+ * {@link InstanceStoreClaimContract}, the targeted queries in {@link InstanceStoreQueryContract}, liveness per agent in
+ * {@link InstanceStoreLivenessContract}; this class extends them all.
  *
  * <p>Where the SPI's Javadoc is silent, this contract pins the rules down:
  * <ul>

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code list}. Each returns exactly the rows it names and respects its limit. Extend {@link InstanceStoreContract},
  * not this class.
  */
-public abstract class InstanceStoreQueryContract extends InstanceStoreLeaseContract {
+public abstract class InstanceStoreQueryContract extends InstanceStoreLivenessContract {
 
     @Test
     void sessionsAndTheirCountAreAPrefixOfTheSessionId() {

@@ -9,6 +9,7 @@ import io.warmpool.ProviderException;
 import io.warmpool.core.Allocator;
 import io.warmpool.core.Lease;
 import io.warmpool.core.RegionPool;
+import io.warmpool.core.SessionIds;
 import io.warmpool.core.SharedRouter;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.quick.QuickActionRequest;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.UUID;
 
 /**
  * {@code POST /v1/quick/{action}} and, through {@link CloudflareRoutes}, Cloudflare's
@@ -182,7 +182,7 @@ final class QuickRoutes {
         for (int attempt = 0; attempt < 2; attempt++) {
             long t0 = System.nanoTime();
             lease = allocator.acquire(placement.region().name(), pool.settings().name(),
-                    Access.internal(tenant, SESSION_PREFIX + UUID.randomUUID()), budget, placement.zones());
+                    Access.internal(tenant, SessionIds.generate(SESSION_PREFIX, placement.region().name())), budget, placement.zones());
             timing.claimed(System.nanoTime() - t0);
             RegionPool holder = allocator.region(lease.instance().region()).pools().get(pool.settings().name());
             answer = call(holder, lease, action, body, budget, timing);

@@ -9,6 +9,7 @@ import io.warmpool.SessionNotFoundException;
 import io.warmpool.core.Allocator;
 import io.warmpool.core.Lease;
 import io.warmpool.core.RegionPool;
+import io.warmpool.core.SessionIds;
 import io.warmpool.server.RegionRuntime;
 
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * {@code /v1/sessions}: acquire (sticky by session id), list, show and release sessions. A session belongs to the
@@ -26,7 +26,8 @@ import java.util.UUID;
  */
 final class SessionRoutes {
     static final String LOCATION_HEADER = "X-Warmpool-Location";
-    private static final String SESSION_ID = "[A-Za-z0-9._-]{1,128}";
+    /** A client's own id, or one a gateway generated, which ends in {@code ~region} ({@link SessionIds}). */
+    private static final String SESSION_ID = "[A-Za-z0-9._-]{1,128}(~[A-Za-z0-9_-]{1,64})?";
     /** Sessions one listing shows per region at most. */
     private static final int LIST_LIMIT = 1_000;
 
@@ -72,7 +73,7 @@ final class SessionRoutes {
         RegionResolver.Placement placement = resolver.place(location);
         RegionPool pool = exclusive(resolver.pool(placement.region(), ctx.queryParam("pool")));
         Duration keepAlive = keepAliveFor.apply(pool);
-        String internal = Access.internal(tenant, prefix + UUID.randomUUID());
+        String internal = Access.internal(tenant, SessionIds.generate(prefix, placement.region().name()));
         access.checkConcurrent(tenant, held(tenant));
         access.takeSession(tenant);
         allocator.acquire(placement.region().name(), pool.settings().name(), internal, keepAlive, placement.zones());
@@ -98,7 +99,8 @@ final class SessionRoutes {
         String location = req.location() != null ? req.location() : ctx.header(LOCATION_HEADER);
         RegionResolver.Placement placement = resolver.place(location);
         RegionPool pool = exclusive(resolver.pool(placement.region(), req.pool()));
-        String sessionId = req.sessionId() == null ? UUID.randomUUID().toString() : req.sessionId();
+        String sessionId = req.sessionId() == null ? SessionIds.generate("", placement.region().name())
+                : req.sessionId();
         if (!sessionId.matches(SESSION_ID) || sessionId.startsWith(QuickRoutes.SESSION_PREFIX)) {
             throw new InvalidRequestException("invalid_field", "sessionId", "sessionId must match " + SESSION_ID
                     + " and not start with '" + QuickRoutes.SESSION_PREFIX + "' (got '" + sessionId + "')");

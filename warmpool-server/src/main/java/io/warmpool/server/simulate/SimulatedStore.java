@@ -153,6 +153,11 @@ final class SimulatedStore implements InstanceStore {
     }
 
     @Override
+    public int applyBeats(Collection<io.warmpool.AgentBeat> agents, Collection<HeartbeatReport> instances) {
+        return 0; // simulated agents are always fresh
+    }
+
+    @Override
     public List<Instance> markLost(String pool, Instant staleBefore) {
         return List.of(); // simulated agents never miss a heartbeat
     }
@@ -258,6 +263,11 @@ final class SimulatedStore implements InstanceStore {
         int[] n = index.counts;
         return new PoolCounts(n[InstanceState.STARTING.ordinal()], n[InstanceState.WARM.ordinal()],
                 n[InstanceState.CLAIMED.ordinal()], n[InstanceState.STOPPING.ordinal()], n[InstanceState.LOST.ordinal()]);
+    }
+
+    @Override
+    public PoolCounts counts(String pool, int atMost) {
+        return counts(pool).atMost(atMost); // maintained counts: exact and O(1) already
     }
 
     // One simulated gateway: the lease follows the store contract's rules, and nothing is ever fenced.

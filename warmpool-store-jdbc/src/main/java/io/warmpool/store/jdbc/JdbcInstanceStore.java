@@ -1,5 +1,6 @@
 package io.warmpool.store.jdbc;
 
+import io.warmpool.AgentBeat;
 import io.warmpool.ClaimRequest;
 import io.warmpool.HeartbeatReport;
 import io.warmpool.Instance;
@@ -11,7 +12,6 @@ import io.warmpool.spi.InstanceStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 import static io.warmpool.store.jdbc.InstanceRows.COLUMNS;
-import static io.warmpool.store.jdbc.InstanceRows.LIVE;
 import static io.warmpool.store.jdbc.InstanceRows.UNBIND;
 import static io.warmpool.store.jdbc.Sql.all;
 import static io.warmpool.store.jdbc.Sql.bind;
@@ -38,7 +37,9 @@ import static io.warmpool.store.jdbc.Sql.update;
  * <p>A claim is one conditional {@code UPDATE … RETURNING}: the first {@code candidates} warm, fresh rows in
  * {@code pick} order (a random key, re-drawn whenever a row turns WARM) come from the {@code instances_claim}
  * index, one of them is chosen at random, and the update re-checks {@code state = 'WARM'}; on PostgreSQL the
- * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. A session id binds at most one instance
+ * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. Fresh means the row's own heartbeat or its agent's
+ * beat is recent ({@link AgentLiveness}). On SQLite the candidates come from the first {@link ClaimStatement#CLAIM_SCAN} warm rows
+ * in pick order at most, so a claim's cost is bounded even when most of the warm set is stale. A session id binds at most one instance
  * ({@code session_id} is UNIQUE): a claim with a bound id returns that instance while it is CLAIMED and empty
  * once it was LOST.
  *
@@ -47,13 +48,6 @@ import static io.warmpool.store.jdbc.Sql.update;
  */
 public sealed class JdbcInstanceStore implements InstanceStore
         permits SqliteInstanceStore, PostgresInstanceStore {
-
-    private static final String CLAIM = "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
-            + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
-            + " WHERE id = (SELECT c.id FROM (SELECT id FROM instances"
-            + " WHERE pool = ? AND state = 'WARM' AND version = ? AND heartbeat_at >= ?"
-            + " ORDER BY pick LIMIT ?%s) c ORDER BY random() LIMIT 1)"
-            + " AND state = 'WARM' RETURNING " + COLUMNS;
 
     /**
      * PostgreSQL's release in one statement: the row as it was (locked), then the update of it, returning the
@@ -69,9 +63,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final String name;
     private final Dialect dialect;
     private final ConnectionSource connections;
-    private final String claimSql;
-    private final java.util.concurrent.ConcurrentMap<Integer, String> zoneClaimSql =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ClaimStatement claims;
     private final Transactions tx;
     private final TargetedQueries queries;
     private final boolean ownsConnections; // false for a fenced view
@@ -85,7 +77,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.name = name;
         this.dialect = dialect;
         this.connections = connections;
-        this.claimSql = CLAIM.formatted(dialect.claimLock());
+        this.claims = new ClaimStatement(dialect);
         this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;
@@ -98,7 +90,8 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (instance.state() == InstanceState.GONE) {
             throw new IllegalArgumentException("cannot insert an instance in state GONE (id=" + instance.id() + ")");
         }
-        tx.call("insert", c -> {
+        tx.inTransaction("insert", c -> {
+            AgentLiveness.register(c, instance.agentId());
             try (PreparedStatement s = c.prepareStatement(InstanceRows.INSERT)) {
                 InstanceRows.bindInsert(s, instance, newPick());
                 return s.executeUpdate();
@@ -116,7 +109,9 @@ public sealed class JdbcInstanceStore implements InstanceStore
     @Override
     public Optional<Instance> claim(ClaimRequest request) {
         for (int attempt = 1; ; attempt++) {
-            Optional<Instance> claimed = tx.call("claim", c -> claimOnce(c, request));
+            // the first attempt starts at a random pick; a retry reads from the lowest (see ClaimStatement)
+            long start = attempt == 1 ? newPick() : Long.MIN_VALUE;
+            Optional<Instance> claimed = tx.call("claim", c -> claims.run(c, request, start));
             if (claimed != null && claimed.isPresent()) {
                 return claimed;
             }
@@ -124,69 +119,6 @@ public sealed class JdbcInstanceStore implements InstanceStore
             if (bound.isPresent() || claimed == null || attempt >= dialect.claimAttempts()) {
                 return bound.filter(i -> i.state() == InstanceState.CLAIMED);
             }
-        }
-    }
-
-    /**
-     * The claim for callers with nearest zones: one candidate list per zone (nearest first) and one for any zone,
-     * each through an index, and the claim takes a random candidate of the best non-empty list. Still one statement.
-     */
-    private String zoneClaimSql(int zones) {
-        return zoneClaimSql.computeIfAbsent(zones, n -> {
-            StringBuilder union = new StringBuilder();
-            for (int i = 0; i <= n; i++) {
-                if (i > 0) {
-                    union.append(" UNION ALL ");
-                }
-                union.append("SELECT z").append(i).append(".id, ").append(i).append(" AS rank FROM (SELECT id FROM instances")
-                        .append(" WHERE pool = ? AND state = 'WARM' AND version = ?")
-                        .append(i < n ? " AND zone = ?" : "")
-                        .append(" AND heartbeat_at >= ? ORDER BY pick LIMIT ?").append(dialect.claimLock())
-                        .append(") z").append(i);
-            }
-            return "UPDATE instances SET state = 'CLAIMED', session_id = ?, claimed_at = ?,"
-                    + " session_expires_at = ?, keep_alive_ms = ?, uses = uses + 1"
-                    + " WHERE id = (SELECT c.id FROM (" + union + ") c ORDER BY c.rank, random() LIMIT 1)"
-                    + " AND state = 'WARM' RETURNING " + COLUMNS;
-        });
-    }
-
-    /** The claimed instance, empty when no candidate was free, null when the session id is already bound. */
-    private Optional<Instance> claimOnce(Connection c, ClaimRequest r) throws SQLException {
-        long now = r.now().toEpochMilli();
-        long keepAlive = r.keepAlive().toMillis();
-        boolean byZone = !r.zones().isEmpty();
-        try (PreparedStatement s = c.prepareStatement(byZone ? zoneClaimSql(r.zones().size()) : claimSql)) {
-            if (byZone) {
-                java.util.List<Object> params = new java.util.ArrayList<>(java.util.List.of(
-                        r.sessionId(), now, now + keepAlive, keepAlive));
-                for (String zone : r.zones()) {
-                    params.addAll(java.util.List.of(r.pool(), r.version(), zone, r.freshAfter().toEpochMilli(),
-                            r.candidates()));
-                }
-                params.addAll(java.util.List.of(r.pool(), r.version(), r.freshAfter().toEpochMilli(), r.candidates()));
-                bind(s, params.toArray());
-            } else {
-                bind(s, r.sessionId(), now, now + keepAlive, keepAlive, r.pool(), r.version(),
-                        r.freshAfter().toEpochMilli(), r.candidates());
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Instance claimed = InstanceRows.read(rs);
-                // Step the statement to its end: in auto-commit mode that is where SQLite commits, and a failed
-                // commit (an unwritable file) must fail the claim rather than vanish when the statement is closed.
-                if (rs.next()) {
-                    throw new SQLException("claim returned more than one row", "XX000");
-                }
-                return Optional.of(claimed);
-            }
-        } catch (SQLException e) {
-            if (dialect.isUniqueViolation(e)) {
-                return null;
-            }
-            throw e;
         }
     }
 
@@ -221,26 +153,21 @@ public sealed class JdbcInstanceStore implements InstanceStore
             return tx.call("release", c -> next == InstanceState.GONE ? first(c, RELEASE_GONE_PG, sessionId)
                     : first(c, RELEASE_PG, sessionId, revive, next.name(), newPick()));
         }
-        // SQLite: the read, then one conditional write that applies only if the row is still as read; the
-        // connection is the store's alone while both run, so the write misses only if another process changed it
-        for (int attempt = 1; ; attempt++) {
-            Optional<Instance> before = tx.call("release", c -> first(c, "SELECT " + COLUMNS
-                    + " FROM instances WHERE session_id = ?", sessionId));
+        // SQLite: the read, then the write, in one transaction that holds the write lock from its start (IMMEDIATE),
+        // so nothing changes the row in between and the release costs one commit
+        return tx.inTransaction("release", c -> {
+            Optional<Instance> before = first(c, "SELECT " + COLUMNS + " FROM instances WHERE session_id = ?", sessionId);
             if (before.isEmpty()) {
                 return before;
             }
             Instance b = before.get();
             InstanceState to = b.state() == InstanceState.LOST && revive ? InstanceState.LOST : next;
-            int written = tx.call("release", c -> to == InstanceState.GONE
-                    ? update(c, "DELETE FROM instances WHERE id = ? AND session_id = ? AND state = ?", b.id(),
-                            sessionId, b.state().name())
-                    : update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND
-                            + " WHERE id = ? AND session_id = ? AND state = ?", to.name(), newPick(), b.id(), sessionId,
-                            b.state().name()));
-            if (written == 1 || attempt >= 3) {
-                return written == 1 ? before : Optional.empty();
-            }
-        }
+            int written = to == InstanceState.GONE
+                    ? update(c, "DELETE FROM instances WHERE id = ? AND session_id = ?", b.id(), sessionId)
+                    : update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND + " WHERE id = ? AND session_id = ?",
+                            to.name(), newPick(), b.id(), sessionId);
+            return written == 1 ? before : Optional.<Instance>empty();
+        });
     }
 
     @Override
@@ -265,42 +192,45 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (reports.isEmpty()) {
             return 0;
         }
-        if (dialect == Dialect.POSTGRES) {
-            return tx.inTransaction("applyHeartbeats", c -> PostgresHeartbeats.apply(c, reports));
-        }
         return tx.inTransaction("applyHeartbeats", c -> {
-            // two statements so that the common one never writes `state` (and so never touches the claim index)
-            try (PreparedStatement alive = c.prepareStatement("UPDATE instances SET heartbeat_at = CASE WHEN"
-                    + " heartbeat_at < ? THEN ? ELSE heartbeat_at END WHERE id = ?");
-                 PreparedStatement dead = c.prepareStatement("UPDATE instances SET state = 'LOST', heartbeat_at ="
-                         + " CASE WHEN heartbeat_at < ? THEN ? ELSE heartbeat_at END WHERE id = ? AND state IN " + LIVE)) {
-                int aliveCount = 0;
-                int deadCount = 0;
-                for (HeartbeatReport r : reports) {
-                    PreparedStatement s = r.alive() ? alive : dead;
-                    long at = r.at().toEpochMilli();
-                    bind(s, at, at, r.instanceId());
-                    s.addBatch();
-                    if (r.alive()) {
-                        aliveCount++;
-                    } else {
-                        deadCount++;
-                    }
-                }
-                return (aliveCount > 0 ? changed(alive.executeBatch()) : 0)
-                        + (deadCount > 0 ? changed(dead.executeBatch()) : 0);
-            }
+            relaxCommit(c);
+            return instanceBeats(c, reports);
         });
+    }
+
+    /**
+     * A heartbeat batch is soft state: on PostgreSQL its commit does not wait for the WAL flush (an fsync per batch
+     * capped the writer at a few hundred batches a second here). A crash may lose the last fraction of a second of
+     * beats, never consistency, and the next report rewrites them; claims and releases stay synchronous. SQLite in WAL
+     * mode with synchronous=NORMAL does not sync on commit anyway.
+     */
+    private void relaxCommit(Connection c) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            try (PreparedStatement s = c.prepareStatement("SET LOCAL synchronous_commit TO OFF")) {
+                s.execute();
+            }
+        }
+    }
+
+    @Override
+    public int applyBeats(Collection<AgentBeat> agents, Collection<HeartbeatReport> instances) {
+        if (agents.isEmpty() && instances.isEmpty()) {
+            return 0;
+        }
+        return tx.inTransaction("applyBeats", c -> {
+            relaxCommit(c);
+            return AgentLiveness.beat(c, agents) + (instances.isEmpty() ? 0 : instanceBeats(c, instances));
+        });
+    }
+
+    private int instanceBeats(Connection c, Collection<HeartbeatReport> reports) throws SQLException {
+        return dialect == Dialect.POSTGRES ? PostgresHeartbeats.apply(c, reports) : SqliteHeartbeats.apply(c, reports);
     }
 
     @Override
     public List<Instance> markLost(String pool, Instant staleBefore) {
         long before = staleBefore.toEpochMilli();
-        return tx.call("markLost", c -> pool == null
-                ? all(c, "UPDATE instances SET state = 'LOST' WHERE state IN " + LIVE + " AND heartbeat_at < ?"
-                        + " RETURNING " + COLUMNS, before)
-                : all(c, "UPDATE instances SET state = 'LOST' WHERE pool = ? AND state IN " + LIVE
-                        + " AND heartbeat_at < ? RETURNING " + COLUMNS, pool, before));
+        return tx.inTransaction("markLost", c -> AgentLiveness.markLost(c, pool, before));
     }
 
     @Override
@@ -360,24 +290,12 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     @Override
     public PoolCounts counts(String pool) {
-        String sql = "SELECT state, COUNT(*) FROM instances" + (pool == null ? "" : " WHERE pool = ?")
-                + " GROUP BY state";
-        return tx.call("counts", c -> {
-            int[] n = new int[InstanceState.values().length];
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                if (pool != null) {
-                    s.setString(1, pool);
-                }
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        n[InstanceState.parse(rs.getString(1)).ordinal()] = rs.getInt(2);
-                    }
-                }
-            }
-            return new PoolCounts(n[InstanceState.STARTING.ordinal()], n[InstanceState.WARM.ordinal()],
-                    n[InstanceState.CLAIMED.ordinal()], n[InstanceState.STOPPING.ordinal()],
-                    n[InstanceState.LOST.ordinal()]);
-        });
+        return tx.call("counts", c -> PoolCountQueries.all(c, pool));
+    }
+
+    @Override
+    public PoolCounts counts(String pool, int atMost) {
+        return tx.call("counts", c -> PoolCountQueries.bounded(c, pool, atMost));
     }
 
     @Override
@@ -419,16 +337,19 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     /** The claim statement as this store runs it (for plan checks and benchmarks). */
     String claimSql() {
-        return claimSql;
+        return claims.sql();
     }
 
     Dialect dialect() {
         return dialect;
     }
 
-    /** The targeted queries' statements by name (for plan checks). */
+    /** The targeted queries' statements by name, with the LOST sweep and the bounded counts (for plan checks). */
     Map<String, String> targetedStatements() {
-        return queries.statements();
+        Map<String, String> all = new java.util.TreeMap<>(queries.statements());
+        all.putAll(AgentLiveness.statements());
+        all.put("boundedCounts", PoolCountQueries.BOUNDED);
+        return all;
     }
 
     /** Runs {@code work} on one of the store's connections, with the store's error handling. */
@@ -443,13 +364,5 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     private static long newPick() {
         return ThreadLocalRandom.current().nextLong();
-    }
-
-    private static int changed(int[] counts) {
-        int sum = 0;
-        for (int n : counts) {
-            sum += n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(n, 0);
-        }
-        return sum;
     }
 }

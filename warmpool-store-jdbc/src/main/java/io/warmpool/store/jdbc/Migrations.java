@@ -63,7 +63,24 @@ final class Migrations {
                     "CREATE INDEX instances_agent ON instances (agent_id)")),
             new Version(4, "leader leases with fencing tokens", List.of(
                     "CREATE TABLE leases (name TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL,"
-                            + " token BIGINT NOT NULL, expires_at BIGINT NOT NULL)")));
+                            + " token BIGINT NOT NULL, expires_at BIGINT NOT NULL)")),
+            new Version(5, "liveness per agent; partial indexes for one-state queries", List.of(
+                    // one row per agent: its latest beat covers all its instances (see AgentLiveness)
+                    "CREATE TABLE agents (agent_id TEXT NOT NULL PRIMARY KEY, heartbeat_at BIGINT NOT NULL)",
+                    // the LOST sweep starts from the stale agents
+                    "CREATE INDEX agents_stale ON agents (heartbeat_at)",
+                    "INSERT INTO agents (agent_id, heartbeat_at) SELECT DISTINCT agent_id, 0 FROM instances"
+                            + " WHERE agent_id IS NOT NULL",
+                    // instances with an agent are judged by its beat; only agent-less ones by their own heartbeat,
+                    // so the sweep's index holds only those (an agent's beat never rewrites its instances' rows)
+                    "DROP INDEX instances_stale",
+                    "CREATE INDEX instances_stale ON instances (pool, state, heartbeat_at) WHERE agent_id IS NULL",
+                    // a claim and a release each change a row's state: the indexes that serve one state only hold
+                    // that state's rows, so a claim adds or removes one entry there instead of moving one
+                    "DROP INDEX instances_expiry",
+                    "CREATE INDEX instances_expiry ON instances (pool, session_expires_at) WHERE state = 'CLAIMED'",
+                    "DROP INDEX instances_retire",
+                    "CREATE INDEX instances_retire ON instances (pool, retire_at) WHERE state = 'WARM'")));
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

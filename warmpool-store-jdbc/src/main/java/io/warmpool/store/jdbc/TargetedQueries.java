@@ -23,7 +23,7 @@ final class TargetedQueries {
     private static final String IDLE = "SELECT " + COLUMNS + " FROM instances WHERE pool = ? AND state = 'WARM' LIMIT ?";
     private static final String BY_AGENT = "SELECT " + COLUMNS + " FROM instances WHERE agent_id = ? ORDER BY id";
     private static final String MEMBERS = "SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + " FROM instances"
-            + " WHERE pool = ? AND state = 'WARM' AND version = ? AND heartbeat_at >= ? LIMIT ?) m ORDER BY id";
+            + " WHERE pool = ? AND state = 'WARM' AND version = ? AND " + AgentLiveness.FRESH + " LIMIT ?) m ORDER BY id";
 
     private final Transactions tx;
     private final String sessions;
@@ -82,7 +82,8 @@ final class TargetedQueries {
 
     /** {@code instances_claim}: equality on pool, state and version; freshness filtered on the way. */
     List<Instance> warmMembers(String pool, String version, Instant freshAfter, int limit) {
-        return tx.call("warmMembers", c -> all(c, MEMBERS, pool, version, freshAfter.toEpochMilli(), limit));
+        return tx.call("warmMembers", c -> all(c, MEMBERS, pool, version, freshAfter.toEpochMilli(),
+                freshAfter.toEpochMilli(), limit));
     }
 
     /** The smallest string greater than every string starting with {@code prefix} (code-point order). */

@@ -99,10 +99,14 @@ class ClaimPlanTest {
     private static List<String> plan(JdbcInstanceStore store, Connection c) throws SQLException {
         List<String> lines = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(store.dialect().explain() + store.claimSql())) {
-            Object[] params = {"s-new", NOW.toEpochMilli(), NOW.toEpochMilli() + 60_000, 60_000L, "pool-1", "v2",
-                    NOW.toEpochMilli(), 5};
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
+            List<Object> params = new ArrayList<>(List.of("s-new", NOW.toEpochMilli(), NOW.toEpochMilli() + 60_000,
+                    60_000L, "pool-1", "v2"));
+            if (store.dialect() == Dialect.POSTGRES) {
+                params.add(Long.MIN_VALUE); // the random start pick
+            }
+            params.addAll(List.of(NOW.toEpochMilli(), NOW.toEpochMilli(), 5)); // fresh bound: own heartbeat, agent's beat
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
             }
             try (ResultSet rs = s.executeQuery()) {
                 int columns = rs.getMetaData().getColumnCount();

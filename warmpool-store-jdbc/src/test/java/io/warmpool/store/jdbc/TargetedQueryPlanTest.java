@@ -13,8 +13,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every targeted query finds its rows through an index: on SQLite's plan, each step that reads {@code instances} is
- * a SEARCH (an index range), never a SCAN of the table or of a whole index.
+ * Every targeted query, the LOST sweep and the bounded counts find their rows through an index: on SQLite's plan,
+ * each step that reads {@code instances} or {@code agents} is a SEARCH (an index range), never a SCAN of the table or
+ * of a whole index.
  */
 class TargetedQueryPlanTest {
 
@@ -38,6 +39,8 @@ class TargetedQueryPlanTest {
                 });
                 assertThat(plan).as(q.getKey() + ": " + plan).filteredOn(line -> line.contains("instances"))
                         .isNotEmpty().allMatch(line -> line.startsWith("SEARCH instances USING "));
+                assertThat(plan).as(q.getKey() + ": " + plan).filteredOn(line -> line.matches(".*\\bagents\\b.*"))
+                        .allMatch(line -> line.startsWith("SEARCH agents USING "));
             }
         }
     }

@@ -3,6 +3,7 @@ package io.warmpool.bench;
 import io.warmpool.BrowserKind;
 import io.warmpool.agent.internal.BrowserBinary;
 import io.warmpool.core.PoolSettings;
+import io.warmpool.core.sizing.SizingSettings;
 
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -130,12 +131,15 @@ public final class QuickBench {
         CdpClient anchor = cleanup.add(CdpClient.connect(http, anchorBrowser.browserUrl(), START_TIMEOUT));
         List<PoolSettings> pools = new ArrayList<>();
         if (systemNames.contains("shell")) {
+            // fixed sizing: exactly --browsers warm instances, so that no browser starts (or stops) in a timed cell
             pools.add(PoolSettings.builder(SHELL_POOL).browser(BrowserKind.HEADLESS_SHELL).minIdle(browsers)
-                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
+                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2))
+                    .sizing(SizingSettings.fixed(browsers)).build());
         }
         if (systemNames.contains("chromium")) {
             pools.add(PoolSettings.builder(CHROMIUM_POOL).browser(BrowserKind.CHROMIUM).minIdle(browsers)
-                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
+                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2))
+                    .sizing(SizingSettings.fixed(browsers)).build());
         }
         BenchGateway gateway = pools.isEmpty() ? null
                 : cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));

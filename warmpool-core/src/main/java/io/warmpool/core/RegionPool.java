@@ -199,6 +199,11 @@ public final class RegionPool {
         return capacity && starter.expectedStartMillis() <= budget.toMillis();
     }
 
+    /** When starts may resume after failed ones (exponential back-off), or empty when they may go ahead now. */
+    public Optional<Instant> startsBackingOffUntil() {
+        return Optional.ofNullable(starter.inBackoffUntil());
+    }
+
     /** Tries only the warm set, never waits; empty when nothing is warm right now. */
     public Optional<Lease> tryAcquireWarm(String sessionId, Duration keepAlive, List<String> zones) {
         Optional<Lease> existing = sticky(sessionId, keepAlive);

@@ -85,6 +85,7 @@ class HousekeeperTest {
         assertThat(pool.housekeep().started()).isEqualTo(1);
         assertThat(pool.counts().total()).as("the failed start leaves no row").isZero();
         assertThat(pool.housekeep().started()).as("inside the 250 ms back-off").isZero();
+        assertThat(pool.startsBackingOffUntil()).contains(clock.instant().plusMillis(250));
 
         clock.advance(Duration.ofMillis(250));
         assertThat(pool.housekeep().started()).isEqualTo(1); // fails again, back-off now 500 ms
@@ -93,6 +94,7 @@ class HousekeeperTest {
         clock.advance(Duration.ofMillis(200));
         assertThat(pool.housekeep().started()).isEqualTo(1);
         assertThat(pool.counts().warm()).isEqualTo(1);
+        assertThat(pool.startsBackingOffUntil()).as("a success ends the back-off").isEmpty();
     }
 
     @Test

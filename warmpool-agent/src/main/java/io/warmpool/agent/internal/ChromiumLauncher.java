@@ -1,6 +1,7 @@
 package io.warmpool.agent.internal;
 
 import io.warmpool.BrowserKind;
+import io.warmpool.process.ProcessGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Starts Chromium through a process-group wrapper so that nothing outlives the agent:
+ * Starts Chromium through a process-group wrapper ({@link ProcessGroup}) so that nothing outlives the agent:
  * {@code setsid sh -c '"$0" "$@" </dev/null & read _ ; kill -9 0' chromium <flags>}. The shell waits on its
  * stdin (held by the agent) and kills its whole group when that closes, including when the agent is
  * killed with SIGKILL. Each browser gets a fresh user-data-dir under {@code profilesRoot}, which is also
@@ -29,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChromiumLauncher {
     private static final Logger log = LoggerFactory.getLogger(ChromiumLauncher.class);
-    private static final String WRAPPER_SCRIPT = "\"$0\" \"$@\" </dev/null & read _ ; kill -9 0";
     private static final List<String> FLAGS = List.of(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -77,7 +77,7 @@ public final class ChromiumLauncher {
                     + binaries.keySet().stream().map(BrowserKind::configName).sorted().toList() + ")");
         }
         Path dir = profilesRoot.resolve(instanceId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sequence.incrementAndGet());
-        List<String> command = new ArrayList<>(List.of("setsid", "-w", "sh", "-c", WRAPPER_SCRIPT, chromium.toString()));
+        List<String> command = new ArrayList<>(List.of(chromium.toString()));
         command.addAll(FLAGS);
         command.add("--proxy-server=" + proxyServer);
         command.add("--user-data-dir=" + dir);
@@ -89,7 +89,7 @@ public final class ChromiumLauncher {
             // a short $TMPDIR of its own: Chromium's SingletonSocket lives there, and a unix socket path must stay
             // under 108 bytes however deep the data dir is
             tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "wpc");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder builder = new ProcessBuilder(ProcessGroup.wrap(command)).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             // everything Chromium keeps under $HOME (NSS db, caches, crash reports) stays in its own dir
             builder.environment().put("HOME", dir.toString());
             builder.environment().put("TMPDIR", tmp.toString());

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 record QuickAnswer(int status, String contentType, byte[] body, Map<String, String> headers) {
     private static final String[] RELAYED = {"X-Browser-Ms-Used", "X-Warmpool-Blocked", "X-Warmpool-Blocked-Urls",
-            "Retry-After"};
+            "Retry-After", "Server-Timing"};
 
     QuickAnswer {
         headers = Map.copyOf(headers);

@@ -90,6 +90,23 @@ class SparePageTest {
     }
 
     @Test
+    void theNextSpareIsMadeAtTheSizeTheLastActionAskedFor() throws Exception {
+        String cdpUrl = client.start("sized").path("cdpUrl").asText();
+        try (HttpClient http = HttpClient.newHttpClient();
+             CdpConnection cdp = CdpConnection.open(http, URI.create(cdpUrl), AgentClient.JSON, CDP_TIMEOUT)) {
+            String first = awaitOneContext(cdp, null);
+            assertThat(viewportOf(cdp, first)).as("before any action: the default viewport").isEqualTo("1920x1080");
+
+            HttpResponse<byte[]> r = client.post("/instances/sized/quick/content",
+                    "{\"html\":\"<p>small</p>\",\"viewport\":{\"width\":1000,\"height\":700}}");
+            assertThat(r.statusCode()).isEqualTo(200);
+
+            assertThat(viewportOf(cdp, awaitOneContext(cdp, first))).isEqualTo("1000x700");
+        }
+        client.delete("/instances/sized");
+    }
+
+    @Test
     void aResetDisposesTheSpareAndPreparesANewOne() throws Exception {
         String cdpUrl = client.start("after-session").path("cdpUrl").asText();
         try (HttpClient http = HttpClient.newHttpClient();
@@ -127,6 +144,29 @@ class SparePageTest {
         HttpResponse<byte[]> next = client.post("/instances/phoenix/quick/content", "{\"html\":\"<p>alive</p>\"}");
         assertThat(AgentClient.json(next).path("result").asText()).contains("alive");
         client.delete("/instances/phoenix");
+    }
+
+    /**
+     * The inner size of the page in browser context {@code contextId}, as "WxH", once the agent has sized it (a page
+     * not yet sized has the headless window's 800x600, which no test here asks for).
+     */
+    private static String viewportOf(CdpConnection cdp, String contextId) {
+        AtomicReference<String> size = new AtomicReference<>();
+        assertThat(Processes.await(WAIT, () -> {
+            for (JsonNode t : cdp.call("Target.getTargets", null, null, CDP_TIMEOUT).path("targetInfos")) {
+                if (t.path("type").asText().equals("page") && t.path("browserContextId").asText().equals(contextId)) {
+                    String session = cdp.call("Target.attachToTarget", java.util.Map.of("targetId",
+                            t.path("targetId").asText(), "flatten", true), null, CDP_TIMEOUT).path("sessionId").asText();
+                    size.set(cdp.call("Runtime.evaluate", java.util.Map.of("expression",
+                            "innerWidth + 'x' + innerHeight", "returnByValue", true), session, CDP_TIMEOUT)
+                            .path("result").path("value").asText());
+                    cdp.call("Target.detachFromTarget", java.util.Map.of("sessionId", session), null, CDP_TIMEOUT);
+                    return !size.get().equals("800x600");
+                }
+            }
+            return false;
+        })).as("a page in context %s", contextId).isTrue();
+        return size.get();
     }
 
     /** Waits until the browser has exactly one context (the spare) other than {@code not}, and returns its id. */

@@ -59,10 +59,17 @@ final class BareChromium implements AutoCloseable {
      * @param profiles an existing directory, fresh and with a short path, for the browsers' profile dirs
      */
     static BareChromium start(Path chromium, Path profiles, Duration timeout) throws IOException {
+        return start(chromium, profiles, timeout, List.of());
+    }
+
+    /** Like {@link #start(Path, Path, Duration)}, with {@code extraFlags} after the usual ones. */
+    static BareChromium start(Path chromium, Path profiles, Duration timeout, List<String> extraFlags)
+            throws IOException {
         // short names: Chromium's singleton socket must fit a unix socket path (108 bytes) under TMPDIR
         Path profile = Files.createDirectory(profiles.resolve(Long.toString(SEQUENCE.incrementAndGet())));
         List<String> command = new ArrayList<>(List.of("setsid", chromium.toString()));
         command.addAll(FLAGS);
+        command.addAll(extraFlags);
         command.add("--user-data-dir=" + Files.createDirectory(profile.resolve("data")));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         // Chromium puts its singleton socket dir under TMPDIR and leaves it behind when killed: keep it in ours

@@ -13,12 +13,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A quick action done directly over CDP on a warm browser, the way a small server next to the browser would: in a
  * fresh browser context ({@code Target.createBrowserContext}) or in the default one, {@code createTarget} about:blank
- * at 1280x720 (warmpool's default viewport), attach (flatten), {@code Page.enable}, navigate, wait for
+ * at the given viewport (1280x720 unless told), attach (flatten), {@code Page.enable}, navigate, wait for
  * {@code Page.loadEventFired}, capture (screenshot PNG, A4-less default PDF, or the serialized HTML), then close the
  * page or dispose the context. Stateless.
  */
 final class CdpQuickAction {
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    /** The viewport of the first benchmarks (not warmpool's default, which is Cloudflare's 1920x1080). */
+    static final Png.Size DEFAULT_VIEWPORT = new Png.Size(1280, 720);
     private static final String CONTENT = "new XMLSerializer().serializeToString(document)";
 
     enum Kind { SCREENSHOT, PDF, CONTENT }
@@ -31,9 +33,15 @@ final class CdpQuickAction {
      * @return {@link System#nanoTime()} when the result was in hand (the cleanup after it is not in the latency)
      */
     static long run(CdpClient cdp, Kind kind, String url, boolean freshContext) throws IOException {
+        return run(cdp, kind, url, freshContext, DEFAULT_VIEWPORT);
+    }
+
+    /** Like {@link #run(CdpClient, Kind, String, boolean)}, the page {@code viewport} in size. */
+    static long run(CdpClient cdp, Kind kind, String url, boolean freshContext, Png.Size viewport) throws IOException {
         String contextId = freshContext ? cdp.call("Target.createBrowserContext", Map.of("disposeOnDetach", true), null,
                 STEP_TIMEOUT).path("browserContextId").asText() : null;
-        Map<String, Object> target = new HashMap<>(Map.of("url", "about:blank", "width", 1280, "height", 720));
+        Map<String, Object> target = new HashMap<>(Map.of("url", "about:blank", "width", viewport.width(),
+                "height", viewport.height()));
         if (contextId != null) {
             target.put("browserContextId", contextId);
         }

@@ -1,6 +1,7 @@
 package io.warmpool.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warmpool.quick.ServerTiming;
 
 import java.io.IOException;
 import java.net.URI;
@@ -64,16 +65,27 @@ final class GatewayClient {
         return r.body();
     }
 
-    /** What {@link #quick} got: the result and the agent's {@code X-Browser-Ms-Used}. */
-    record QuickAnswer(byte[] body, long browserMs) {
+    /**
+     * What {@link #quick} got: the result, the agent's {@code X-Browser-Ms-Used}, and the {@code Server-Timing}
+     * entries (ms, -1 when absent): the gateway's own time (claim and release included), its call to the agent, and
+     * the agent's time in the browser.
+     */
+    record QuickAnswer(byte[] body, long browserMs, double gatewayMs, double agentCallMs, double inBrowserMs,
+                       double claimMs, double releaseMs, double agentHandlerMs) {
     }
 
-    /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with the default viewport (1280x720) and wait (load). */
-    QuickAnswer quick(String action, String pool, String url) throws IOException, InterruptedException {
-        byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url));
+    /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with a {@code viewport} of that size and wait (load). */
+    QuickAnswer quick(String action, String pool, String url, Png.Size viewport) throws IOException,
+            InterruptedException {
+        byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url,
+                "viewport", Map.of("width", viewport.width(), "height", viewport.height())));
         HttpResponse<byte[]> r = send(post("/v1/quick/" + action + "?location=LHR&pool=" + pool, body));
         expect(r, 200);
-        return new QuickAnswer(r.body(), Long.parseLong(r.headers().firstValue("X-Browser-Ms-Used").orElse("-1")));
+        String timing = r.headers().firstValue(ServerTiming.HEADER).orElse(null);
+        return new QuickAnswer(r.body(), Long.parseLong(r.headers().firstValue("X-Browser-Ms-Used").orElse("-1")),
+                ServerTiming.millis(timing, "gateway"), ServerTiming.millis(timing, "agent"),
+                ServerTiming.millis(timing, "browser"), ServerTiming.millis(timing, "claim"),
+                ServerTiming.millis(timing, "release"), ServerTiming.millis(timing, "agent-handler"));
     }
 
     private HttpRequest post(String path, byte[] json) {

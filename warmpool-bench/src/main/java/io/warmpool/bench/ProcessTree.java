@@ -60,6 +60,32 @@ final class ProcessTree {
         return out;
     }
 
+    /** CPU seconds so far of {@code pid} and its descendants, reaped children included. */
+    static double cpuSecondsOf(long pid) {
+        return ProcessHandle.of(pid).map(root -> Stream.concat(Stream.of(root), root.descendants())
+                .map(p -> times(p.pid())).filter(java.util.Objects::nonNull)
+                .mapToDouble(t -> (t[0] + t[1]) / TICKS_PER_SECOND).sum()).orElse(0.0);
+    }
+
+    /**
+     * The browser-level CDP endpoint of a Chromium main process, from the {@code DevToolsActivePort} file in its
+     * {@code --user-data-dir} (port, then path), or null.
+     */
+    static java.net.URI devtoolsUrl(ProcessHandle browser) {
+        for (String arg : commandLine(browser.pid()).split("\0")) {
+            if (arg.startsWith("--user-data-dir=")) {
+                try {
+                    List<String> lines = Files.readAllLines(Path.of(arg.substring("--user-data-dir=".length()),
+                            "DevToolsActivePort"));
+                    return java.net.URI.create("ws://127.0.0.1:" + lines.get(0).trim() + lines.get(1).trim());
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The agent JVMs among this JVM's descendants. */
     static List<ProcessHandle> agents() {
         return ProcessHandle.current().descendants().filter(p -> role(p).equals("agent JVM")).toList();

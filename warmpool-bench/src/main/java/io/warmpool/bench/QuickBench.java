@@ -3,6 +3,7 @@ package io.warmpool.bench;
 import io.warmpool.BrowserKind;
 import io.warmpool.agent.internal.BrowserBinary;
 import io.warmpool.core.PoolSettings;
+import io.warmpool.core.sizing.SizingSettings;
 
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -28,11 +29,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
  *     io.warmpool.bench.QuickBench [--ops 40] [--paced 15] [--per-request 8] [--browsers 4] [--seconds 30]
  *     [--headless-shell /usr/bin/chromium-headless-shell] [--chromium /usr/bin/chromium]
+ *     [--actions screenshot,pdf,content] [--systems anchor,shell,chromium,per-request,direct] [--viewport 1920x1080]
  * </pre>
+ * {@code --actions} and {@code --systems} run a subset (for a quick before/after of one change); the anchor always
+ * runs, since every ratio is to it. {@code direct} (only when asked for) runs the anchor's own CDP procedure on the
+ * headless-shell pool's browsers, round robin, past the agent and the gateway: it tells what the pool's browsers
+ * cost from what the agent's way of driving them costs. Every system renders the same {@code --viewport}
+ * (warmpool's default, 1920x1080, unless told; warmpool's requests name it, the others size their page with it).
  */
 public final class QuickBench {
     private static final Set<String> OPTIONS = Set.of("ops", "paced", "per-request", "browsers", "seconds",
-            "headless-shell", "chromium");
+            "headless-shell", "chromium", "actions", "systems", "viewport");
+    private static final List<String> SYSTEMS = List.of("anchor", "shell", "chromium", "per-request", "direct");
     private static final Duration PACE = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final String SHELL_POOL = "shell";
@@ -51,9 +59,17 @@ public final class QuickBench {
     private final Path chromium;
     private final Path root;
     private final Cleanup cleanup;
-    private final ConcurrentLinkedQueue<Long> outsideBrowserNanos = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<double[]> outsideBrowser = new ConcurrentLinkedQueue<>();
 
-    private QuickBench(Path shell, Path chromium, Path root, Cleanup cleanup) {
+    private final List<CdpQuickAction.Kind> actions;
+    private final Set<String> systemNames;
+    private final Png.Size viewport;
+
+    private QuickBench(Path shell, Path chromium, Path root, Cleanup cleanup, List<CdpQuickAction.Kind> actions,
+                       Set<String> systemNames, Png.Size viewport) {
+        this.viewport = viewport;
+        this.actions = actions;
+        this.systemNames = systemNames;
         this.shell = shell;
         this.chromium = chromium;
         this.root = root;
@@ -65,38 +81,102 @@ public final class QuickBench {
         Path shell = BrowserBinary.unwrap(o.path("headless-shell", "/usr/bin/chromium-headless-shell"));
         Path chromium = o.chromium();
         try (Cleanup cleanup = new Cleanup()) {
-            new QuickBench(shell, chromium, cleanup.tempDir("warmpool-quick-"), cleanup).run(o.count("ops", 40, 5_000),
+            new QuickBench(shell, chromium, cleanup.tempDir("warmpool-quick-"), cleanup, actions(o), systems(o),
+                    viewport(o)).run(o.count("ops", 40, 5_000),
                     o.count("paced", 15, 1_000), o.count("per-request", 8, 500), o.count("browsers", 4, 16),
                     o.seconds("seconds", 30, 600));
         }
     }
 
+    private static List<CdpQuickAction.Kind> actions(BenchOptions o) {
+        List<CdpQuickAction.Kind> out = new ArrayList<>();
+        for (String a : o.text("actions", "screenshot,pdf,content").split(",")) {
+            try {
+                out.add(CdpQuickAction.Kind.valueOf(a.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--actions takes screenshot, pdf, content (got '" + a + "')");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Png.Size viewport(BenchOptions o) {
+        String v = o.text("viewport", "1920x1080");
+        if (!v.matches("\\d{2,4}x\\d{2,4}")) {
+            throw new IllegalArgumentException("--viewport takes WIDTHxHEIGHT, e.g. 1280x720 (got '" + v + "')");
+        }
+        String[] wh = v.split("x");
+        return new Png.Size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
+    }
+
+    private static Set<String> systems(BenchOptions o) {
+        Set<String> out = new java.util.LinkedHashSet<>(List.of("anchor"));
+        for (String s : o.text("systems", String.join(",", SYSTEMS.subList(0, 4))).split(",")) {
+            if (!SYSTEMS.contains(s.trim())) {
+                throw new IllegalArgumentException("--systems takes " + SYSTEMS + " (got '" + s + "')");
+            }
+            out.add(s.trim());
+        }
+        return out;
+    }
+
     private void run(int ops, int paced, int perRequest, int browsers, Duration window) throws Exception {
         System.out.println(MachineInfo.describe(shell).text());
-        System.out.printf("options: --ops %d --paced %d --per-request %d --browsers %d --seconds %d%n%n",
-                ops, paced, perRequest, browsers, window.toSeconds());
+        System.out.printf("options: --ops %d --paced %d --per-request %d --browsers %d --seconds %d --viewport %dx%d%n%n",
+                ops, paced, perRequest, browsers, window.toSeconds(), viewport.width(), viewport.height());
         Files.createDirectories(root.resolve("p"));
         HttpClient http = cleanup.add(GatewayClient.newHttpClient());
         LocalPage page = cleanup.add(new LocalPage());
         BareChromium anchorBrowser = cleanup.add(BareChromium.start(shell, root.resolve("p"), START_TIMEOUT));
         CdpClient anchor = cleanup.add(CdpClient.connect(http, anchorBrowser.browserUrl(), START_TIMEOUT));
-        List<PoolSettings> pools = List.of(
-                PoolSettings.builder(SHELL_POOL).browser(BrowserKind.HEADLESS_SHELL).minIdle(browsers)
-                        .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build(),
-                PoolSettings.builder(CHROMIUM_POOL).browser(BrowserKind.CHROMIUM).minIdle(browsers)
-                        .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).build());
-        BenchGateway gateway = cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
-        // generous: on a loaded machine an agent JVM alone may take most of a minute to start
-        gateway.awaitWarm(SHELL_POOL, browsers, Duration.ofMinutes(6));
-        gateway.awaitWarm(CHROMIUM_POOL, browsers, Duration.ofMinutes(6));
-        GatewayClient client = new GatewayClient(http, gateway.url());
+        List<PoolSettings> pools = new ArrayList<>();
+        if (systemNames.contains("shell")) {
+            // fixed sizing: exactly --browsers warm instances, so that no browser starts (or stops) in a timed cell
+            pools.add(PoolSettings.builder(SHELL_POOL).browser(BrowserKind.HEADLESS_SHELL).minIdle(browsers)
+                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2))
+                    .sizing(SizingSettings.fixed(browsers)).build());
+        }
+        if (systemNames.contains("chromium")) {
+            pools.add(PoolSettings.builder(CHROMIUM_POOL).browser(BrowserKind.CHROMIUM).minIdle(browsers)
+                    .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2))
+                    .sizing(SizingSettings.fixed(browsers)).build());
+        }
+        BenchGateway gateway = pools.isEmpty() ? null
+                : cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
+        for (PoolSettings pool : pools) {
+            // generous: on a loaded machine an agent JVM alone may take most of a minute to start
+            gateway.awaitWarm(pool.name(), browsers, Duration.ofMinutes(6));
+        }
+        GatewayClient client = gateway == null ? null : new GatewayClient(http, gateway.url());
         String url = page.url();
 
         Map<String, Way> systems = new java.util.LinkedHashMap<>();
-        systems.put("anchor: warm headless shell, fresh context", kind -> CdpQuickAction.run(anchor, kind, url, true));
-        systems.put("warmpool, headless-shell pool", kind -> timedQuick(client, kind, SHELL_POOL, url));
-        systems.put("warmpool, chromium pool", kind -> timedQuick(client, kind, CHROMIUM_POOL, url));
-        systems.put("browser per request (headless shell)", kind -> perRequest(http, kind, url));
+        systems.put("anchor: warm headless shell, fresh context", kind -> CdpQuickAction.run(anchor, kind, url, true,
+                viewport));
+        if (systemNames.contains("shell")) {
+            systems.put("warmpool, headless-shell pool", kind -> timedQuick(client, kind, SHELL_POOL, url));
+        }
+        if (systemNames.contains("chromium")) {
+            systems.put("warmpool, chromium pool", kind -> timedQuick(client, kind, CHROMIUM_POOL, url));
+        }
+        if (systemNames.contains("direct") && systemNames.contains("shell")) {
+            List<CdpClient> pool = new ArrayList<>();
+            for (ProcessHandle agent : ProcessTree.agents()) {
+                for (ProcessHandle b : ProcessTree.browsers(agent)) {
+                    java.net.URI cdp = b.info().command().orElse("").endsWith("headless-shell")
+                            ? ProcessTree.devtoolsUrl(b) : null;
+                    if (cdp != null) {
+                        pool.add(cleanup.add(CdpClient.connect(http, cdp, START_TIMEOUT)));
+                    }
+                }
+            }
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            systems.put("anchor's procedure on the pool's browsers (no agent)", kind -> CdpQuickAction.run(
+                    pool.get(Math.floorMod(next.getAndIncrement(), pool.size())), kind, url, true, viewport));
+        }
+        if (systemNames.contains("per-request")) {
+            systems.put("browser per request (headless shell)", kind -> perRequest(http, kind, url));
+        }
         for (Way s : systems.values()) { // warm-up: JIT, caches, each pool's spares
             LoadRun.run(browsers, browsers * 3, window, () -> s.run(CdpQuickAction.Kind.SCREENSHOT));
         }
@@ -106,13 +186,13 @@ public final class QuickBench {
                 new Shape("4", 4, false));
         TextTable table = new TextTable("action", "concurrency", "system", "n", "errors", "p50 ms", "p95 ms", "req/s",
                 "p50 / anchor", "req/s / anchor");
-        for (CdpQuickAction.Kind kind : CdpQuickAction.Kind.values()) {
+        for (CdpQuickAction.Kind kind : actions) {
             for (Shape shape : shapes) {
                 LoadRun.Result anchorResult = null;
                 for (Map.Entry<String, Way> e : systems.entrySet()) {
                     boolean expensive = e.getKey().startsWith("browser per request");
                     int n = expensive ? perRequest : shape.paced() ? paced : ops;
-                    outsideBrowserNanos.clear();
+                    outsideBrowser.clear();
                     LoadRun.Result r = shape.paced() ? paced(n, window, () -> e.getValue().run(kind))
                             : LoadRun.run(shape.concurrency(), n, window, () -> e.getValue().run(kind));
                     anchorResult = anchorResult == null ? r : anchorResult;
@@ -127,9 +207,7 @@ public final class QuickBench {
                         System.out.println("first error (" + e.getKey() + "): " + r.firstError());
                     }
                     if (e.getKey().startsWith("warmpool, headless") && shape.concurrency() == 1 && !shape.paced()) {
-                        System.out.printf("%s %s back to back: outside the browser (client latency minus "
-                                + "the agent's X-Browser-Ms-Used) p50 %.2f ms%n", kind, e.getKey(), Percentiles.of(
-                                outsideBrowserNanos.stream().mapToLong(Long::longValue).toArray()).p50());
+                        printOutsideBrowser(kind + " " + e.getKey() + " back to back");
                     }
                 }
             }
@@ -142,16 +220,35 @@ public final class QuickBench {
 
     private long timedQuick(GatewayClient client, CdpQuickAction.Kind kind, String pool, String url) throws Exception {
         long t0 = System.nanoTime();
-        GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, url);
+        GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, url, viewport);
         long done = System.nanoTime();
-        outsideBrowserNanos.add((done - t0) - a.browserMs() * 1_000_000);
+        double clientMs = (done - t0) / 1e6;
+        // outside the browser; the gateway's own part (claim, release, routing); the hop to the agent and back
+        // (HTTP both ways, the agent's parsing and answer); the hop from the client to the gateway and back
+        outsideBrowser.add(new double[] {clientMs - a.inBrowserMs(), a.gatewayMs(), a.agentCallMs() - a.inBrowserMs(),
+                clientMs - a.gatewayMs() - a.agentCallMs(), a.claimMs(), a.releaseMs(),
+                a.agentHandlerMs() - a.inBrowserMs(), a.agentCallMs() - a.agentHandlerMs()});
         return done;
+    }
+
+    private void printOutsideBrowser(String what) {
+        String[] names = {"outside the browser (client latency minus the agent's time in the browser)",
+                "gateway's own part (claim, release, routing; Server-Timing gateway)",
+                "gateway -> agent -> gateway, minus the browser", "client -> gateway -> client, minus the gateway",
+                "of the gateway's part: the claim", "of the gateway's part: the release",
+                "of the hop to the agent: the agent's handler outside the browser",
+                "of the hop to the agent: HTTP both ways (agent call minus the agent's handler)"};
+        for (int i = 0; i < names.length; i++) {
+            int k = i;
+            System.out.printf("%s: %s p50 %.2f ms%n", what, names[i],
+                    Percentiles.of(outsideBrowser.stream().mapToLong(v -> Math.round(v[k] * 1e6)).toArray()).p50());
+        }
     }
 
     private long perRequest(HttpClient http, CdpQuickAction.Kind kind, String url) throws Exception {
         try (BareChromium browser = BareChromium.start(shell, root.resolve("p"), START_TIMEOUT);
              CdpClient cdp = CdpClient.connect(http, browser.browserUrl(), START_TIMEOUT)) {
-            return CdpQuickAction.run(cdp, kind, url, false);
+            return CdpQuickAction.run(cdp, kind, url, false, viewport);
         }
     }
 

@@ -2,6 +2,7 @@ package io.warmpool.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warmpool.core.PoolSettings;
+import io.warmpool.quick.ServerTiming;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 import static io.warmpool.server.TestGateway.await;
 import static io.warmpool.server.TestGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The v1 HTTP API end to end: a real gateway, real agents, real Chromium, local pages. */
 class GatewayHttpTest {
@@ -99,6 +101,24 @@ class GatewayHttpTest {
         assertThat(png.getLong(0)).as("PNG signature").isEqualTo(0x89504E470D0A1A0AL);
         assertThat(png.getInt(16)).as("width").isEqualTo(640);
         assertThat(png.getInt(20)).as("height").isEqualTo(360);
+    }
+
+    @Test
+    void aQuickActionSaysWhereItsTimeWentInServerTiming() {
+        HttpResponse<byte[]> r = gw.send("POST", "/v1/quick/content", "{\"url\":\"" + pages.url("/hello") + "\"}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        String timing = r.headers().firstValue("Server-Timing").orElseThrow();
+        double claim = ServerTiming.millis(timing, "claim");
+        double agent = ServerTiming.millis(timing, "agent");
+        double release = ServerTiming.millis(timing, "release");
+        double gateway = ServerTiming.millis(timing, "gateway");
+        double browser = ServerTiming.millis(timing, "browser");
+        assertThat(List.of(claim, agent, release, gateway, browser)).as(timing).allSatisfy(ms -> assertThat(ms).isPositive());
+        assertThat(gateway).as("the gateway's part holds its claim and release").isGreaterThanOrEqualTo(claim + release - 0.002);
+        assertThat(agent).as("the call to the agent holds the agent's time in the browser").isGreaterThanOrEqualTo(browser);
+        assertThat(browser).as("the same time as X-Browser-Ms-Used, finer").isCloseTo(
+                Double.parseDouble(r.headers().firstValue("X-Browser-Ms-Used").orElseThrow()), within(1.0));
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.function.Consumer;
 final class IsolatedPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IsolatedPage.class);
     private static final Duration DISPOSE_TIMEOUT = Duration.ofSeconds(5);
-    private static final QuickActionRequest.Viewport DEFAULT_VIEWPORT = QuickActionRequest.Viewport.DEFAULT;
 
     private final BrowserInstance instance;
     private final String contextId;
@@ -33,8 +32,8 @@ final class IsolatedPage implements AutoCloseable {
         this.egress = egress;
     }
 
-    /** Creates the context and a blank 1280x720 page in it, ready to navigate. */
-    static IsolatedPage open(BrowserInstance instance, Deadline deadline) {
+    /** Creates the context and a blank page in it of {@code viewport}'s size, ready to navigate. */
+    static IsolatedPage open(BrowserInstance instance, Deadline deadline, QuickActionRequest.Viewport viewport) {
         CdpConnection cdp = instance.cdp();
         EgressProxy egress = EgressProxy.start(instance.id() + "-quick", instance.egress().policy(),
                 instance.egress().connections());
@@ -58,7 +57,7 @@ final class IsolatedPage implements AutoCloseable {
             page.call("Page.enable", null, deadline.remaining(BrowserInstance.CALL_TIMEOUT));
             page.call("Page.setLifecycleEventsEnabled", Map.of("enabled", true),
                     deadline.remaining(BrowserInstance.CALL_TIMEOUT));
-            page.setViewport(DEFAULT_VIEWPORT, deadline);
+            page.setViewport(viewport, deadline);
             return page;
         } catch (RuntimeException e) {
             page.close();

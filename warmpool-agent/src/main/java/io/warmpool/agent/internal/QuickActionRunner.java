@@ -45,6 +45,7 @@ public final class QuickActionRunner {
             if (req.url() != null) {
                 NavigationGuard.preCheck(instance.egress().policy(), req.url());
             }
+            instance.spare().expect(req.viewport()); // the next spare is made at this size
             page = instance.spare().take(budget);
             page.setViewport(req.viewport(), budget);
             setup = PageSetup.before(page, req, budget);

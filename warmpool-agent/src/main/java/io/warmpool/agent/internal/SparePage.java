@@ -1,5 +1,6 @@
 package io.warmpool.agent.internal;
 
+import io.warmpool.quick.QuickActionRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ final class SparePage {
     private final AtomicBoolean refilling = new AtomicBoolean();
     private final AtomicLong generation = new AtomicLong();
     private volatile CompletableFuture<Void> prepared = CompletableFuture.completedFuture(null);
+    /** The size the next spare is made at: the last action's, so that a caller who keeps one size never resizes. */
+    private volatile QuickActionRequest.Viewport viewport = QuickActionRequest.Viewport.DEFAULT;
 
     SparePage(BrowserInstance instance, boolean enabled) {
         this.instance = instance;
@@ -47,6 +50,15 @@ final class SparePage {
         Thread.ofVirtual().name("spare-" + instance.id()).start(() -> refill(gen, done));
     }
 
+    /**
+     * The next spares are made at {@code wanted}'s size: a page drawn at one size and resized to another in the
+     * request costs two layouts and two frames (measured: a 1920x1080 spare asked for 1280x720 used as much CPU as a
+     * 1920x1080 screenshot). Device emulation beyond the size (mobile, touch, orientation) stays per request.
+     */
+    void expect(QuickActionRequest.Viewport wanted) {
+        viewport = new QuickActionRequest.Viewport(wanted.width(), wanted.height(), wanted.deviceScaleFactor());
+    }
+
     /** A spare is ready now (for tests and diagnostics). */
     boolean ready() {
         return spare.get() != null;
@@ -58,7 +70,7 @@ final class SparePage {
      */
     IsolatedPage take(Deadline deadline) {
         if (!enabled) {
-            return IsolatedPage.open(instance, deadline);
+            return IsolatedPage.open(instance, deadline, viewport);
         }
         IsolatedPage page = spare.getAndSet(null);
         CompletableFuture<Void> preparing = prepared;
@@ -73,7 +85,7 @@ final class SparePage {
             }
             page = spare.getAndSet(null);
         }
-        return page != null ? page : IsolatedPage.open(instance, deadline);
+        return page != null ? page : IsolatedPage.open(instance, deadline, viewport);
     }
 
     /**
@@ -108,7 +120,7 @@ final class SparePage {
     private void refill(long gen, CompletableFuture<Void> done) {
         boolean stale = false;
         try {
-            IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT));
+            IsolatedPage page = IsolatedPage.open(instance, Deadline.after(REFILL_TIMEOUT), viewport);
             stale = generation.get() != gen;
             if (stale || !spare.compareAndSet(null, page)) {
                 page.close();

@@ -37,6 +37,28 @@ final class CrawlSql implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} (queries and updates of this class) as one transaction, under the lock; rolled back on failure. */
+    <T> T transaction(java.util.function.Supplier<T> work) {
+        lock.lock();
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T out = work.get();
+                connection.commit();
+                return out;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("crawl store: " + e.getMessage(), e.getSQLState(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     <T> List<T> query(String sql, Row<T> row, Object... args) {
         lock.lock();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {

@@ -136,13 +136,30 @@ public final class CrawlStore implements AutoCloseable {
 
     /** Stores a queued URL's record under claim {@code fence}; false when the claim is gone (nothing written). */
     public boolean finish(String job, long fence, String url, String status, String body, long bytes, long browserMs) {
-        return sql.locked(() -> {
+        return finish(job, fence, url, status, body, bytes, browserMs, List.of(), 0, 0);
+    }
+
+    /**
+     * Stores a queued URL's record under claim {@code fence} and queues the {@code links} found on it (at
+     * {@code depth}, while the job holds fewer than {@code queuedBound} URLs), in one transaction: an owner that dies
+     * in between leaves neither, so the next owner never finds the page done and its links missing. False when the
+     * claim is gone (nothing written).
+     */
+    public boolean finish(String job, long fence, String url, String status, String body, long bytes, long browserMs,
+                          List<String> links, int depth, long queuedBound) {
+        return sql.transaction(() -> {
             if (sql.update("UPDATE " + records + " SET status = ?, body = ? WHERE job = ? AND url = ? AND status = 'queued'"
                     + " AND " + owned, status, body, job, url, job, fence) == 0) {
                 return false;
             }
             sql.update("UPDATE " + jobs + " SET bytes = bytes + ?, browser_ms = browser_ms + ? WHERE id = ?", bytes,
                     browserMs, job);
+            for (String link : links) {
+                if (count(job, null) >= queuedBound) {
+                    break;
+                }
+                enqueue(job, fence, link, depth);
+            }
             return true;
         });
     }

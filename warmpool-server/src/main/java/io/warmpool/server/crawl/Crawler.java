@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -229,20 +231,18 @@ public final class Crawler implements AutoCloseable {
         page.result().forEach(record::put);
         record.putObject("metadata").put("status", 200).put("url", entry.url());
         String text = record.toString();
-        if (!store.finish(id, fence, entry.url(), "completed", text, text.length(), page.browserMs())) {
-            return false;
-        }
-        if (entry.depth() >= request.depth()) {
-            return true;
-        }
-        long queuedBound = (long) request.limit() * MAX_QUEUED_FACTOR;
-        for (String link : page.links()) {
-            String clean = link.contains("#") ? link.substring(0, link.indexOf('#')) : link;
-            if (request.follows(clean) && store.count(id, null) < queuedBound) {
-                store.enqueue(id, fence, clean, entry.depth() + 1);
+        List<String> follow = new ArrayList<>();
+        if (entry.depth() < request.depth()) {
+            for (String link : page.links()) {
+                String clean = link.contains("#") ? link.substring(0, link.indexOf('#')) : link;
+                if (request.follows(clean)) {
+                    follow.add(clean);
+                }
             }
         }
-        return true;
+        // the record and the links found on it are written together
+        return store.finish(id, fence, entry.url(), "completed", text, text.length(), page.browserMs(), follow,
+                entry.depth() + 1, (long) request.limit() * MAX_QUEUED_FACTOR);
     }
 
     private static void sleep(Duration d) {

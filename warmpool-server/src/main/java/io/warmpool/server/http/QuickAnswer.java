@@ -13,7 +13,7 @@ import java.util.Map;
 record QuickAnswer(int status, String contentType, byte[] body, Map<String, String> headers) {
     private static final String[] RELAYED = {io.warmpool.protocol.AgentProtocol.BROWSER_MS_HEADER,
             io.warmpool.protocol.AgentProtocol.BLOCKED_HEADER, io.warmpool.protocol.AgentProtocol.BLOCKED_URLS_HEADER,
-            "Retry-After"};
+            "Retry-After", "Server-Timing"};
 
     QuickAnswer {
         headers = Map.copyOf(headers);

@@ -1,43 +1,26 @@
 package io.warmpool.server.http;
 
-import io.warmpool.protocol.AgentProtocol;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warmpool.protocol.AgentProtocol;
 import io.javalin.config.RoutesConfig;
-import io.warmpool.protocol.AgentProtocol;
 import io.javalin.http.Context;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.Instance;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.InvalidRequestException;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.ProviderException;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.Allocator;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.Lease;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.RegionPool;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.SessionIds;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.core.SharedRouter;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.quick.QuickAction;
 import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.quick.QuickActionRequest;
-import io.warmpool.protocol.AgentProtocol;
+import io.warmpool.quick.ServerTiming;
 import io.warmpool.server.local.AgentClient;
-import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.server.metrics.GatewayMetrics;
-import io.warmpool.protocol.AgentProtocol;
 import org.slf4j.Logger;
-import io.warmpool.protocol.AgentProtocol;
 import org.slf4j.LoggerFactory;
 
-import io.warmpool.protocol.AgentProtocol;
 import java.net.http.HttpResponse;
-import io.warmpool.protocol.AgentProtocol;
 import java.time.Duration;
 
 /**
@@ -122,6 +105,7 @@ final class QuickRoutes {
     }
 
     void run(Context ctx, String actionName, Paths paths) {
+        QuickTiming timing = new QuickTiming();
         ctx.attribute(TIMED, System.nanoTime());
         ctx.attribute(ACTION, actionName);
         ctx.header(BROWSER_MS, "0"); // errors before the browser is involved used none
@@ -143,11 +127,12 @@ final class QuickRoutes {
         String key = request.url() == null || ttl.isZero() ? null : QuickCache.key(tenant.name(), action.path(),
                 pool.settings().name(), placement.region().name() + "/" + tenantKey, Json.write(request));
         QuickAnswer answer = key == null ? null : cache.get(key).map(a -> a.withHeader("X-Warmpool-Cache", "hit")
-                .withHeader(BROWSER_MS, "0")).orElse(null);
+                .withHeader(BROWSER_MS, "0").withHeader(ServerTiming.HEADER, "")).orElse(null);
         if (answer == null) {
             answer = action == QuickAction.JSON
-                    ? json.run(request, markdown -> execute(placement, pool, tenant, tenantKey, QuickAction.MARKDOWN, markdown))
-                    : execute(placement, pool, tenant, tenantKey, action, request);
+                    ? json.run(request, markdown -> execute(placement, pool, tenant, tenantKey, QuickAction.MARKDOWN, markdown,
+                            timing))
+                    : execute(placement, pool, tenant, tenantKey, action, request, timing);
             countBlocked(answer);
             if (key != null && answer.ok()) {
                 cache.put(key, answer, ttl);
@@ -157,7 +142,7 @@ final class QuickRoutes {
                 java.nio.charset.StandardCharsets.UTF_8).contains("\"action_timeout\"")) {
             answer = answer.withStatus(408); // Cloudflare answers a page that ran out of time with 408
         }
-        answer.writeTo(ctx);
+        answer.withHeader(ServerTiming.HEADER, timing.header(answer.headers().get(ServerTiming.HEADER))).writeTo(ctx);
     }
 
     /**
@@ -174,27 +159,33 @@ final class QuickRoutes {
         RegionResolver.Placement placement = resolver.place(null);
         RegionPool pool = resolver.pool(placement.region(), null);
         QuickActionRequest request = QuickBody.fromTree(body).validated(action, pool.settings().pageDefaults());
-        return execute(placement, pool, tenant, pool.settings().shared() ? tenant.name() : null, action, request);
+        return execute(placement, pool, tenant, pool.settings().shared() ? tenant.name() : null, action, request,
+                new QuickTiming());
     }
 
     private QuickAnswer execute(RegionResolver.Placement placement, RegionPool pool, Access.Tenant tenant,
-                                String sharedTenant, QuickAction action, QuickActionRequest request) {
+                                String sharedTenant, QuickAction action, QuickActionRequest request,
+                                QuickTiming timing) {
         byte[] body = Json.write(request);
         Duration budget = Duration.ofMillis(request.budgetMillis());
         if (sharedTenant != null) {
             SharedRouter.Route route = SharedRouter.route(pool, sharedTenant);
             Instance member = route.member();
+            long t0 = System.nanoTime();
             HttpResponse<byte[]> answer = agents.post(member.agentUrl() + AgentProtocol.quick(member.id(), action.path()), body, budget);
+            timing.agentAnswered(System.nanoTime() - t0);
             return QuickAnswer.fromAgent(answer, member.region(), member.id())
                     .withHeader("X-Warmpool-Warm", Boolean.toString(route.warm()));
         }
         HttpResponse<byte[]> answer = null;
         Lease lease = null;
         for (int attempt = 0; attempt < 2; attempt++) {
+            long t0 = System.nanoTime();
             lease = allocator.acquire(placement.region().name(), pool.settings().name(),
                     Access.internal(tenant, SessionIds.generate(SESSION_PREFIX, placement.region().name())), budget, placement.zones());
+            timing.claimed(System.nanoTime() - t0);
             RegionPool holder = allocator.region(lease.instance().region()).pools().get(pool.settings().name());
-            answer = call(holder, lease, action, body, budget);
+            answer = call(holder, lease, action, body, budget, timing);
             if (answer.statusCode() != DEAD) {
                 break;
             }
@@ -232,12 +223,15 @@ final class QuickRoutes {
                 + "between 0 and " + QuickCache.MAX_TTL_SECONDS + " (got '" + given + "')");
     }
 
-    private HttpResponse<byte[]> call(RegionPool pool, Lease lease, QuickAction action, byte[] body, Duration budget) {
+    private HttpResponse<byte[]> call(RegionPool pool, Lease lease, QuickAction action, byte[] body, Duration budget,
+                                      QuickTiming timing) {
         Instance instance = lease.instance();
         boolean clean = false;
         try {
+            long t0 = System.nanoTime();
             HttpResponse<byte[]> answer = agents.post(instance.agentUrl() + AgentProtocol.quick(instance.id(), action.path()), body,
                     budget);
+            timing.agentAnswered(System.nanoTime() - t0);
             // a timed-out or failed action may leave the browser busy or odd: reset it before anyone else gets it
             int status = answer.statusCode();
             clean = status < 400 || (status < 500 && status != DEAD && status != 422 && status != 429);
@@ -246,7 +240,9 @@ final class QuickRoutes {
             throw new ProviderException(pool.settings().name() + "/" + pool.region() + " - the agent of "
                     + instance.id() + " did not answer: " + e.getMessage(), e);
         } finally {
+            long t0 = System.nanoTime();
             pool.release(instance.sessionId(), clean);
+            timing.released(System.nanoTime() - t0);
         }
     }
 }

@@ -77,6 +77,26 @@ class HeartbeatReporterTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("warmpool-heartbeat-a"));
     }
 
+    @Test
+    void heartbeatsFailOverAlongTheGatewaysAndComeBackWhenTheOtherFails() throws Exception {
+        try (FakeGateway second = new FakeGateway()) {
+            gateway.answer(503);
+            GatewayLink link = new GatewayLink(List.of(gateway.url(), second.url()), null, http, null);
+            try (HeartbeatReporter reporter = new HeartbeatReporter(link, "agent-x", "weur", Duration.ofMillis(50),
+                    List::of, InstantSource.system(), System::nanoTime, http, null)) {
+                reporter.start();
+                assertThat(Processes.await(AWAIT, () -> second.reports().size() >= 3))
+                        .as("the first gateway fails: reports go to the next one").isTrue();
+
+                gateway.answer(204);
+                second.answer(503);
+                int before = gateway.reports().size();
+                assertThat(Processes.await(AWAIT, () -> gateway.reports().size() >= before + 3))
+                        .as("the second fails: back to the first").isTrue();
+            }
+        }
+    }
+
     private HeartbeatReporter reporter(Duration interval, List<io.warmpool.protocol.AgentMessages.InstanceStatus> instances) {
         return new HeartbeatReporter(gateway.url(), "agent-x", "weur", interval, () -> instances,
                 InstantSource.system(), http);

@@ -36,6 +36,7 @@ public final class GatewayLink {
     private final ObjectMapper json = new ObjectMapper();
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final boolean[] registered; // guarded by lock
+    private final boolean[] refused; // guarded by lock; the gateway's last answer to a registration was a refusal
     private int current; // guarded by lock
 
     /** One gateway, no registration (the local agents a gateway starts itself). */
@@ -56,6 +57,7 @@ public final class GatewayLink {
         this.http = http;
         this.secret = secret;
         this.registered = new boolean[gateways.size()];
+        this.refused = new boolean[gateways.size()];
     }
 
     /** The URL of {@code path} on the current gateway. */
@@ -75,7 +77,9 @@ public final class GatewayLink {
             if (registration == null || registered[current]) {
                 return true;
             }
-            registered[current] = register(gateways.get(current)) == Outcome.ADMITTED;
+            Outcome o = register(gateways.get(current));
+            registered[current] = o == Outcome.ADMITTED;
+            refused[current] = o == Outcome.REFUSED;
             return registered[current];
         } finally {
             lock.unlock();
@@ -102,14 +106,18 @@ public final class GatewayLink {
         }
     }
 
-    /** Tries every gateway once, in order; the outcomes in the order of {@code gateways}. */
+    /**
+     * Tries every gateway once, in order (one that already admitted or refused this agent is not asked again);
+     * the outcomes in the order of {@code gateways}.
+     */
     public List<Outcome> registerEverywhere() {
         List<Outcome> outcomes = new java.util.ArrayList<>();
         lock.lock();
         try {
             for (int i = 0; i < gateways.size(); i++) {
-                Outcome o = registered[i] ? Outcome.ADMITTED : register(gateways.get(i));
+                Outcome o = registered[i] ? Outcome.ADMITTED : refused[i] ? Outcome.REFUSED : register(gateways.get(i));
                 registered[i] = o == Outcome.ADMITTED;
+                refused[i] = o == Outcome.REFUSED;
                 outcomes.add(o);
             }
         } finally {

@@ -31,8 +31,8 @@ class GatewayFaultTest {
         try {
             assertThat(await(Duration.ofSeconds(60), () -> gw.pool("weur").get("warm").asInt() == 2)).isTrue();
             Set<String> before = instanceIds(gw, "weur");
-            long victim = Processes.mentioning(gw.dataDir.toString()).stream()
-                    .filter(p -> p.isChromium() && !p.line().contains("--type=") && p.line().contains("agent-weur-"))
+            long victim = Processes.browsers(gw.dataDir.toString()).stream()
+                    .filter(p -> p.line().contains("agent-weur-"))
                     .findFirst().orElseThrow().pid(); // a weur browser: the region this test watches
 
             ProcessHandle.of(victim).orElseThrow().destroyForcibly();

@@ -24,6 +24,34 @@ final class Processes {
     private Processes() {
     }
 
+    /**
+     * The browser processes themselves: a browser binary, not one of its children ({@code --type=}), and not a fork
+     * of a browser that has not exec'd yet (which still shows its parent's command line for a moment).
+     */
+    static List<Proc> browsers(String marker) {
+        List<Proc> all = all();
+        java.util.Map<Long, Proc> byPid = new java.util.HashMap<>();
+        all.forEach(p -> byPid.put(p.pid(), p));
+        return all.stream()
+                .filter(p -> p.line().contains(marker) && p.isChromium() && !p.line().contains("--type="))
+                .filter(p -> {
+                    Proc parent = byPid.get(parent(p.pid()));
+                    return parent == null || !parent.isChromium();
+                })
+                .toList();
+    }
+
+    /** The parent pid from /proc/PID/stat (0 when the process is gone). */
+    static long parent(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[1]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     static List<Proc> all() {
         List<Proc> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(Path.of("/proc"))) {

@@ -43,6 +43,8 @@ public final class Housekeeper {
     private final PoolSizing sizing;
     private final PoolMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Counting and launching starts is one step: two refills at once (a run and an acquire) never both fill one gap. */
+    private final ReentrantLock refillLock = new ReentrantLock();
     private long failures; // guarded by lock
     private Instant lastPing = Instant.MIN; // guarded by lock
     private final AtomicLong pings = new AtomicLong();
@@ -221,11 +223,16 @@ public final class Housekeeper {
     }
 
     private int refillOrFail(int waiting, Instant now) {
-        PoolCounts c = store.counts(settings.name(), settings.countBound());
-        int target = warmTarget.target(settings, new PoolState(c, waiting, now));
-        int deficit = target + waiting - (c.warm() + c.starting());
-        int room = settings.maxSize() - c.live();
-        int wanted = Math.min(deficit, room);
-        return wanted > 0 ? starter.startUpTo(wanted) : 0;
+        refillLock.lock();
+        try {
+            PoolCounts c = store.counts(settings.name(), settings.countBound());
+            int target = warmTarget.target(settings, new PoolState(c, waiting, now));
+            int deficit = target + waiting - (c.warm() + c.starting());
+            int room = settings.maxSize() - c.live();
+            int wanted = Math.min(deficit, room);
+            return wanted > 0 ? starter.startUpTo(wanted) : 0; // rows are inserted before this returns
+        } finally {
+            refillLock.unlock();
+        }
     }
 }

@@ -65,6 +65,30 @@ class HousekeeperTest {
     }
 
     @Test
+    void callersWaitingAtOnceNeverStartPastMaxSize() throws Exception {
+        for (int round = 0; round < 40; round++) {
+            InMemoryInstanceStore shared = new InMemoryInstanceStore();
+            // starts are recorded (STARTING rows) but never finish, so every caller sees the gap still open
+            RegionPool pool = new RegionPool("weur", settings().minIdle(0).maxSize(1).build(), shared, provider, clock,
+                    System::nanoTime, task -> { });
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+            List<java.util.concurrent.Future<?>> callers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                callers.add(virtual.submit(() -> {
+                    together.await();
+                    pool.enterWaiting();
+                    return null;
+                }));
+            }
+            for (var f : callers) {
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(pool.counts().live()).as("round %d: instances started for 8 callers at once", round)
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void itNeverGoesPastMaxSize() {
         RegionPool pool = pool(settings().minIdle(3).maxSize(4).build());
         pool.housekeep();

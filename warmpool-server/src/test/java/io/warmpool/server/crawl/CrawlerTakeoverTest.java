@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
+import static io.warmpool.testkit.PooledHttpServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -155,22 +155,5 @@ class CrawlerTakeoverTest {
         assertThat(storeA.job(id).orElseThrow().status()).isEqualTo("cancelled_by_user");
         assertThat(storeA.count(id, "queued")).isZero();
         assertThat(b.running()).as("nobody takes a cancelled job").isZero();
-    }
-
-    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
-    private static boolean await(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * pool, never per instance. Per browser figures are the pool's sum over {@code warmpool_agent_browsers}.
  * <ul>
  *   <li>{@code warmpool_agent_browsers{pool}}: live browsers</li>
- *   <li>{@code warmpool_agent_browser_cpu_seconds{pool}}: CPU time used so far by the live browsers' process trees</li>
+ *   <li>{@code warmpool_agent_browser_cpu_seconds{pool}}: CPU time used so far by the live browsers' process trees, ended renderers included</li>
  *   <li>{@code warmpool_agent_browser_memory_bytes{pool}}: their proportional set size now</li>
  *   <li>{@code warmpool_agent_cdp_seconds{pool}}: time from a CDP command sent to its answer (histogram)</li>
  * </ul>
@@ -30,7 +30,7 @@ public final class AgentMetrics {
     private final MultiGauge browsers = MultiGauge.builder("warmpool.agent.browsers")
             .description("live browsers").register(registry);
     private final MultiGauge cpu = MultiGauge.builder("warmpool.agent.browser.cpu").baseUnit("seconds")
-            .description("CPU time used so far by the live browsers' process trees").register(registry);
+            .description("CPU time used so far by the live browsers' process trees, ended renderers included").register(registry);
     private final MultiGauge memory = MultiGauge.builder("warmpool.agent.browser.memory").baseUnit("bytes")
             .description("proportional set size of the live browsers' process trees").register(registry);
     private final ReentrantLock scrapeLock = new ReentrantLock();

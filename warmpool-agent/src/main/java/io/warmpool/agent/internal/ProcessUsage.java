@@ -22,6 +22,9 @@ final class ProcessUsage {
         }
     }
 
+    /** Clock ticks per second of {@code /proc/<pid>/stat}: 100 on every Linux architecture the JDK runs on. */
+    private static final long USER_HZ = 100;
+
     private ProcessUsage() {
     }
 
@@ -31,9 +34,26 @@ final class ProcessUsage {
                 .orElse(List.of());
         Usage total = Usage.NONE;
         for (ProcessHandle h : tree) {
-            total = total.plus(new Usage(h.info().totalCpuDuration().orElse(Duration.ZERO), memory(h.pid())));
+            total = total.plus(new Usage(cpu(h), memory(h.pid())));
         }
         return total;
+    }
+
+    /**
+     * CPU time of {@code h} and of its children that have ended and been reaped ({@code cutime + cstime} of
+     * {@code /proc/<pid>/stat}): a renderer that served one quick action and exited still counts, so the sum over a
+     * tree only grows. {@code ProcessHandle}'s figure (the process alone) where {@code /proc} is missing.
+     */
+    private static Duration cpu(ProcessHandle h) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            // fields after the command name, which is in parentheses and may hold spaces: state is field 3
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            return Duration.ofMillis(ticks * 1000 / USER_HZ);
+        } catch (IOException | RuntimeException e) {
+            return h.info().totalCpuDuration().orElse(Duration.ZERO);
+        }
     }
 
     private static long memory(long pid) {

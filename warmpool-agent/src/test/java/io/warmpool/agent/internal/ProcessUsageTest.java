@@ -11,16 +11,18 @@ class ProcessUsageTest {
 
     @Test
     void theCpuOfAChildThatEndedStillCountsForItsTree() throws Exception {
-        // the shell waits for a child that spins for 0.4 s and ends; the tree left is the shell and its sleep
-        Process p = new ProcessBuilder("sh", "-c", "timeout 0.4 sh -c 'while :; do :; done'; exec sleep 30").start();
+        // the shell waits for a child that counts to 100,000 (about 0.15 s of CPU) and ends; the tree left is the
+        // shell, which then becomes a sleep; a fixed amount of work, not of time, so a busy machine changes nothing
+        Process p = new ProcessBuilder("sh", "-c",
+                "sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'; exec sleep 60").start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50);
             while (System.nanoTime() < deadline && !sleeping(p)) {
                 Thread.sleep(10);
             }
             Duration cpu = ProcessUsage.ofTree(p.pid()).cpu();
             assertThat(p.isAlive()).isTrue();
-            assertThat(cpu).as("the spinning child's CPU, though it has exited").isGreaterThan(Duration.ofMillis(100));
+            assertThat(cpu).as("the spinning child's CPU, though it has exited").isGreaterThan(Duration.ofMillis(50));
         } finally {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }

@@ -65,24 +65,35 @@ public final class HopBench {
         clients.put("blocking socket, keep-alive", new SocketClient(server.port()));
         clients.put("pooled keep-alive connections (AgentConnections, quick actions)", pooled());
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        TextTable table = new TextTable("round", "client", "n", "p50 ms", "p90 ms", "CPU ms per request");
+        TextTable table = new TextTable("round", "client", "n", "errors", "p50 ms", "p90 ms", "CPU ms per request");
         try {
             for (int round = 0; round <= rounds; round++) {
                 for (Map.Entry<String, Client> c : clients.entrySet()) {
                     int n = round == 0 ? 200 : requests; // round 0 warms up (JIT)
                     long[] nanos = new long[n];
+                    int ok = 0;
+                    int errors = 0;
+                    String firstError = null;
                     long cpu0 = os.getProcessCpuTime();
                     for (int i = 0; i < n; i++) {
                         long t0 = System.nanoTime();
-                        if (c.getValue().post(url).length != payload.length) {
-                            throw new IllegalStateException(c.getKey() + " got a short answer");
+                        try {
+                            if (c.getValue().post(url).length != payload.length) {
+                                throw new IllegalStateException(c.getKey() + " got a short answer");
+                            }
+                            nanos[ok++] = System.nanoTime() - t0;
+                        } catch (java.io.IOException e) { // a kept-alive connection the server closed, say
+                            errors++;
+                            firstError = firstError == null ? e.toString() : firstError;
                         }
-                        nanos[i] = System.nanoTime() - t0;
                     }
                     double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / n;
-                    if (round > 0) {
-                        Percentiles p = Percentiles.of(nanos);
-                        table.row(round, c.getKey(), n, p.p50(), p.ms(0.90), cpuMs);
+                    if (firstError != null) {
+                        System.out.println("round " + round + ", " + c.getKey() + ": " + errors + " failed, first: " + firstError);
+                    }
+                    if (round > 0 && ok > 0) {
+                        Percentiles p = Percentiles.of(java.util.Arrays.copyOf(nanos, ok));
+                        table.row(round, c.getKey(), ok, errors, p.p50(), p.ms(0.90), cpuMs);
                     }
                 }
             }

@@ -18,7 +18,7 @@ final class AgentConnection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private boolean reused;
+    private final byte[] lineBuffer = new byte[Http1Exchange.MAX_HEAD_BYTES]; // one answer's head lines, reused
     private long idleSince;
     private boolean answerStarted;
 
@@ -42,9 +42,8 @@ final class AgentConnection implements AutoCloseable {
         }
     }
 
-    /** Starts a call; {@code fromIdle}: the connection carried an earlier call (the agent may have closed it since). */
-    void begin(boolean fromIdle) {
-        reused = fromIdle;
+    /** Starts a call: no byte of its answer has arrived yet. */
+    void begin() {
         answerStarted = false;
     }
 
@@ -56,8 +55,8 @@ final class AgentConnection implements AutoCloseable {
         return out;
     }
 
-    boolean reused() {
-        return reused;
+    byte[] lineBuffer() {
+        return lineBuffer;
     }
 
     boolean answerStarted() {

@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * <p>Bounds: at most {@code maxPerAgent} connections per agent (host:port) in use at once, a caller waiting for one
  * no longer than its call's timeout; a connection idle longer than {@code idleTimeout} is closed rather than reused
  * (below Jetty's 30 s, so that the agent rarely closes one first); connect within {@code connectTimeout}; every read
- * within the call's timeout; answer head and body bounded by {@link Http1Exchange}.
+ * within the call's timeout; answer head and body bounded by {@link Http1Exchange}. Idle connections past their
+ * timeout are closed when next looked at, and all of them at most once per idle timeout (see {@code sweepNowAndThen}).
  *
  * <p><b>A stale connection</b> (the agent closed an idle one while we held it) shows as a connection that breaks or
  * ends before the first byte of the answer. Such a call is sent once more, on a new connection, and only when the
@@ -44,6 +45,7 @@ public final class AgentConnections implements AutoCloseable {
     private final Duration connectTimeout;
     private final LongSupplier ticker;
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     public AgentConnections() {
@@ -78,6 +80,7 @@ public final class AgentConnections implements AutoCloseable {
         int port = url.getPort() < 0 ? 80 : url.getPort();
         String hostPort = url.getHost() + ":" + port;
         long deadline = System.nanoTime() + timeout.toNanos();
+        sweepNowAndThen();
         Origin origin = origins.computeIfAbsent(hostPort, k -> new Origin(new Semaphore(maxPerAgent),
                 new ConcurrentLinkedDeque<>()));
         try {
@@ -103,7 +106,7 @@ public final class AgentConnections implements AutoCloseable {
                 }
             }
             c = AgentConnection.open(url.getHost(), port, connectTimeout);
-            c.begin(false);
+            c.begin();
             try {
                 return finish(origin, c, Http1Exchange.exchange(c, head, body, deadline));
             } catch (IOException | RuntimeException e) {
@@ -115,12 +118,33 @@ public final class AgentConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * At most once per idle timeout, closes every idle connection past it, over all agents: an agent that is called
+     * no more (stopped, drained, gone) keeps no socket open here for longer than about twice the idle timeout.
+     */
+    private void sweepNowAndThen() {
+        long now = ticker.getAsLong();
+        long last = lastSweep.get();
+        if (now - last < idleNanos || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        for (Origin o : origins.values()) {
+            o.idle().removeIf(c -> {
+                if (now - c.idleSince() < idleNanos) {
+                    return false;
+                }
+                c.close();
+                return true;
+            });
+        }
+    }
+
     /** The most recently used idle connection that is young enough, or null; older ones are closed. */
     private AgentConnection idle(Origin origin) {
         long now = ticker.getAsLong();
         for (AgentConnection c = origin.idle().pollFirst(); c != null; c = origin.idle().pollFirst()) {
             if (now - c.idleSince() < idleNanos) {
-                c.begin(true);
+                c.begin();
                 return c;
             }
             c.close();

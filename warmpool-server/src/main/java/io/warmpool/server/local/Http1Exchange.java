@@ -76,7 +76,7 @@ final class Http1Exchange {
     private static Result read(AgentConnection c, int first, long deadline) throws IOException {
         c.answerStarted(true);
         InputStream in = c.in();
-        byte[] line = new byte[MAX_HEAD_BYTES];
+        byte[] line = c.lineBuffer();
         int[] used = {0};
         String status = line(in, line, used, first, deadline, c);
         String[] parts = status.split(" ", 3);

@@ -206,6 +206,21 @@ class AgentConnectionsTest {
     }
 
     @Test
+    void idleConnectionsOfAnAgentCalledNoMoreAreClosedByALaterCallToAnyAgent() throws Exception {
+        URI url = serve((n, c) -> ok("{}"));
+        post(url, Duration.ofSeconds(5));
+        assertThat(client.idleCount()).isEqualTo(1);
+        now.addAndGet(Duration.ofSeconds(11).toNanos());
+        int unused;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            unused = s.getLocalPort();
+        }
+        URI gone = URI.create("http://127.0.0.1:" + unused + "/v1/instances/i-2/quick/content");
+        assertThatThrownBy(() -> post(gone, Duration.ofSeconds(2))).isInstanceOf(IOException.class);
+        assertThat(client.idleCount()).as("the first agent's idle connection is closed").isZero();
+    }
+
+    @Test
     void callersBeyondTheConnectionsPerAgentWaitAndGiveUpAtTheirTimeout() throws Exception {
         URI url = serve((n, c) -> "hang");
         List<Thread> callers = new java.util.ArrayList<>();

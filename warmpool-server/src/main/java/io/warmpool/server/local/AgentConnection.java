@@ -18,13 +18,13 @@ final class AgentConnection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final byte[] lineBuffer = new byte[Http1Exchange.MAX_HEAD_BYTES]; // one answer's head lines, reused
+    private final byte[] lineBuffer = new byte[Http1Exchange.MAX_LINE_BYTES]; // one answer's head lines, reused
     private long idleSince;
     private boolean answerStarted;
 
     private AgentConnection(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
     }
 

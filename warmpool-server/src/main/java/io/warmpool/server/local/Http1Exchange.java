@@ -13,11 +13,13 @@ import java.util.Map;
 /**
  * One HTTP/1.1 request and its response on a connection: the request with a {@code Content-Length} body, the answer
  * read by {@code Content-Length}, chunked, or (HTTP/1.0 style) to the end of the stream. Bounded: a status line and
- * header block of at most {@link #MAX_HEAD_BYTES}, a body of at most {@link #MAX_BODY_BYTES}, every read within the
- * call's deadline. Stateless.
+ * header block of at most {@link #MAX_HEAD_BYTES} (lines of at most {@link #MAX_LINE_BYTES}), a body of at most
+ * {@link #MAX_BODY_BYTES}, every read within the call's deadline. Stateless.
  */
 final class Http1Exchange {
     static final int MAX_HEAD_BYTES = 64 * 1024;
+    /** One line of the head (an agent's longest header, {@code X-Warmpool-Blocked-Urls}, is at most 1 KB). */
+    static final int MAX_LINE_BYTES = 8 * 1024;
     /** A full-page screenshot or a long PDF may be large; past this the agent's answer is refused. */
     static final int MAX_BODY_BYTES = 256 * 1024 * 1024;
 
@@ -199,7 +201,8 @@ final class Http1Exchange {
                 return new String(buf, 0, end, StandardCharsets.ISO_8859_1);
             }
             if (n >= buf.length || used[0] + n >= MAX_HEAD_BYTES) {
-                throw new IOException("answer head longer than " + MAX_HEAD_BYTES + " bytes");
+                throw new IOException("answer head longer than " + MAX_HEAD_BYTES + " bytes, or a line of it longer than "
+                        + buf.length);
             }
             buf[n++] = (byte) b;
             b = -1;

@@ -82,6 +82,33 @@ final class InstanceReturns {
         return true;
     }
 
+    /**
+     * Like {@link #release(String, boolean)} for {@code claimed} as its claimer holds it (the row the claim returned):
+     * the recycle decision is made from that row, and the store's release, which never revives a LOST instance, tells
+     * what the row was. One statement where the other costs a read and a statement.
+     */
+    boolean release(Instance claimed, boolean clean) {
+        Instant now = clock.instant();
+        InstanceState next = dueForRecycle(claimed, now) || stopOnRelease() ? InstanceState.STOPPING
+                : clean ? InstanceState.WARM : InstanceState.STARTING;
+        Optional<Instance> before = store.release(claimed.sessionId(), next);
+        if (before.isEmpty()) {
+            return false;
+        }
+        if (before.get().state() == InstanceState.LOST && next != InstanceState.STOPPING) {
+            // it died while held: the row stayed LOST; forget it as the read-first release does
+            store.transition(claimed.id(), InstanceState.LOST, InstanceState.GONE);
+            return true;
+        }
+        sizing.released(claimed.claimedAt(), now);
+        switch (next) {
+            case WARM -> onWarm.run();
+            case STARTING -> executor.execute(() -> reset(claimed));
+            default -> executor.execute(() -> stop(claimed, InstanceState.STOPPING));
+        }
+        return true;
+    }
+
     /** Whether the sizing policy stops a released instance rather than keeping it ({@code exact:N} above N). */
     private boolean stopOnRelease() {
         return sizing.mayStopOnRelease() && sizing.stopOnRelease(store.counts(settings.name(), settings.countBound()).warm());

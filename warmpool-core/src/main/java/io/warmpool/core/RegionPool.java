@@ -207,9 +207,14 @@ public final class RegionPool {
     /** Tries only the warm set, never waits; empty when nothing is warm right now. */
     public Optional<Lease> tryAcquireWarm(String sessionId, Duration keepAlive, List<String> zones) {
         Optional<Lease> existing = sticky(sessionId, keepAlive);
-        if (existing.isPresent()) {
-            return existing;
-        }
+        return existing.isPresent() ? existing : tryClaimWarm(sessionId, keepAlive, zones);
+    }
+
+    /**
+     * Like {@link #tryAcquireWarm} for a session id bound to nothing (generated just now): no sticky lookup, one
+     * claim statement on the warm path.
+     */
+    public Optional<Lease> tryClaimWarm(String sessionId, Duration keepAlive, List<String> zones) {
         if (drains.region()) {
             return Optional.empty();
         }
@@ -274,6 +279,15 @@ public final class RegionPool {
      */
     public boolean release(String sessionId, boolean clean) {
         return returns.release(sessionId, clean);
+    }
+
+    /**
+     * Like {@link #release(String, boolean)} for the instance as this caller claimed it (a quick action's lease):
+     * whether it is due for recycling is decided from the claimed row, so the release costs one statement rather than
+     * a read and a statement. Only for an instance whose session no one else can have touched since the claim.
+     */
+    public boolean release(Instance claimed, boolean clean) {
+        return returns.release(claimed, clean);
     }
 
     /** Runs one housekeeping pass with the pool's current state; the region's shard calls it on a fixed delay. */

@@ -2,7 +2,7 @@ package io.warmpool.server.http;
 
 import io.javalin.http.Context;
 
-import java.net.http.HttpResponse;
+import io.warmpool.server.local.AgentReply;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,16 +20,21 @@ record QuickAnswer(int status, String contentType, byte[] body, Map<String, Stri
     }
 
     /** An agent's answer for an action run on {@code region}/{@code instance}. */
-    static QuickAnswer fromAgent(HttpResponse<byte[]> answer, String region, String instance) {
+    static QuickAnswer fromAgent(AgentReply answer, String region, String instance, String extraName,
+                                 String extraValue) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("X-Warmpool-Region", region);
         h.put("X-Warmpool-Instance", instance);
         h.put("X-Browser-Ms-Used", "0");
         for (String name : RELAYED) {
-            answer.headers().firstValue(name).ifPresent(v -> h.put(name, v));
+            String v = answer.header(name);
+            if (v != null) {
+                h.put(name, v);
+            }
         }
-        return new QuickAnswer(answer.statusCode(), answer.headers().firstValue("Content-Type")
-                .orElse("application/octet-stream"), answer.body(), h);
+        h.put(extraName, extraValue);
+        String type = answer.header("Content-Type");
+        return new QuickAnswer(answer.status(), type == null ? "application/octet-stream" : type, answer.body(), h);
     }
 
     QuickAnswer withHeader(String name, String value) {

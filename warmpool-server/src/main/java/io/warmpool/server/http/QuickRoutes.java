@@ -16,11 +16,11 @@ import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.quick.QuickActionRequest;
 import io.warmpool.quick.ServerTiming;
 import io.warmpool.server.local.AgentClient;
+import io.warmpool.server.local.AgentReply;
 import io.warmpool.server.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
@@ -172,28 +172,29 @@ final class QuickRoutes {
             SharedRouter.Route route = SharedRouter.route(pool, sharedTenant);
             Instance member = route.member();
             long t0 = System.nanoTime();
-            HttpResponse<byte[]> answer = agents.post(member.agentUrl() + AgentProtocol.quick(member.id(), action.path()), body, budget);
+            AgentReply answer = agents.quick(member.agentUrl() + AgentProtocol.quick(member.id(), action.path()), body, budget);
             timing.agentAnswered(System.nanoTime() - t0);
-            return QuickAnswer.fromAgent(answer, member.region(), member.id())
-                    .withHeader("X-Warmpool-Warm", Boolean.toString(route.warm()));
+            return QuickAnswer.fromAgent(answer, member.region(), member.id(), "X-Warmpool-Warm",
+                    Boolean.toString(route.warm()));
         }
-        HttpResponse<byte[]> answer = null;
+        AgentReply answer = null;
         Lease lease = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             long t0 = System.nanoTime();
-            lease = allocator.acquire(placement.region().name(), pool.settings().name(),
+            // a new id, bound to nothing: no sticky lookups, one claim statement
+            lease = allocator.acquireNew(placement.region().name(), pool.settings().name(),
                     Access.internal(tenant, SessionIds.generate(SESSION_PREFIX, placement.region().name())), budget, placement.zones());
             timing.claimed(System.nanoTime() - t0);
             RegionPool holder = allocator.region(lease.instance().region()).pools().get(pool.settings().name());
             answer = call(holder, lease, action, body, budget, timing);
-            if (answer.statusCode() != DEAD) {
+            if (answer.status() != DEAD) {
                 break;
             }
             log.warn("{}/{} - {} was dead at the agent; retrying on another instance", pool.settings().name(),
                     lease.instance().region(), lease.instance().id());
         }
-        return QuickAnswer.fromAgent(answer, lease.instance().region(), lease.instance().id())
-                .withHeader("X-Warmpool-Fallback", Boolean.toString(lease.fallback()));
+        return QuickAnswer.fromAgent(answer, lease.instance().region(), lease.instance().id(), "X-Warmpool-Fallback",
+                Boolean.toString(lease.fallback()));
     }
 
     /** A shared pool's routing key: the tenant's member runs the action in its own fresh context. */
@@ -223,17 +224,17 @@ final class QuickRoutes {
                 + "between 0 and " + QuickCache.MAX_TTL_SECONDS + " (got '" + given + "')");
     }
 
-    private HttpResponse<byte[]> call(RegionPool pool, Lease lease, QuickAction action, byte[] body, Duration budget,
-                                      QuickTiming timing) {
+    private AgentReply call(RegionPool pool, Lease lease, QuickAction action, byte[] body, Duration budget,
+                            QuickTiming timing) {
         Instance instance = lease.instance();
         boolean clean = false;
         try {
             long t0 = System.nanoTime();
-            HttpResponse<byte[]> answer = agents.post(instance.agentUrl() + AgentProtocol.quick(instance.id(), action.path()), body,
+            AgentReply answer = agents.quick(instance.agentUrl() + AgentProtocol.quick(instance.id(), action.path()), body,
                     budget);
             timing.agentAnswered(System.nanoTime() - t0);
             // a timed-out or failed action may leave the browser busy or odd: reset it before anyone else gets it
-            int status = answer.statusCode();
+            int status = answer.status();
             clean = status < 400 || (status < 500 && status != DEAD && status != 422 && status != 429);
             return answer;
         } catch (ProviderException e) {
@@ -241,7 +242,7 @@ final class QuickRoutes {
                     + instance.id() + " did not answer: " + e.getMessage(), e);
         } finally {
             long t0 = System.nanoTime();
-            pool.release(instance.sessionId(), clean);
+            pool.release(instance, clean); // the row as claimed: one statement, no read first
             timing.released(System.nanoTime() - t0);
         }
     }

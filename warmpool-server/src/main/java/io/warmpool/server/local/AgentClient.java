@@ -9,11 +9,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
- * Talks the agent protocol ({@link AgentProtocol}) to agents. One shared JDK client; every call has a timeout; transport failures become
- * {@link ProviderException}. Thread-safe.
+ * Talks the agent protocol ({@link AgentProtocol}) to agents. Quick actions, the hot path, go over pooled keep-alive
+ * connections ({@link AgentConnections}); everything else over one shared JDK client. Every call has a timeout;
+ * transport failures become {@link ProviderException}. Thread-safe.
  */
 public final class AgentClient implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder()
@@ -22,6 +27,9 @@ public final class AgentClient implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
+    private static final String VERSION = Integer.toString(AgentProtocol.VERSION);
+
+    private final AgentConnections connections = new AgentConnections();
     private volatile String secret;
 
     /** From now on, every call carries {@code Authorization: Bearer <secret>} (the agents' shared secret). */
@@ -36,6 +44,32 @@ public final class AgentClient implements AutoCloseable {
         return send(authorized(request));
     }
 
+    /**
+     * {@code POST}s a quick action to an agent ({@code url} is the agent's base URL and the action's path) over a
+     * pooled keep-alive connection; an {@code https} agent goes through the JDK client instead.
+     */
+    public AgentReply quick(String url, byte[] json, Duration timeout) {
+        URI uri = URI.create(url);
+        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+            HttpResponse<byte[]> r = post(url, json, timeout);
+            Map<String, String> headers = new HashMap<>();
+            r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.getFirst()));
+            return new AgentReply(r.statusCode(), headers, r.body());
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put(AgentProtocol.VERSION_HEADER, VERSION);
+        String s = secret;
+        if (s != null) {
+            headers.put(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
+        }
+        try {
+            return connections.post(uri, headers, json, timeout);
+        } catch (IOException e) {
+            throw new ProviderException("POST " + url + " failed: " + e, e);
+        }
+    }
+
     public HttpResponse<byte[]> get(String url, Duration timeout) {
         return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()));
     }
@@ -45,7 +79,7 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private HttpRequest authorized(HttpRequest.Builder request) {
-        request.header(AgentProtocol.VERSION_HEADER, Integer.toString(AgentProtocol.VERSION));
+        request.header(AgentProtocol.VERSION_HEADER, VERSION);
         String s = secret;
         if (s != null) {
             request.header(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
@@ -66,6 +100,7 @@ public final class AgentClient implements AutoCloseable {
 
     @Override
     public void close() {
+        connections.close();
         http.close();
     }
 }

@@ -46,6 +46,11 @@ enum Dialect {
         String explain() {
             return "EXPLAIN QUERY PLAN ";
         }
+
+        @Override
+        int combinerThreads() {
+            return 1; // one connection: a second combiner would only wait for it
+        }
     },
 
     POSTGRES {
@@ -80,6 +85,12 @@ enum Dialect {
         String explain() {
             return "EXPLAIN ";
         }
+
+        @Override
+        int combinerThreads() {
+            // while one batch waits for its WAL flush the other builds and runs the next; PostgreSQL flushes both
+            return 2;
+        }
     };
 
     /**
@@ -107,6 +118,9 @@ enum Dialect {
 
     /** The prefix that makes the database describe its plan for a statement. */
     abstract String explain();
+
+    /** Threads of a store's claim combiner, each running its batches on a connection of its own. */
+    abstract int combinerThreads();
 
     boolean isUniqueViolation(SQLException e) {
         return "23505".equals(sqlState(e));

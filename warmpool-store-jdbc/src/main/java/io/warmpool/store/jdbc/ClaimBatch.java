@@ -28,7 +28,7 @@ final class ClaimBatch {
     private ClaimBatch() {
     }
 
-    static void run(Connection c, Dialect dialect, ClaimStatement claims, List<ClaimCombiner.Op> ops)
+    static void run(Connection c, Dialect dialect, ClaimStatement claims, Picks picks, List<ClaimCombiner.Op> ops)
             throws SQLException {
         if (dialect == Dialect.POSTGRES) {
             postgres(c, claims, ops);
@@ -36,7 +36,7 @@ final class ClaimBatch {
         }
         for (ClaimCombiner.Op op : ops) {
             if (!op.isClaim()) {
-                op.answer = ReleaseStatement.run(c, dialect, op.sessionId, op.next);
+                op.answer = ReleaseStatement.run(c, dialect, op.sessionId, op.next, picks.released());
             }
         }
         for (ClaimCombiner.Op op : ops) {
@@ -72,7 +72,7 @@ final class ClaimBatch {
         }
         for (ClaimCombiner.Op op : zoned) {
             // a unique violation would abort the whole transaction on PostgreSQL: a bound id is answered without one
-            op.answer = bound(c, op.sessionId) ? null : claims.run(c, op.claim, ReleaseStatement.newPick());
+            op.answer = bound(c, op.sessionId) ? null : claims.run(c, op.claim, Picks.random());
         }
     }
 
@@ -87,7 +87,7 @@ final class ClaimBatch {
         for (ClaimCombiner.Op op : group) {
             requests.add(op.claim);
         }
-        Map<String, Instance> claimed = claims.runMany(c, requests, ReleaseStatement.newPick());
+        Map<String, Instance> claimed = claims.runMany(c, requests, Picks.random());
         if (claimed.size() < requests.size()) {
             List<ClaimRequest> left = new ArrayList<>();
             for (ClaimRequest r : requests) {

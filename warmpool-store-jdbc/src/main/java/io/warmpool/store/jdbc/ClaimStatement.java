@@ -41,7 +41,8 @@ final class ClaimStatement {
             + " AND version = ? AND pick >= ? AND " + AgentLiveness.FRESH
             + " ORDER BY pick LIMIT ? FOR UPDATE SKIP LOCKED";
     /**
-     * A SQLite claim reads at most this many warm rows (in pick order, so a random sample) for its fresh candidates:
+     * A SQLite claim reads at most this many warm rows (in pick order: the longest idle released ones first, then new
+     * ones in random order, see {@link Picks}) for its fresh candidates:
      * when none of them is fresh, the region is stale and the claim finds nothing instead of reading the whole index
      * while it holds the shard's only connection (which starved the heartbeat writer and kept the region stale).
      */

@@ -33,7 +33,7 @@ import static io.warmpool.store.jdbc.Sql.update;
  * same row. Open one with {@link SqliteInstanceStore#open} or {@link PostgresInstanceStore#open}.
  *
  * <p>A claim is one conditional {@code UPDATE … RETURNING}: the first {@code candidates} warm, fresh rows in
- * {@code pick} order (a random key, re-drawn whenever a row turns WARM) come from the {@code instances_claim}
+ * {@code pick} order (a key re-drawn whenever a row turns WARM, see {@link Picks}) come from the {@code instances_claim}
  * index, one of them is chosen at random, and the update re-checks {@code state = 'WARM'}; on PostgreSQL the
  * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. Fresh means the row's own heartbeat or its agent's
  * beat is recent ({@link AgentLiveness}). On SQLite the candidates come from the first {@link ClaimStatement#CLAIM_SCAN} warm rows
@@ -51,6 +51,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final Dialect dialect;
     private final ConnectionSource connections;
     private final ClaimStatement claims;
+    private final Picks picks;
     private final Transactions tx;
     private final TargetedQueries queries;
     private final boolean ownsConnections; // false for a fenced view
@@ -66,6 +67,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.dialect = dialect;
         this.connections = connections;
         this.claims = new ClaimStatement(dialect);
+        this.picks = new Picks(dialect);
         this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;
@@ -158,9 +160,9 @@ public sealed class JdbcInstanceStore implements InstanceStore
      */
     private Optional<Instance> releaseAlone(String sessionId, InstanceState next) {
         if (dialect == Dialect.POSTGRES) {
-            return tx.call("release", c -> ReleaseStatement.run(c, dialect, sessionId, next));
+            return tx.call("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
         }
-        return tx.inTransaction("release", c -> ReleaseStatement.run(c, dialect, sessionId, next));
+        return tx.inTransaction("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
     }
 
     @Override
@@ -362,7 +364,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     }
 
     private static long newPick() {
-        return ReleaseStatement.newPick();
+        return Picks.random();
     }
 
     /** The claim combiner's batches: one transaction each; an operation alone as the store runs it uncombined. */
@@ -370,7 +372,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         @Override
         public void runBatch(List<ClaimCombiner.Op> ops) {
             tx.inTransaction("claims", c -> {
-                ClaimBatch.run(c, dialect, claims, ops);
+                ClaimBatch.run(c, dialect, claims, picks, ops);
                 return null;
             });
         }

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.warmpool.store.jdbc.InstanceRows.COLUMNS;
 import static io.warmpool.store.jdbc.InstanceRows.UNBIND;
@@ -49,13 +48,16 @@ final class ReleaseStatement {
     private ReleaseStatement() {
     }
 
-    /** Releases {@code sessionId}; on SQLite the caller holds a transaction. The row as it was, or empty. */
-    static Optional<Instance> run(Connection c, Dialect dialect, String sessionId, InstanceState next)
+    /**
+     * Releases {@code sessionId}, giving its row {@code pick} when it stays or turns WARM/STARTING; on SQLite the
+     * caller holds a transaction. The row as it was, or empty.
+     */
+    static Optional<Instance> run(Connection c, Dialect dialect, String sessionId, InstanceState next, long pick)
             throws SQLException {
         boolean revive = revives(next);
         if (dialect == Dialect.POSTGRES) {
             return next == InstanceState.GONE ? first(c, RELEASE_GONE_PG, sessionId)
-                    : first(c, RELEASE_PG, sessionId, revive, next.name(), newPick());
+                    : first(c, RELEASE_PG, sessionId, revive, next.name(), pick);
         }
         Optional<Instance> before = first(c, "SELECT " + COLUMNS + " FROM instances WHERE session_id = ?", sessionId);
         if (before.isEmpty()) {
@@ -66,12 +68,12 @@ final class ReleaseStatement {
         int written = to == InstanceState.GONE
                 ? update(c, "DELETE FROM instances WHERE id = ? AND session_id = ?", b.id(), sessionId)
                 : update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND + " WHERE id = ? AND session_id = ?",
-                to.name(), newPick(), b.id(), sessionId);
+                to.name(), pick, b.id(), sessionId);
         return written == 1 ? before : Optional.empty();
     }
 
     /**
-     * Releases every session of {@code nextBySession} (PostgreSQL, one statement) and returns the rows as they were,
+     * Releases every session of {@code nextBySession} (PostgreSQL, one statement, random picks) and returns the rows as they were,
      * by session id; a session with no row is absent from the answer.
      */
     static Map<String, Instance> runAll(Connection c, Map<String, InstanceState> nextBySession) throws SQLException {
@@ -80,7 +82,7 @@ final class ReleaseStatement {
         List<String> states = new ArrayList<>(n);
         Long[] picks = new Long[n];
         nextBySession.forEach((session, next) -> {
-            picks[sessions.size()] = newPick();
+            picks[sessions.size()] = Picks.random();
             sessions.add(session);
             states.add(next.name());
         });
@@ -106,9 +108,5 @@ final class ReleaseStatement {
     /** A LOST instance is dead: releasing it may delete or stop it, never bring it back. */
     private static boolean revives(InstanceState next) {
         return next == InstanceState.WARM || next == InstanceState.STARTING;
-    }
-
-    static long newPick() {
-        return ThreadLocalRandom.current().nextLong();
     }
 }

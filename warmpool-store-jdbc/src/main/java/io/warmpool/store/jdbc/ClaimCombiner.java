@@ -78,6 +78,7 @@ final class ClaimCombiner implements AutoCloseable {
     private final String name;
     private final Runner runner;
     private final BlockingQueue<Op> queue;
+    private final int capacity;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong combined = new AtomicLong();
@@ -88,6 +89,7 @@ final class ClaimCombiner implements AutoCloseable {
         this.name = name;
         this.runner = runner;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.capacity = queueCapacity;
         for (int t = 0; t < threads; t++) {
             this.threads.add(Thread.ofPlatform().daemon().name(name + " claims-" + t).start(this::loop));
         }
@@ -98,7 +100,7 @@ final class ClaimCombiner implements AutoCloseable {
         Op op = new Op(request, request.sessionId(), null);
         if (!enqueue(op)) {
             throw new PoolExhaustedException(request.pool() + " - " + name + " - " + queue.size()
-                    + " claims and releases already waiting for the store (at most " + QUEUE + ")", RETRY_AFTER);
+                    + " claims and releases already waiting for the store (at most " + capacity + ")", RETRY_AFTER);
         }
         return await(op);
     }
@@ -112,6 +114,16 @@ final class ClaimCombiner implements AutoCloseable {
     /** Batches committed or failed so far, and operations they held (for benchmarks and logs). */
     long[] batchesAndOperations() {
         return new long[] {batches.get(), combined.get()};
+    }
+
+    /** Whether {@link #close} began. */
+    boolean closing() {
+        return closed;
+    }
+
+    /** Operations queued and not yet taken into a batch. */
+    int queued() {
+        return queue.size();
     }
 
     private boolean enqueue(Op op) {

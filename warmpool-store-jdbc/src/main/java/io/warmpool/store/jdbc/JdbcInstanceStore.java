@@ -345,6 +345,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
         return dialect;
     }
 
+    /** The claim combiner (null in a fenced view), for tests that look at its batches. */
+    ClaimCombiner combiner() {
+        return combiner;
+    }
+
     /** The targeted queries' statements by name, with the LOST sweep and the bounded counts (for plan checks). */
     Map<String, String> targetedStatements() {
         Map<String, String> all = new java.util.TreeMap<>(queries.statements());

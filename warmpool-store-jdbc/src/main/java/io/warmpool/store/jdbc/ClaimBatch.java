@@ -18,12 +18,13 @@ import java.util.Optional;
  * Runs one batch of the {@link ClaimCombiner} inside the caller's transaction: the releases first (so an instance
  * released in the batch can be claimed in it), then the claims. On PostgreSQL the releases are one statement and
  * the claims one statement per pool and version (those with zones one statement each); on SQLite, where a statement
- * costs microseconds and the connection is local, each operation is its own statement. Session ids in a batch are
- * distinct. Stateless; thread-safe.
+ * costs microseconds and the connection is local, each operation is its own statement, and a claim is settled in
+ * the batch (see {@link JdbcInstanceStore#claim}). Session ids in a batch are distinct. Stateless; thread-safe.
  */
 final class ClaimBatch {
 
     private static final String BOUND = "SELECT 1 FROM instances WHERE session_id = ?";
+    private static final String BOUND_ROW = "SELECT " + InstanceRows.COLUMNS + " FROM instances WHERE session_id = ?";
 
     private ClaimBatch() {
     }
@@ -41,7 +42,11 @@ final class ClaimBatch {
         }
         for (ClaimCombiner.Op op : ops) {
             if (op.isClaim()) {
-                op.answer = claims.run(c, op.claim, Long.MIN_VALUE); // SQLite reads a random sample: no start
+                Optional<Instance> got = claims.run(c, op.claim, Long.MIN_VALUE); // SQLite has no random start
+                // settled here: a session id already bound keeps its instance while it is CLAIMED (stickiness), in
+                // this transaction rather than in another turn on the shard's one connection
+                op.answer = got != null && got.isPresent() ? got
+                        : Sql.first(c, BOUND_ROW, op.sessionId).filter(i -> i.state() == InstanceState.CLAIMED);
             }
         }
     }

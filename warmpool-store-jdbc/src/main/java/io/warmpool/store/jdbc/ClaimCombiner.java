@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Group commit of one shard's claims and releases: callers queue their operation and wait; a combiner thread takes
- * what is queued (up to {@link #MAX_BATCH}, each session id at most once) and runs it as one transaction, so that
+ * what is queued (up to its {@code maxBatch}, each session id at most once) and runs it as one transaction, so that
  * many claims share one commit (on PostgreSQL one WAL flush, on SQLite one turn on the shard's connection). Each
  * claim is still one conditional write in the store; nothing about who holds what is kept here, so many gateways
  * may combine against one PostgreSQL at once.
@@ -37,8 +37,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClaimCombiner implements AutoCloseable {
 
-    /** Operations combined into one transaction at most. */
-    static final int MAX_BATCH = 64;
     /** Operations waiting at most; past that a claim is refused. */
     static final int QUEUE = 4_096;
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
@@ -79,13 +77,18 @@ final class ClaimCombiner implements AutoCloseable {
     private final Runner runner;
     private final BlockingQueue<Op> queue;
     private final int capacity;
+    private final int maxBatch;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong combined = new AtomicLong();
     private volatile boolean closed;
 
-    /** Starts {@code threads} combiner threads (each runs its batches on a connection of its own). */
-    ClaimCombiner(String name, Runner runner, int threads, int queueCapacity) {
+    /**
+     * Starts {@code threads} combiner threads (each runs its batches on a connection of its own), each batch at most
+     * {@code maxBatch} operations, with at most {@code queueCapacity} operations waiting.
+     */
+    ClaimCombiner(String name, Runner runner, int threads, int maxBatch, int queueCapacity) {
+        this.maxBatch = maxBatch;
         this.name = name;
         this.runner = runner;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -177,14 +180,14 @@ final class ClaimCombiner implements AutoCloseable {
     }
 
     /**
-     * Up to {@link #MAX_BATCH} operations, the deferred ones first, each session id once: a second operation on a
+     * Up to {@code maxBatch} operations, the deferred ones first, each session id once: a second operation on a
      * session already in the batch waits for the next one, so that operations on one session keep their order.
      */
     private List<Op> nextBatch(ArrayDeque<Op> deferred) throws InterruptedException {
         List<Op> batch = new ArrayList<>();
         Set<String> sessions = new HashSet<>();
         ArrayDeque<Op> later = new ArrayDeque<>();
-        while (!deferred.isEmpty() && batch.size() < MAX_BATCH) {
+        while (!deferred.isEmpty() && batch.size() < maxBatch) {
             add(deferred.poll(), batch, sessions, later);
         }
         if (batch.isEmpty()) {
@@ -196,7 +199,7 @@ final class ClaimCombiner implements AutoCloseable {
             add(first, batch, sessions, later);
         }
         List<Op> more = new ArrayList<>();
-        queue.drainTo(more, MAX_BATCH - batch.size());
+        queue.drainTo(more, maxBatch - batch.size());
         for (Op op : more) {
             add(op, batch, sessions, later);
         }

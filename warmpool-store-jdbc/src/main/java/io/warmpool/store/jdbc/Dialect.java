@@ -51,6 +51,12 @@ enum Dialect {
         int combinerThreads() {
             return 1; // one connection: a second combiner would only wait for it
         }
+
+        @Override
+        int combinerBatch() {
+            // the heartbeat writer waits for the connection behind at most one batch: keep it to about a millisecond
+            return 16;
+        }
     },
 
     POSTGRES {
@@ -91,6 +97,11 @@ enum Dialect {
             // while one batch waits for its WAL flush the other builds and runs the next; PostgreSQL flushes both
             return 2;
         }
+
+        @Override
+        int combinerBatch() {
+            return 64;
+        }
     };
 
     /**
@@ -121,6 +132,9 @@ enum Dialect {
 
     /** Threads of a store's claim combiner, each running its batches on a connection of its own. */
     abstract int combinerThreads();
+
+    /** Claims and releases one transaction of the claim combiner holds at most. */
+    abstract int combinerBatch();
 
     boolean isUniqueViolation(SQLException e) {
         return "23505".equals(sqlState(e));

@@ -72,7 +72,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;
         this.combiner = fence == null ? new ClaimCombiner(name, new CombinedRunner(), dialect.combinerThreads(),
-                ClaimCombiner.QUEUE) : null;
+                dialect.combinerBatch(), ClaimCombiner.QUEUE) : null;
     }
 
     @Override
@@ -100,12 +100,22 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     /**
      * The first attempt goes through the {@link ClaimCombiner} (group commit with the shard's other claims and
-     * releases); when it finds nothing, the session's own binding is looked up (stickiness) and, on PostgreSQL, where
-     * SKIP LOCKED may have skipped rows a concurrent claim held, the claim is tried again alone.
+     * releases). On SQLite the batch settles the claim (it looks the session's own binding up in the same
+     * transaction). On PostgreSQL a first attempt that found nothing is settled here: the session's own binding is
+     * looked up (stickiness), and the claim is tried again alone, as SKIP LOCKED may have skipped rows that a
+     * concurrent claim held.
      */
     @Override
     public Optional<Instance> claim(ClaimRequest request) {
-        Optional<Instance> claimed = combiner != null ? combiner.claim(request) : claimAlone(request, 1);
+        if (combiner == null) {
+            return settle(request, claimAlone(request, 1));
+        }
+        Optional<Instance> combined = combiner.claim(request);
+        return dialect.claimAttempts() == 1 ? combined : settle(request, combined);
+    }
+
+    /** The claim's answer from its first attempt's ({@code claimed}: empty when nothing was free, null when bound). */
+    private Optional<Instance> settle(ClaimRequest request, Optional<Instance> claimed) {
         for (int attempt = 1; ; attempt++) {
             if (claimed != null && claimed.isPresent()) {
                 return claimed;
@@ -384,7 +394,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
         @Override
         public Optional<Instance> runOne(ClaimCombiner.Op op) {
-            return op.isClaim() ? claimAlone(op.claim, 1) : releaseAlone(op.sessionId, op.next);
+            return op.isClaim() ? settle(op.claim, claimAlone(op.claim, 1)) : releaseAlone(op.sessionId, op.next);
         }
     }
 }

@@ -35,7 +35,7 @@ class ClaimCombinerTest {
     @Timeout(20)
     void aFullQueueRefusesAClaimAtOnceAndHandsAReleaseBackToRunAlone() throws Exception {
         BlockingRunner runner = new BlockingRunner();
-        try (ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 2); Release release = runner::release) {
+        try (ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64, 2); Release release = runner::release) {
             CompletableFuture<Optional<Instance>> first = CompletableFuture.supplyAsync(() -> combiner.claim(claim("s-0")));
             assertThat(runner.entered.await(10, TimeUnit.SECONDS)).isTrue(); // its batch is running, and blocked
             List<CompletableFuture<Optional<Instance>>> queued = new ArrayList<>();
@@ -78,7 +78,7 @@ class ClaimCombinerTest {
                 return Optional.of(instance(op.sessionId));
             }
         };
-        try (ClaimCombiner combiner = new ClaimCombiner("test", failing, 1, 16)) {
+        try (ClaimCombiner combiner = new ClaimCombiner("test", failing, 1, 64, 16)) {
             assertThatThrownBy(() -> combiner.claim(claim("broken")))
                     .isInstanceOf(StoreException.class)
                     .satisfies(e -> assertThat(((StoreException) e).sqlState()).isEqualTo("08006"));
@@ -92,7 +92,7 @@ class ClaimCombinerTest {
     @Timeout(20)
     void aSessionIdIsInABatchOnceAndItsOperationsKeepTheirOrder() throws Exception {
         BlockingRunner runner = new BlockingRunner();
-        try (ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64); Release release = runner::release) {
+        try (ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64, 64); Release release = runner::release) {
             CompletableFuture<Optional<Instance>> blocker = CompletableFuture.supplyAsync(() -> combiner.claim(claim("x")));
             assertThat(runner.entered.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Optional<Instance>>> ops = new ArrayList<>();
@@ -116,7 +116,7 @@ class ClaimCombinerTest {
     @Timeout(20)
     void closingAnswersEveryQueuedOperationWithAnError() throws Exception {
         BlockingRunner runner = new BlockingRunner();
-        ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 8);
+        ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64, 8);
         CompletableFuture<Optional<Instance>> running = CompletableFuture.supplyAsync(() -> combiner.claim(claim("a")));
         assertThat(runner.entered.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Optional<Instance>> queued = CompletableFuture.supplyAsync(() -> combiner.claim(claim("b")));

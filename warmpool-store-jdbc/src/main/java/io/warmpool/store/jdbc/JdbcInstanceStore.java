@@ -239,6 +239,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
     }
 
     @Override
+    public int pruneAgents(Instant silentBefore) {
+        return tx.call("pruneAgents", c -> AgentLiveness.prune(c, silentBefore.toEpochMilli()));
+    }
+
+    @Override
     public List<Instance> expiredSessions(String pool, Instant now) {
         long at = now.toEpochMilli();
         String sql = "SELECT " + COLUMNS + " FROM instances WHERE " + (pool == null ? "" : "pool = ? AND ")

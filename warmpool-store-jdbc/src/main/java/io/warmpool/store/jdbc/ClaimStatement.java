@@ -76,6 +76,11 @@ final class ClaimStatement {
         this.sql = CLAIM.formatted(dialect == Dialect.POSTGRES ? CANDIDATES_PG : CANDIDATES_SQLITE);
     }
 
+    /** PostgreSQL's claim of many sessions at once (for plan checks). */
+    static String manySql() {
+        return CLAIM_MANY_PG;
+    }
+
     /** The claim without zones, as this dialect runs it (for plan checks). */
     String sql() {
         return sql;

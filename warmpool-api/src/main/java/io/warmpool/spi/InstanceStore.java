@@ -91,6 +91,19 @@ public interface InstanceStore extends AutoCloseable {
      */
     List<Instance> markLost(String pool, Instant staleBefore);
 
+    /**
+     * Forgets the agents whose last beat is before {@code silentBefore} and that own no instance any more (an agent
+     * is recorded when its first instance is inserted and never removed otherwise, so a fleet that comes and goes
+     * would grow the agents without bound). An agent that still owns an instance is kept whatever its age: the LOST
+     * sweep finds that instance through it. Served by the index on agents' beats; the housekeeping calls it.
+     * Stores that keep no per-agent rows have nothing to forget (the default).
+     *
+     * @return how many agents were forgotten
+     */
+    default int pruneAgents(Instant silentBefore) {
+        return 0;
+    }
+
     /** CLAIMED instances whose session expires before {@code now}. */
     List<Instance> expiredSessions(String pool, Instant now);
 

@@ -26,8 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One region shard under the load the design targets: {@code --instances} WARM instances, every one reported by
- * its agent every 5 s through the shard's real heartbeat queue and batch writer, while {@value #CLAIMERS} threads
- * claim and release as fast as they can. Prints what it measured and, as its last line, one JSON object:
+ * its agent every 5 s through the shard's real heartbeat queue and batch writer, while {@code --claimers} threads
+ * (default {@value #CLAIMERS}) claim and release as fast as they can. A gateway has that many requests in flight at
+ * once: at 10,000 claims/s and a claim + release of ~2 ms, Little's law gives ~20; the store combines concurrent
+ * claims and releases into one transaction, so a few threads back to back would measure the commit latency, not
+ * the shard's throughput. Prints what it measured and, as its last line, one JSON object:
  * {@code {"store":…,"instances":…,"heartbeatRowsPerSec":…,"lagP99Ms":…,"claimsPerSec":…,"claimP50Ms":…,
  * "claimP99Ms":…,"doubleClaims":…}}. {@code heartbeatRowsPerSec} counts reports absorbed per second, whatever rows
  * the writer wrote for them. Everything it creates (temp dir, PostgreSQL schema, threads) is gone when it ends.
@@ -38,20 +41,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  */
 public final class ShardBench {
-    static final int CLAIMERS = 4;
+    static final int CLAIMERS = 32;
     /** Instances one agent reports (agent {@code a-k} owns rows k*100 .. k*100+99). */
     static final int PER_AGENT = 100;
     private static final Duration CADENCE = Duration.ofSeconds(5);
     private static final Duration STALE_AFTER = Duration.ofSeconds(15);
     private static final String POOL = "browser";
     private static final String VERSION = "bench";
-    private static final Set<String> OPTIONS = Set.of("store", "instances", "seconds", "postgres-url");
+    private static final Set<String> OPTIONS = Set.of("store", "instances", "seconds", "postgres-url", "claimers");
     private static final String USAGE = """
-            usage: ShardBench --store sqlite|postgres --instances N --seconds S [--postgres-url URL]
+            usage: ShardBench --store sqlite|postgres --instances N --seconds S [--postgres-url URL] [--claimers C]
               --store         the shard's store: sqlite (a temp file) or postgres (a fresh schema, dropped after)
               --instances     instances in the shard, each reported every 5 s (1..5000000, default 1000000)
               --seconds       how long the measured load runs (1..3600, default 30)
               --postgres-url  jdbc:postgresql://... (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
+              --claimers      threads claiming and releasing back to back (1..256, default 32)
             The last line printed is one JSON object with the results.""";
 
     private ShardBench() {
@@ -78,9 +82,10 @@ public final class ShardBench {
         int instances = o.count("instances", 1_000_000, 5_000_000);
         Duration window = o.seconds("seconds", 30, 3_600);
         String pgUrl = o.text("postgres-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        int claimers = o.count("claimers", CLAIMERS, 256);
         try (Cleanup cleanup = new Cleanup()) {
             InstanceStore shardStore = open(cleanup, store, pgUrl, instances);
-            Result r = new ShardLoad(shardStore, shard(shardStore), instances, window).run(cleanup);
+            Result r = new ShardLoad(shardStore, shard(shardStore), instances, window, claimers).run(cleanup);
             System.out.println(MachineInfo.loadAverage());
             System.out.println(r.json(store, instances));
         }

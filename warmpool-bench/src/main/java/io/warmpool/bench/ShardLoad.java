@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The measured part of {@link ShardBench}: a heartbeat thread offering every instance's report once per 5 s in
- * 10 ms slices to the shard's queue, {@link ShardBench#CLAIMERS} claim-and-release threads, and a sampler of the
+ * 10 ms slices to the shard's queue, {@code claimers} claim-and-release threads, and a sampler of the
  * queue's lag every 50 ms, all for one window. Every thread it starts is joined before it returns.
  */
 final class ShardLoad {
@@ -27,12 +27,14 @@ final class ShardLoad {
     private final RegionShard shard;
     private final int instances;
     private final Duration window;
+    private final int claimers;
     private final AtomicLong refused = new AtomicLong();
     private final String[] ids;
     private final String[] agents;
     private volatile boolean running = true;
 
-    ShardLoad(InstanceStore store, RegionShard shard, int instances, Duration window) {
+    ShardLoad(InstanceStore store, RegionShard shard, int instances, Duration window, int claimers) {
+        this.claimers = claimers;
         this.store = store;
         this.shard = shard;
         this.instances = instances;
@@ -58,8 +60,9 @@ final class ShardLoad {
         long[] lagSamples = new long[(int) Math.min(MAX_SAMPLES, window.toMillis() / 50 + 10)];
         int[] lagCount = new int[1];
         threads.add(Thread.ofPlatform().name("bench-lag").start(() -> sampleLag(lagSamples, lagCount)));
-        for (int t = 0; t < ShardBench.CLAIMERS; t++) {
-            long[] mine = new long[MAX_SAMPLES];
+        int perThread = MAX_SAMPLES * 4 / claimers;
+        for (int t = 0; t < claimers; t++) {
+            long[] mine = new long[perThread];
             latencies.add(mine);
             int id = t;
             ShardBench.Claimer claimer = new ShardBench.Claimer(store, held, doubles);

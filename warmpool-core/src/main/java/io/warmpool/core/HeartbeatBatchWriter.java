@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * latest {@code flushAfter} after their first report, coalesced ({@link PendingBeats}): an agent's "alive" reports
  * become one beat per agent (its liveness covers all its instances, one row however many instances it reports), and
  * a row per instance is written only for what changes it (a death; an "alive" without an agent). Each batch is written
- * in one transaction ({@link InstanceStore#applyBeats}) and retried {@code retries} times. When the store stays
+ * in one transaction ({@link InstanceStore#applyBeats}) and retried {@code retries} times. Behind a backlog (a full
+ * batch taken and at least another full one waiting), up to {@link #MAX_BATCHES_PER_WRITE} batches go into that one
+ * transaction: group commit, so that a writer that had to wait for the store (a SQLite shard's one connection, busy
+ * with claims) catches up in fewer, larger writes instead of staying one transaction per {@code batchSize} reports
+ * behind until the queue refuses reports; each report still counts in the lag until its write commits. When the store stays
  * unwritable, reports are held (coalesced, at most {@code maxHeld}; past that the oldest are dropped and counted) and
  * written as soon as the store is back, with one log line each way; the queue's lag keeps growing meanwhile. With a
  * {@code refreshAfter}, a beat or heartbeat whose row this writer wrote recently is absorbed without a row write (it is
@@ -34,6 +39,8 @@ public final class HeartbeatBatchWriter implements Runnable {
      * stale-region signal follows an unwritable store within about a second.
      */
     static final long PROBE_EVERY_NANOS = 1_000_000_000L;
+    /** Batches taken into one write at most when the queue holds a backlog. */
+    static final int MAX_BATCHES_PER_WRITE = 16;
 
     private final String region;
     private final HeartbeatQueue queue;
@@ -115,6 +122,9 @@ public final class HeartbeatBatchWriter implements Runnable {
         if (batch.isEmpty() && pending.isEmpty()) {
             return 0;
         }
+        if (batch.size() == batchSize && queue.size() >= batchSize) {
+            batch = withBacklog(batch);
+        }
         heldTaken += batch.size();
         for (HeartbeatReport r : batch) {
             pending.add(r);
@@ -128,6 +138,15 @@ public final class HeartbeatBatchWriter implements Runnable {
         }
         heldCount = pending.size();
         return batch.size();
+    }
+
+    /** {@code first} and the further full batches waiting behind it, up to {@link #MAX_BATCHES_PER_WRITE} in all. */
+    private List<HeartbeatReport> withBacklog(List<HeartbeatReport> first) throws InterruptedException {
+        List<HeartbeatReport> all = new ArrayList<>(first);
+        for (int n = 1; n < MAX_BATCHES_PER_WRITE && all.size() == n * batchSize && queue.size() >= batchSize; n++) {
+            all.addAll(queue.poll(batchSize, Duration.ZERO));
+        }
+        return all;
     }
 
     /**

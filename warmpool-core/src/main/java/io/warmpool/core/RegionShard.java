@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,6 +32,10 @@ import java.util.function.LongSupplier;
  */
 public final class RegionShard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegionShard.class);
+    /** An agent silent this long that owns no instance is forgotten (its row in the shard deleted). */
+    static final Duration AGENT_RETENTION = Duration.ofDays(1);
+    /** How often the housekeeping looks for such agents. */
+    static final Duration AGENT_PRUNE_EVERY = Duration.ofMinutes(1);
 
     private final String name;
     private final InstanceStore store;
@@ -43,6 +48,8 @@ public final class RegionShard implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final ScheduledExecutorService leasing; // renews the lease apart, so a slow round never loses it
     private final RegionLeader leader;
+    private final InstanceStore fenced;
+    private volatile Instant nextAgentPrune; // null: at the next round
     private volatile Thread writerThread;
 
     public RegionShard(String name, InstanceStore store, InstanceProvider provider, Collection<PoolSettings> pools,
@@ -64,7 +71,7 @@ public final class RegionShard implements AutoCloseable {
                 settings.retries(), settings.refreshAfter(), metrics, ticker);
         this.leader = new RegionLeader(name, store, RegionLeader.newHolderId(),
                 RegionLeader.periodFor(settings.housekeepingInterval()), clock);
-        InstanceStore fenced = store.fenced(leader.lease(), leader::token);
+        this.fenced = store.fenced(leader.lease(), leader::token);
         Map<String, RegionPool> byName = new LinkedHashMap<>();
         for (PoolSettings ps : pools) {
             byName.put(ps.name(), new RegionPool(name, ps, store, fenced, provider, clock, ticker, tasks, null,
@@ -100,8 +107,24 @@ public final class RegionShard implements AutoCloseable {
             for (RegionPool p : pools.values()) {
                 p.housekeep();
             }
+            pruneAgents();
         } catch (RuntimeException e) {
             log.warn("{} - housekeeping round failed: {}", name, e.toString());
+        }
+    }
+
+    /** Forgets the agents silent for {@link #AGENT_RETENTION} that own nothing, at most once per minute. */
+    private void pruneAgents() {
+        Instant now = clock.instant();
+        Instant next = nextAgentPrune;
+        if (next != null && now.isBefore(next)) {
+            return;
+        }
+        nextAgentPrune = now.plus(AGENT_PRUNE_EVERY);
+        int forgotten = fenced.pruneAgents(now.minus(AGENT_RETENTION));
+        if (forgotten > 0) {
+            log.info("{} - forgot {} agents silent for more than {} that own no instance", name, forgotten,
+                    AGENT_RETENTION);
         }
     }
 

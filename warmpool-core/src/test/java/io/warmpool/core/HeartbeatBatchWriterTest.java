@@ -110,20 +110,20 @@ class HeartbeatBatchWriterTest {
     }
 
     @Test
-    void eachBatchIsAtMostBatchSizeAndIsWrittenInOneCall() throws Exception {
+    void withoutABacklogEachBatchIsAtMostBatchSizeAndIsWrittenInOneCall() throws Exception {
         List<Integer> calls = new ArrayList<>();
         InstanceStore store = intercepting(new InMemoryInstanceStore(), reports -> {
             calls.add(reports.size());
             return null;
         });
         BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(1000, System::nanoTime);
+        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(10), 1);
         for (int i = 0; i < 250; i++) {
             queue.offer(agentless("i" + i, true, 0));
+            if (i == 149 || i == 249) { // a batch and a half waiting: the full one alone, then the rest
+                writer.runOnce();
+            }
         }
-        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(10), 1);
-
-        writer.runOnce();
-        writer.runOnce();
         writer.runOnce();
 
         assertThat(calls).containsExactly(100, 100, 50);
@@ -234,5 +234,32 @@ class HeartbeatBatchWriterTest {
         assertThat(real.find("a").orElseThrow().state()).isEqualTo(InstanceState.LOST);
         assertThat(real.find("a").orElseThrow().heartbeatAt()).isEqualTo(clock.instant().plusSeconds(16));
         assertThat(queue.lag(clock.instant().plusSeconds(20))).as("everything acknowledged").isZero();
+    }
+
+    @Test
+    void behindABacklogOneWriteTakesSeveralBatchesAndNoMoreThanWaitFullyBehindIt() throws Exception {
+        InMemoryInstanceStore real = new InMemoryInstanceStore();
+        List<Integer> writes = new ArrayList<>();
+        InstanceStore store = intercepting(real, rows -> {
+            writes.add(rows.size());
+            return null;
+        });
+        BoundedHeartbeatQueue queue = new BoundedHeartbeatQueue(10_000, System::nanoTime);
+        HeartbeatBatchWriter writer = new HeartbeatBatchWriter("weur", queue, store, 100, Duration.ofMillis(1), 0);
+        for (int i = 0; i < 350; i++) { // 3.5 batches: three full ones go together, the half one waits
+            queue.offer(new HeartbeatReport("i" + i, "agent-" + (i / 100), true, clock.instant(), clock.instant()));
+        }
+
+        assertThat(writer.runOnce()).isEqualTo(300);
+        assertThat(writes).as("one transaction, one agent row per agent").containsExactly(3);
+        assertThat(queue.size()).isEqualTo(50);
+        assertThat(queue.lag(clock.instant().plusSeconds(1))).as("the rest is still waiting").isPositive();
+
+        for (int i = 0; i < 100 * HeartbeatBatchWriter.MAX_BATCHES_PER_WRITE + 50; i++) {
+            queue.offer(new HeartbeatReport("j" + i, "agent-x", true, clock.instant(), clock.instant()));
+        }
+        assertThat(writer.runOnce()).as("at most MAX_BATCHES_PER_WRITE batches")
+                .isEqualTo(100 * HeartbeatBatchWriter.MAX_BATCHES_PER_WRITE);
+        assertThat(writer.reportsWritten()).isEqualTo(300 + 100L * HeartbeatBatchWriter.MAX_BATCHES_PER_WRITE);
     }
 }

@@ -99,6 +99,12 @@ public class ForwardingInstanceStore implements InstanceStore {
     }
 
     @Override
+    public int pruneAgents(Instant silentBefore) {
+        check.run();
+        return delegate.pruneAgents(silentBefore);
+    }
+
+    @Override
     public List<Instance> markLost(String pool, Instant staleBefore) {
         check.run();
         return delegate.markLost(pool, staleBefore);

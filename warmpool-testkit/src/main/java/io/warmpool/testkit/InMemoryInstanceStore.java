@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
@@ -270,6 +272,20 @@ public final class InMemoryInstanceStore implements InstanceStore {
             return agents.size();
         });
         return changed + (instances.isEmpty() ? 0 : applyHeartbeats(instances));
+    }
+
+    @Override
+    public int pruneAgents(Instant silentBefore) {
+        Instant before = millis(silentBefore);
+        return locked(() -> {
+            Set<String> owners = new HashSet<>();
+            for (MemoryRow row : rows.values()) {
+                owners.add(row.agentId);
+            }
+            int before0 = agentBeats.size();
+            agentBeats.entrySet().removeIf(e -> e.getValue().isBefore(before) && !owners.contains(e.getKey()));
+            return before0 - agentBeats.size();
+        });
     }
 
     @Override

@@ -114,4 +114,23 @@ public abstract class InstanceStoreLivenessContract extends InstanceStoreLeaseCo
         assertThat(store.counts(POOL, 0)).isEqualTo(PoolCounts.EMPTY);
         assertThat(store.counts("no-such-pool", 10)).isEqualTo(PoolCounts.EMPTY);
     }
+
+    @Test
+    void pruningForgetsOnlyAgentsSilentSinceTheBoundThatOwnNothing() {
+        Instant day = T0.plus(java.time.Duration.ofDays(1));
+        warmOn("i-1", "agent-gone");
+        warmOn("i-2", "agent-dead");
+        warmOn("i-3", "agent-live");
+        store.applyBeats(List.of(new AgentBeat("agent-gone", T0), new AgentBeat("agent-dead", T0),
+                new AgentBeat("agent-live", day)), List.of());
+        assertThat(store.transition("i-1", InstanceState.WARM, InstanceState.GONE)).isTrue();
+
+        assertThat(store.pruneAgents(T0)).as("nobody silent since before T0").isZero();
+        assertThat(store.pruneAgents(day)).as("agent-gone: silent and owns nothing").isEqualTo(1);
+        assertThat(store.pruneAgents(day)).as("already forgotten").isZero();
+
+        // agent-dead owns i-2 and is kept: the LOST sweep still finds i-2 through it
+        assertThat(store.markLost(POOL, day)).extracting(Instance::id).containsExactly("i-2");
+        assertThat(store.find("i-3").orElseThrow().state()).isEqualTo(InstanceState.WARM);
+    }
 }

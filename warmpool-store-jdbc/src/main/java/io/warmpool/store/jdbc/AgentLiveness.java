@@ -41,7 +41,18 @@ final class AgentLiveness {
             + " (SELECT agent_id FROM agents WHERE heartbeat_at < ?) AND %s state IN " + LIVE
             + " AND heartbeat_at < ? RETURNING " + COLUMNS;
 
+    private static final String PRUNE = "DELETE FROM agents WHERE heartbeat_at < ? AND NOT EXISTS"
+            + " (SELECT 1 FROM instances WHERE instances.agent_id = agents.agent_id)";
+
     private AgentLiveness() {
+    }
+
+    /** Deletes the agents silent since before {@code silentBefore} that own no instance; how many. */
+    static int prune(Connection c, long silentBefore) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(PRUNE)) {
+            s.setLong(1, silentBefore);
+            return s.executeUpdate();
+        }
     }
 
     /** The freshness test of a row of {@code table} (an alias of {@code instances}); two parameters, the bound. */
@@ -99,6 +110,6 @@ final class AgentLiveness {
     /** The statements here by name (for plan checks); the pool-filtered forms. */
     static Map<String, String> statements() {
         return Map.of("markLostAgentless", LOSE_AGENTLESS.formatted("pool = ? AND"),
-                "markLostByAgent", LOSE_BY_AGENT.formatted("pool = ? AND"));
+                "markLostByAgent", LOSE_BY_AGENT.formatted("pool = ? AND"), "pruneAgents", PRUNE);
     }
 }

@@ -3,12 +3,15 @@ package io.warmpool.store.jdbc;
 import io.warmpool.ClaimRequest;
 import io.warmpool.Instance;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -38,7 +41,8 @@ final class ClaimStatement {
             + " AND version = ? AND pick >= ? AND " + AgentLiveness.FRESH
             + " ORDER BY pick LIMIT ? FOR UPDATE SKIP LOCKED";
     /**
-     * A SQLite claim reads at most this many warm rows (in pick order, so a random sample) for its fresh candidates:
+     * A SQLite claim reads at most this many warm rows (in pick order: the longest idle released ones first, then new
+     * ones in random order, see {@link Picks}) for its fresh candidates:
      * when none of them is fresh, the region is stale and the claim finds nothing instead of reading the whole index
      * while it holds the shard's only connection (which starved the heartbeat writer and kept the region stale).
      */
@@ -47,6 +51,22 @@ final class ClaimStatement {
             + " WHERE pool = ? AND state = 'WARM' AND version = ? ORDER BY pick LIMIT " + CLAIM_SCAN + ") s WHERE "
             + AgentLiveness.fresh("s") + " LIMIT ?";
 
+    /**
+     * PostgreSQL's claim of many sessions at once, for the claim combiner: the first {@code k} fresh warm rows in pick
+     * order from a start, locked (skipping those another transaction holds), handed one each to the {@code k}
+     * requests whose session ids are not bound yet, in one {@code UPDATE … RETURNING}. Parameters: session ids,
+     * claim times, keep-alives (three arrays of one length, session ids distinct), pool, version, start, fresh twice,
+     * {@code k}.
+     */
+    private static final String CLAIM_MANY_PG = "WITH req AS (SELECT sid, now_ms, keep_ms, row_number() OVER () AS rn"
+            + " FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS r(sid, now_ms, keep_ms)"
+            + " WHERE NOT EXISTS (SELECT 1 FROM instances b WHERE b.session_id = r.sid)),"
+            + " cand AS (SELECT id, row_number() OVER () AS rn FROM (" + CANDIDATES_PG + ") c)"
+            + " UPDATE instances i SET state = 'CLAIMED', session_id = req.sid, claimed_at = req.now_ms,"
+            + " session_expires_at = req.now_ms + req.keep_ms, keep_alive_ms = req.keep_ms, uses = i.uses + 1"
+            + " FROM cand JOIN req ON cand.rn = req.rn WHERE i.id = cand.id AND i.state = 'WARM'"
+            + " RETURNING i." + COLUMNS.replace(", ", ", i.");
+
     private final Dialect dialect;
     private final String sql;
     private final ConcurrentMap<Integer, String> zoneSql = new ConcurrentHashMap<>();
@@ -54,6 +74,11 @@ final class ClaimStatement {
     ClaimStatement(Dialect dialect) {
         this.dialect = dialect;
         this.sql = CLAIM.formatted(dialect == Dialect.POSTGRES ? CANDIDATES_PG : CANDIDATES_SQLITE);
+    }
+
+    /** PostgreSQL's claim of many sessions at once (for plan checks). */
+    static String manySql() {
+        return CLAIM_MANY_PG;
     }
 
     /** The claim without zones, as this dialect runs it (for plan checks). */
@@ -84,6 +109,49 @@ final class ClaimStatement {
                     + " WHERE id = (SELECT c.id FROM (" + union + ") c ORDER BY c.rank, random() LIMIT 1)"
                     + " AND state = 'WARM' RETURNING " + COLUMNS;
         });
+    }
+
+    /**
+     * Claims for every request of {@code group} (PostgreSQL; one pool and version, no zones, distinct session ids)
+     * in one statement, the candidates read from {@code start} in pick order and fresh by the latest
+     * {@code freshAfter} of the group. The claimed instances by session id: a request whose session id was already
+     * bound, or for which no candidate was left, is absent.
+     */
+    Map<String, Instance> runMany(Connection c, List<ClaimRequest> group, long start) throws SQLException {
+        int n = group.size();
+        Object[] sessions = new Object[n];
+        Long[] nows = new Long[n];
+        Long[] keeps = new Long[n];
+        long fresh = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            ClaimRequest r = group.get(i);
+            sessions[i] = r.sessionId();
+            nows[i] = r.now().toEpochMilli();
+            keeps[i] = r.keepAlive().toMillis();
+            fresh = Math.max(fresh, r.freshAfter().toEpochMilli());
+        }
+        Map<String, Instance> claimed = new HashMap<>();
+        Array sessionArray = c.createArrayOf("text", sessions);
+        Array nowArray = c.createArrayOf("bigint", nows);
+        Array keepArray = c.createArrayOf("bigint", keeps);
+        try (PreparedStatement s = c.prepareStatement(CLAIM_MANY_PG)) {
+            s.setArray(1, sessionArray);
+            s.setArray(2, nowArray);
+            s.setArray(3, keepArray);
+            ClaimRequest first = group.get(0);
+            Object[] rest = {first.pool(), first.version(), start, fresh, fresh, n};
+            for (int i = 0; i < rest.length; i++) {
+                s.setObject(4 + i, rest[i]);
+            }
+            for (Instance i : InstanceRows.readAll(s)) {
+                claimed.put(i.sessionId(), i);
+            }
+        } finally {
+            sessionArray.free();
+            nowArray.free();
+            keepArray.free();
+        }
+        return claimed;
     }
 
     /** The claimed instance, empty when no candidate was free, null when the session id is already bound. */

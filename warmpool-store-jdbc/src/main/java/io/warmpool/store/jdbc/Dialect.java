@@ -46,6 +46,17 @@ enum Dialect {
         String explain() {
             return "EXPLAIN QUERY PLAN ";
         }
+
+        @Override
+        int combinerThreads() {
+            return 1; // one connection: a second combiner would only wait for it
+        }
+
+        @Override
+        int combinerBatch() {
+            // the heartbeat writer waits for the connection behind at most one batch: keep it to about a millisecond
+            return 16;
+        }
     },
 
     POSTGRES {
@@ -80,6 +91,17 @@ enum Dialect {
         String explain() {
             return "EXPLAIN ";
         }
+
+        @Override
+        int combinerThreads() {
+            // while one batch waits for its WAL flush the other builds and runs the next; PostgreSQL flushes both
+            return 2;
+        }
+
+        @Override
+        int combinerBatch() {
+            return 64;
+        }
     };
 
     /**
@@ -107,6 +129,12 @@ enum Dialect {
 
     /** The prefix that makes the database describe its plan for a statement. */
     abstract String explain();
+
+    /** Threads of a store's claim combiner, each running its batches on a connection of its own. */
+    abstract int combinerThreads();
+
+    /** Claims and releases one transaction of the claim combiner holds at most. */
+    abstract int combinerBatch();
 
     boolean isUniqueViolation(SQLException e) {
         return "23505".equals(sqlState(e));

@@ -20,13 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 import static io.warmpool.store.jdbc.InstanceRows.COLUMNS;
 import static io.warmpool.store.jdbc.InstanceRows.UNBIND;
 import static io.warmpool.store.jdbc.Sql.all;
-import static io.warmpool.store.jdbc.Sql.bind;
 import static io.warmpool.store.jdbc.Sql.first;
 import static io.warmpool.store.jdbc.Sql.update;
 
@@ -35,7 +33,7 @@ import static io.warmpool.store.jdbc.Sql.update;
  * same row. Open one with {@link SqliteInstanceStore#open} or {@link PostgresInstanceStore#open}.
  *
  * <p>A claim is one conditional {@code UPDATE … RETURNING}: the first {@code candidates} warm, fresh rows in
- * {@code pick} order (a random key, re-drawn whenever a row turns WARM) come from the {@code instances_claim}
+ * {@code pick} order (a key re-drawn whenever a row turns WARM, see {@link Picks}) come from the {@code instances_claim}
  * index, one of them is chosen at random, and the update re-checks {@code state = 'WARM'}; on PostgreSQL the
  * candidates are locked with {@code FOR UPDATE SKIP LOCKED}. Fresh means the row's own heartbeat or its agent's
  * beat is recent ({@link AgentLiveness}). On SQLite the candidates come from the first {@link ClaimStatement#CLAIM_SCAN} warm rows
@@ -49,24 +47,15 @@ import static io.warmpool.store.jdbc.Sql.update;
 public sealed class JdbcInstanceStore implements InstanceStore
         permits SqliteInstanceStore, PostgresInstanceStore {
 
-    /**
-     * PostgreSQL's release in one statement: the row as it was (locked), then the update of it, returning the
-     * former. Parameters: session id, whether {@code next} would revive, next state, new pick.
-     */
-    private static final String RELEASE_PG = "WITH old AS (SELECT " + COLUMNS + " FROM instances WHERE session_id = ?"
-            + " FOR UPDATE), upd AS (UPDATE instances i SET state = CASE WHEN old.state = 'LOST' AND ? THEN 'LOST'"
-            + " ELSE ? END, pick = ?, " + UNBIND + " FROM old WHERE i.id = old.id) SELECT * FROM old";
-    private static final String RELEASE_GONE_PG = "WITH old AS (SELECT " + COLUMNS + " FROM instances"
-            + " WHERE session_id = ? FOR UPDATE), del AS (DELETE FROM instances i USING old WHERE i.id = old.id)"
-            + " SELECT * FROM old";
-
     private final String name;
     private final Dialect dialect;
     private final ConnectionSource connections;
     private final ClaimStatement claims;
+    private final Picks picks;
     private final Transactions tx;
     private final TargetedQueries queries;
     private final boolean ownsConnections; // false for a fenced view
+    private final ClaimCombiner combiner; // null for a fenced view: its claims run alone, each with its fence
 
     JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
         this(name, dialect, connections, null);
@@ -78,9 +67,12 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.dialect = dialect;
         this.connections = connections;
         this.claims = new ClaimStatement(dialect);
+        this.picks = new Picks(dialect);
         this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;
+        this.combiner = fence == null ? new ClaimCombiner(name, new CombinedRunner(), dialect.combinerThreads(),
+                dialect.combinerBatch(), ClaimCombiner.QUEUE) : null;
     }
 
     @Override
@@ -106,12 +98,25 @@ public sealed class JdbcInstanceStore implements InstanceStore
                 cdpUrl, agentUrl, now.toEpochMilli(), newPick(), instanceId)) == 1;
     }
 
+    /**
+     * The first attempt goes through the {@link ClaimCombiner} (group commit with the shard's other claims and
+     * releases). On SQLite the batch settles the claim (it looks the session's own binding up in the same
+     * transaction). On PostgreSQL a first attempt that found nothing is settled here: the session's own binding is
+     * looked up (stickiness), and the claim is tried again alone, as SKIP LOCKED may have skipped rows that a
+     * concurrent claim held.
+     */
     @Override
     public Optional<Instance> claim(ClaimRequest request) {
+        if (combiner == null) {
+            return settle(request, claimAlone(request, 1));
+        }
+        Optional<Instance> combined = combiner.claim(request);
+        return dialect.claimAttempts() == 1 ? combined : settle(request, combined);
+    }
+
+    /** The claim's answer from its first attempt's ({@code claimed}: empty when nothing was free, null when bound). */
+    private Optional<Instance> settle(ClaimRequest request, Optional<Instance> claimed) {
         for (int attempt = 1; ; attempt++) {
-            // the first attempt starts at a random pick; a retry reads from the lowest (see ClaimStatement)
-            long start = attempt == 1 ? newPick() : Long.MIN_VALUE;
-            Optional<Instance> claimed = tx.call("claim", c -> claims.run(c, request, start));
             if (claimed != null && claimed.isPresent()) {
                 return claimed;
             }
@@ -119,7 +124,15 @@ public sealed class JdbcInstanceStore implements InstanceStore
             if (bound.isPresent() || claimed == null || attempt >= dialect.claimAttempts()) {
                 return bound.filter(i -> i.state() == InstanceState.CLAIMED);
             }
+            claimed = claimAlone(request, attempt + 1);
         }
+    }
+
+    /** One claim statement in its own transaction: the instance, empty when none was free, null when bound. */
+    private Optional<Instance> claimAlone(ClaimRequest request, int attempt) {
+        // the first attempt starts at a random pick; a retry reads from the lowest (see ClaimStatement)
+        long start = attempt == 1 ? newPick() : Long.MIN_VALUE;
+        return tx.call("claim", c -> claims.run(c, request, start));
     }
 
     @Override
@@ -147,27 +160,19 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (next == InstanceState.CLAIMED) {
             throw new IllegalArgumentException("release cannot move an instance to CLAIMED (session=" + sessionId + ")");
         }
-        // a LOST instance is dead: releasing it may delete or stop it, never bring it back
-        boolean revive = next == InstanceState.WARM || next == InstanceState.STARTING;
+        Optional<Instance> released = combiner == null ? null : combiner.release(sessionId, next);
+        return released != null ? released : releaseAlone(sessionId, next);
+    }
+
+    /**
+     * One release in its own transaction. On SQLite the read and the write run in one transaction that holds the
+     * write lock from its start (IMMEDIATE), so nothing changes the row in between and the release costs one commit.
+     */
+    private Optional<Instance> releaseAlone(String sessionId, InstanceState next) {
         if (dialect == Dialect.POSTGRES) {
-            return tx.call("release", c -> next == InstanceState.GONE ? first(c, RELEASE_GONE_PG, sessionId)
-                    : first(c, RELEASE_PG, sessionId, revive, next.name(), newPick()));
+            return tx.call("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
         }
-        // SQLite: the read, then the write, in one transaction that holds the write lock from its start (IMMEDIATE),
-        // so nothing changes the row in between and the release costs one commit
-        return tx.inTransaction("release", c -> {
-            Optional<Instance> before = first(c, "SELECT " + COLUMNS + " FROM instances WHERE session_id = ?", sessionId);
-            if (before.isEmpty()) {
-                return before;
-            }
-            Instance b = before.get();
-            InstanceState to = b.state() == InstanceState.LOST && revive ? InstanceState.LOST : next;
-            int written = to == InstanceState.GONE
-                    ? update(c, "DELETE FROM instances WHERE id = ? AND session_id = ?", b.id(), sessionId)
-                    : update(c, "UPDATE instances SET state = ?, pick = ?, " + UNBIND + " WHERE id = ? AND session_id = ?",
-                            to.name(), newPick(), b.id(), sessionId);
-            return written == 1 ? before : Optional.<Instance>empty();
-        });
+        return tx.inTransaction("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
     }
 
     @Override
@@ -231,6 +236,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
     public List<Instance> markLost(String pool, Instant staleBefore) {
         long before = staleBefore.toEpochMilli();
         return tx.inTransaction("markLost", c -> AgentLiveness.markLost(c, pool, before));
+    }
+
+    @Override
+    public int pruneAgents(Instant silentBefore) {
+        return tx.call("pruneAgents", c -> AgentLiveness.prune(c, silentBefore.toEpochMilli()));
     }
 
     @Override
@@ -322,9 +332,15 @@ public sealed class JdbcInstanceStore implements InstanceStore
                 LeaseRows.fence(lease, token));
     }
 
-    /** Closes the store's connections (a fenced view leaves them to its store). Idempotent. */
+    /**
+     * Stops the claim combiner (claims still queued fail with "closed") and closes the store's connections (a fenced
+     * view leaves them to its store). Idempotent.
+     */
     @Override
     public void close() {
+        if (combiner != null) {
+            combiner.close();
+        }
         if (ownsConnections) {
             connections.close();
         }
@@ -342,6 +358,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** The claim combiner (null in a fenced view), for tests that look at its batches. */
+    ClaimCombiner combiner() {
+        return combiner;
     }
 
     /** The targeted queries' statements by name, with the LOST sweep and the bounded counts (for plan checks). */
@@ -363,6 +384,22 @@ public sealed class JdbcInstanceStore implements InstanceStore
     }
 
     private static long newPick() {
-        return ThreadLocalRandom.current().nextLong();
+        return Picks.random();
+    }
+
+    /** The claim combiner's batches: one transaction each; an operation alone as the store runs it uncombined. */
+    private final class CombinedRunner implements ClaimCombiner.Runner {
+        @Override
+        public void runBatch(List<ClaimCombiner.Op> ops) {
+            tx.inTransaction("claims", c -> {
+                ClaimBatch.run(c, dialect, claims, picks, ops);
+                return null;
+            });
+        }
+
+        @Override
+        public Optional<Instance> runOne(ClaimCombiner.Op op) {
+            return op.isClaim() ? settle(op.claim, claimAlone(op.claim, 1)) : releaseAlone(op.sessionId, op.next);
+        }
     }
 }

@@ -72,8 +72,9 @@ public final class SqliteInstanceStore extends JdbcInstanceStore {
         try {
             c = DriverManager.getConnection("jdbc:sqlite:" + path, config().toProperties());
             int version = Migrations.apply(c, name, Dialect.SQLITE, List.of());
+            ConnectionSource connections = new SingleConnectionSource(name, StatementCache.wrap(c, STATEMENT_CACHE));
             SqliteCheckpointer checkpointer = SqliteCheckpointer.start(name, "jdbc:sqlite:" + path,
-                    config().toProperties());
+                    config().toProperties(), connections);
             if (checkpointer != null) {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA wal_autocheckpoint = 0");
@@ -81,8 +82,7 @@ public final class SqliteInstanceStore extends JdbcInstanceStore {
             }
             log.info("{} - opened (schema version {}, background checkpoints {})", name, version,
                     checkpointer == null ? "off" : "every " + SqliteCheckpointer.EVERY.toMillis() + " ms");
-            return new SqliteInstanceStore(name, path,
-                    new SingleConnectionSource(name, StatementCache.wrap(c, STATEMENT_CACHE)), checkpointer);
+            return new SqliteInstanceStore(name, path, connections, checkpointer);
         } catch (SQLException e) {
             closeQuietly(c, e);
             String state = Dialect.SQLITE.sqlState(e);

@@ -72,6 +72,48 @@ class ClaimPlanTest {
         }
     }
 
+    @Test
+    void onPostgresTheBatchedClaimScansTheClaimIndexAndLooksSessionsUpByTheirIndex() throws Exception {
+        String schema = TestPostgres.newSchema();
+        try (PostgresInstanceStore store = PostgresInstanceStore.open(TestPostgres.URL, schema, 2)) {
+            fill(store);
+            for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+                List<String> plan = store.call("plan mode", c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SET plan_cache_mode = " + mode);
+                    }
+                    try (PreparedStatement s = c.prepareStatement("EXPLAIN " + ClaimStatement.manySql())) {
+                        s.setArray(1, c.createArrayOf("text", new Object[] {"s-a", "s-b"}));
+                        s.setArray(2, c.createArrayOf("bigint", new Long[] {NOW.toEpochMilli(), NOW.toEpochMilli()}));
+                        s.setArray(3, c.createArrayOf("bigint", new Long[] {60_000L, 60_000L}));
+                        Object[] rest = {"pool-1", "v2", Long.MIN_VALUE, NOW.toEpochMilli(), NOW.toEpochMilli(), 2};
+                        for (int i = 0; i < rest.length; i++) {
+                            s.setObject(4 + i, rest[i]);
+                        }
+                        List<String> lines = new ArrayList<>();
+                        try (ResultSet rs = s.executeQuery()) {
+                            while (rs.next()) {
+                                lines.add(rs.getString(1));
+                            }
+                        }
+                        return lines;
+                    } finally {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("RESET plan_cache_mode");
+                        }
+                    }
+                });
+
+                assertThat(plan).as(mode + ": " + plan)
+                        .anyMatch(line -> line.contains("Index Scan using instances_claim on instances"));
+                assertThat(plan).as(mode).anyMatch(line -> line.contains("LockRows"));
+                assertThat(plan).as(mode + ": " + plan).noneMatch(line -> line.contains("Seq Scan on instances"));
+            }
+        } finally {
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
     /** {@link #ROWS} instances over three pools, two versions and every state, then fresh statistics. */
     static void fill(JdbcInstanceStore store) {
         InstanceState[] states = {InstanceState.WARM, InstanceState.WARM, InstanceState.CLAIMED,

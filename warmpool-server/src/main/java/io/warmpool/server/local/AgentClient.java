@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -40,16 +41,26 @@ public final class AgentClient implements AutoCloseable {
         return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()));
     }
 
+    /** {@code PUT} without a body (the browser's {@code /json/new}). */
+    public HttpResponse<byte[]> put(String url, Duration timeout) {
+        return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .PUT(HttpRequest.BodyPublishers.noBody())));
+    }
+
     public HttpResponse<byte[]> delete(String url, Duration timeout) {
         return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).DELETE()));
     }
 
-    private HttpRequest authorized(HttpRequest.Builder request) {
-        request.header(AgentProtocol.VERSION_HEADER, Integer.toString(AgentProtocol.VERSION));
+    /** What every call to an agent carries, WebSocket upgrades included: the protocol version and, once set, the secret. */
+    public Map<String, String> headers() {
         String s = secret;
-        if (s != null) {
-            request.header(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
-        }
+        return s == null ? Map.of(AgentProtocol.VERSION_HEADER, Integer.toString(AgentProtocol.VERSION))
+                : Map.of(AgentProtocol.VERSION_HEADER, Integer.toString(AgentProtocol.VERSION),
+                AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder request) {
+        headers().forEach(request::header);
         return request.build();
     }
 

@@ -79,8 +79,9 @@ class CdpRelayTest {
                     .header(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(SECRET))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
-            assertThat(cdp.closed.get(10, TimeUnit.SECONDS)).as("the reset ends the earlier session's socket").isEqualTo(1000);
-            assertThat(pageSocket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+            assertThat(cdp.closed.get(10, TimeUnit.SECONDS)).as("the reset ends the earlier session's socket")
+                    .isEqualTo(AgentProtocol.CLOSE_SESSION_ENDED);
+            assertThat(pageSocket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(AgentProtocol.CLOSE_SESSION_ENDED);
         } finally {
             http.shutdownNow();
         }

@@ -54,6 +54,11 @@ public final class AgentProtocol {
     public static final int CLOSE_UPSTREAM_FAILED = 1011;
     /** The far side is not reading: a hop's queue is at its bound in messages or bytes. */
     public static final int CLOSE_NOT_READING = 1013;
+    /**
+     * The session is over for this socket: released, expired, or its instance reset or stopped on the agent. The
+     * agent closes its relayed sockets with it when it resets or stops an instance; the gateway passes it on.
+     */
+    public static final int CLOSE_SESSION_ENDED = 4000;
     /** The largest CDP message either hop relays, in bytes (a full-page screenshot of a long page is several MB). */
     public static final long MAX_CDP_MESSAGE_BYTES = 256L * 1024 * 1024;
     /**

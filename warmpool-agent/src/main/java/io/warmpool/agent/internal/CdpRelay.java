@@ -54,11 +54,11 @@ final class CdpRelay {
         routes.put(AgentProtocol.browserJson("{id}", "<what>"), this::browserJson);
     }
 
-    /** Closes every relayed connection to {@code instanceId}'s browser (1000, {@code reason}). */
+    /** Closes every relayed connection to {@code instanceId}'s browser ({@link AgentProtocol#CLOSE_SESSION_ENDED}). */
     void closeInstance(String instanceId, String reason) {
         for (RelayConnection<String> c : relay.connections()) {
             if (c.attachment().equals(instanceId)) {
-                c.closeClient(1000, reason);
+                c.closeClient(AgentProtocol.CLOSE_SESSION_ENDED, reason);
             }
         }
     }

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * One client connection of a WebSocket relay and its upstream. Client messages that arrive before the upstream is
  * open wait in a bounded buffer (past it: close 1009); after that in the upstream's queue, bounded in messages and
  * bytes: past it the client is closed with 1013 (1009 for one message larger than the whole byte bound), logged once.
- * A close from the upstream is passed on with its code when it is one of the relay's own (1000, 1009, 1011, 1013),
+ * A close from the upstream is passed on with its code when it is one of the relay's own (1000, 1009, 1011, 1013, 4000),
  * as 1011 otherwise, so that a bound hit on the far hop reaches the client unchanged. Remembers when traffic last
  * passed either way, for idle pings. Thread-safe.
  *
@@ -177,7 +177,7 @@ public final class RelayConnection<T> implements WebSocketUpstream.Downstream {
     @Override
     public void closed(int code, String reason) {
         boolean ours = code == 1000 || code == AgentProtocol.CLOSE_TOO_BIG || code == AgentProtocol.CLOSE_UPSTREAM_FAILED
-                || code == AgentProtocol.CLOSE_NOT_READING;
+                || code == AgentProtocol.CLOSE_NOT_READING || code == AgentProtocol.CLOSE_SESSION_ENDED;
         closeClient(ours ? code : AgentProtocol.CLOSE_UPSTREAM_FAILED,
                 reason == null || reason.isEmpty() ? "browser closed" : reason);
     }

@@ -43,7 +43,7 @@ import java.util.function.Function;
  */
 final class DevtoolsProxy {
     private static final Logger log = LoggerFactory.getLogger(DevtoolsProxy.class);
-    static final int CLOSE_RELEASED = 4000;
+    static final int CLOSE_RELEASED = AgentProtocol.CLOSE_SESSION_ENDED;
     static final String ONE_STEP = "warmpool.devtools.session";
     private static final String PATH = "/v1/sessions/{id}/devtools/<target>";
 

@@ -70,12 +70,18 @@ public final class GatewayLink {
         }
     }
 
-    /** Registers with the current gateway unless it already admitted this agent; true when it has. */
+    /**
+     * Registers with the current gateway unless it already admitted this agent; true when it has. A gateway that
+     * refused this agent (wrong secret, other protocol version) is not asked again: it said why once.
+     */
     boolean ready() {
         lock.lock();
         try {
             if (registration == null || registered[current]) {
                 return true;
+            }
+            if (refused[current]) {
+                return false;
             }
             Outcome o = register(gateways.get(current));
             registered[current] = o == Outcome.ADMITTED;

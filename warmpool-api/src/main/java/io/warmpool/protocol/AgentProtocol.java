@@ -41,6 +41,33 @@ public final class AgentProtocol {
     public static final String INVALID_JSON = "invalid_json";
     public static final String INVALID_FIELD = "invalid_field";
     public static final String QUEUE_FULL = "queue_full";
+    /** 404: no instance of that id on the agent. */
+    public static final String INSTANCE_NOT_FOUND = "instance_not_found";
+    /** 410: the instance's browser died. */
+    public static final String INSTANCE_DEAD = "instance_dead";
+    public static final String INVALID_TARGET = "invalid_target";
+
+    // a relayed CDP connection (client -> gateway -> agent -> browser): the same close codes on both hops
+    /** One message larger than a hop's whole byte bound. */
+    public static final int CLOSE_TOO_BIG = 1009;
+    /** The far side failed or could not be reached. */
+    public static final int CLOSE_UPSTREAM_FAILED = 1011;
+    /** The far side is not reading: a hop's queue is at its bound in messages or bytes. */
+    public static final int CLOSE_NOT_READING = 1013;
+    /**
+     * The session is over for this socket: released, expired, or its instance reset or stopped on the agent. The
+     * agent closes its relayed sockets with it when it resets or stops an instance; the gateway passes it on.
+     */
+    public static final int CLOSE_SESSION_ENDED = 4000;
+    /** The largest CDP message either hop relays, in bytes (a full-page screenshot of a long page is several MB). */
+    public static final long MAX_CDP_MESSAGE_BYTES = 256L * 1024 * 1024;
+    /**
+     * On a {@link #devtools} upgrade: the most client messages the agent may queue for the browser on this connection,
+     * a decimal integer; the agent uses the smaller of this and its own bound. Absent: the agent's bound.
+     */
+    public static final String RELAY_MAX_MESSAGES_HEADER = "X-Warmpool-Relay-Max-Messages";
+    /** Like {@link #RELAY_MAX_MESSAGES_HEADER}, in bytes (characters of text frames). */
+    public static final String RELAY_MAX_BYTES_HEADER = "X-Warmpool-Relay-Max-Bytes";
 
     private AgentProtocol() {
     }
@@ -58,6 +85,42 @@ public final class AgentProtocol {
     /** {@code POST} a quick action request; {@code action} is its path name ({@code screenshot}, ...). */
     public static String quick(String instanceId, String action) {
         return instance(instanceId) + "/quick/" + action;
+    }
+
+    /**
+     * WebSocket upgrade: the agent relays the connection to the CDP endpoint of the instance's browser. {@code target}
+     * is {@code browser} or {@code page/<targetId>} (see {@link #isDevtoolsTarget}); checked like every other call
+     * ({@link #VERSION_HEADER}, {@link #AUTH_HEADER}) before the upgrade.
+     */
+    public static String devtools(String instanceId, String target) {
+        return instance(instanceId) + "/devtools/" + target;
+    }
+
+    /**
+     * {@code GET} (or {@code PUT} for {@code new}) one of the browser's own HTTP endpoints, {@code /json/<what>}, relayed
+     * by the agent with the query string; {@code what} is one {@link #isBrowserJson} accepts. The browser's status and
+     * body come back unchanged; 502 {@code browser_failed} when it does not answer.
+     */
+    public static String browserJson(String instanceId, String what) {
+        return instance(instanceId) + "/json/" + what;
+    }
+
+    /** Whether the agent relays {@code /json/<what>}: {@code version}, {@code list}, {@code protocol}, {@code new},
+     * {@code activate/<id>}, {@code close/<id>}. */
+    public static boolean isBrowserJson(String what) {
+        return what.matches("version|list|protocol|new|(activate|close)/[A-Za-z0-9]{1,64}");
+    }
+
+    /** Whether {@code target} names a CDP target the relay serves: {@code browser} or {@code page/<1-64 letters or digits>}. */
+    public static boolean isDevtoolsTarget(String target) {
+        return target.equals("browser") || target.matches("page/[A-Za-z0-9]{1,64}");
+    }
+
+    /** {@code agentUrl + path} with the scheme for a WebSocket: {@code http} becomes {@code ws}, {@code https} {@code wss}. */
+    public static String webSocketUrl(String agentUrl, String path) {
+        String base = agentUrl.startsWith("https://") ? "wss://" + agentUrl.substring(8)
+                : agentUrl.startsWith("http://") ? "ws://" + agentUrl.substring(7) : agentUrl;
+        return base + path;
     }
 
     /** The value of {@link #AUTH_HEADER} for {@code secret}. */

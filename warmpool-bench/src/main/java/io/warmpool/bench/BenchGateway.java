@@ -37,6 +37,12 @@ final class BenchGateway implements AutoCloseable {
     }
 
     static BenchGateway start(Path dataDir, Path chromium, List<PoolSettings> pools) {
+        return start(dataDir, chromium, pools, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Like {@link #start(Path, Path, List)} with {@code more} applied to the config last. */
+    static BenchGateway start(Path dataDir, Path chromium, List<PoolSettings> pools,
+                              java.util.function.UnaryOperator<GatewayConfig> more) {
         Map<String, PoolSettings> byName = new java.util.LinkedHashMap<>();
         pools.forEach(p -> byName.put(p.name(), p));
         GatewayConfig config = GatewayConfig.demo(dataDir, chromium, 0)
@@ -46,6 +52,7 @@ final class BenchGateway implements AutoCloseable {
                 .withEgressAllow(List.of("127.0.0.1/32"))
                 // the anonymous tenant's default rate limits (120 sessions/min, 20 quick/s) would cap what is measured
                 .withAuth(new AuthSettings(true, Map.of(), BENCH_LIMITS), "127.0.0.1");
+        config = more.apply(config);
         AgentClient agentClient = new AgentClient();
         try {
             return new BenchGateway(agentClient, Main.start(config, agentClient));
@@ -68,6 +75,11 @@ final class BenchGateway implements AutoCloseable {
         RegionPool p = gateway.regions().get(REGION).pool(pool);
         return pool + "/" + REGION + ": " + p.counts() + "; acquires so far: warm=" + p.warmHits() + ", waited="
                 + p.coldHits() + ", exhausted=" + p.exhaustedCount();
+    }
+
+    /** The instance holding the anonymous tenant's session {@code sessionId}, from the region's store. */
+    io.warmpool.Instance session(String sessionId) {
+        return gateway.regions().get(REGION).shard().findSession(AuthSettings.ANONYMOUS + "/" + sessionId).orElseThrow();
     }
 
     /** The pool engine itself, to time an acquire without HTTP. */

@@ -47,10 +47,16 @@ final class CdpClient implements AutoCloseable {
 
     /** Opens the WebSocket to a CDP endpoint ({@code ws://…/devtools/browser/…}). */
     static CdpClient connect(HttpClient http, URI url, Duration timeout) throws IOException {
+        return connect(http, url, Map.of(), timeout);
+    }
+
+    /** Like {@link #connect(HttpClient, URI, Duration)} with {@code headers} on the upgrade (an agent's secret). */
+    static CdpClient connect(HttpClient http, URI url, Map<String, String> headers, Duration timeout) throws IOException {
         CdpClient client = new CdpClient();
         try {
-            client.socket = http.newWebSocketBuilder().connectTimeout(timeout)
-                    .buildAsync(url, client.new Listener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(timeout);
+            headers.forEach(builder::header);
+            client.socket = builder.buildAsync(url, client.new Listener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return client;
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("CDP connect to " + url + " failed: " + e, e);

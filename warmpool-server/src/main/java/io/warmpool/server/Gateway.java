@@ -89,7 +89,7 @@ public final class Gateway implements AutoCloseable {
                 runtime.pools().values().forEach(p -> metrics.watch(p, new CachedCounts(p::counts, ticker)));
             }
             Allocator allocator = allocator(config, regions, clock, metrics);
-            byte[] secret = GatewaySecret.loadOrCreate(config.dataDir());
+            byte[] secret = GatewaySecret.tokenSecret(config);
             GatewayHttp api = new GatewayHttp(config, regions, allocator, clock, secret, GatewaySecret.agentSecret(config),
                     metrics);
             Javalin http = api.start();

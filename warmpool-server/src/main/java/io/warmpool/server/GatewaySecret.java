@@ -41,15 +41,31 @@ final class GatewaySecret {
         }
     }
 
-    /** Derived from, never equal to, the gateway's secret. */
-    static String agentSecret(byte[] secret) {
+    /**
+     * What signs session tokens: derived from the cluster secret when there is one, so that every gateway of the
+     * cluster accepts the tokens of every other (a session acquired through one is driven through another); else this
+     * gateway's own secret.
+     */
+    static byte[] tokenSecret(io.warmpool.server.config.GatewayConfig config) {
+        if (config.clusterSecretFile() == null) {
+            return loadOrCreate(config.dataDir());
+        }
+        return derive(agentSecret(config).getBytes(StandardCharsets.UTF_8), "warmpool-session-tokens");
+    }
+
+    private static byte[] derive(byte[] key, String purpose) {
         try {
             javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
-            hmac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(hmac.doFinal("warmpool-agent".getBytes(StandardCharsets.US_ASCII)));
+            hmac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return hmac.doFinal(purpose.getBytes(StandardCharsets.US_ASCII));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Derived from, never equal to, the gateway's secret. */
+    static String agentSecret(byte[] secret) {
+        return HexFormat.of().formatHex(derive(secret, "warmpool-agent"));
     }
 
     static byte[] loadOrCreate(Path dataDir) {

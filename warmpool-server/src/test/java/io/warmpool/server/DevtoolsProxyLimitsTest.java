@@ -40,8 +40,8 @@ class DevtoolsProxyLimitsTest {
         }
     }
 
-    /** A provider whose every instance claims to listen at {@code cdpUrl}. */
-    private Gateway gatewayWithBrowserAt(String cdpUrl) {
+    /** A provider whose every instance's agent claims to listen at {@code agentUrl} (the proxy dials the agent). */
+    private Gateway gatewayWithAgentAt(String agentUrl) {
         GatewayConfig config = GatewayConfig.demo(dir, Path.of("/bin/true"), 0).withPools(Map.of("browser",
                 PoolSettings.builder("browser").minIdle(1).maxSize(2).staleAfter(Duration.ofHours(1)).build()));
         Gateway gw = Gateway.start(config, r -> SqliteInstanceStore.open(dir.resolve(r.name() + ".db")),
@@ -51,7 +51,7 @@ class DevtoolsProxyLimitsTest {
                     }
 
                     public Started start(Instance instance) {
-                        return new Started(cdpUrl, "http://127.0.0.1:9");
+                        return new Started("ws://127.0.0.1:9/devtools/browser/never-dialled", agentUrl);
                     }
 
                     public void stop(Instance instance) {
@@ -96,7 +96,7 @@ class DevtoolsProxyLimitsTest {
             }
             acceptor.join(2000);
         });
-        Gateway gw = gatewayWithBrowserAt("ws://127.0.0.1:" + silent.getLocalPort() + "/devtools/browser/x");
+        Gateway gw = gatewayWithAgentAt("http://127.0.0.1:" + silent.getLocalPort());
         assertThat(TestGateway.await(Duration.ofSeconds(10),
                 () -> gw.regions().get("weur").pool("browser").counts().warm() == 1)).isTrue();
 
@@ -114,7 +114,7 @@ class DevtoolsProxyLimitsTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        Gateway gw = gatewayWithBrowserAt("ws://127.0.0.1:" + closedPort + "/devtools/browser/x");
+        Gateway gw = gatewayWithAgentAt("http://127.0.0.1:" + closedPort);
         assertThat(TestGateway.await(Duration.ofSeconds(10),
                 () -> gw.regions().get("weur").pool("browser").counts().warm() == 1)).isTrue();
 

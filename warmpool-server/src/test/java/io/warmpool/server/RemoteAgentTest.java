@@ -6,9 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,10 +16,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.warmpool.server.TestGateway.await;
@@ -35,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RemoteAgentTest {
     private static final String SECRET = "s3cret-for-the-remote-agent-test";
-    private static final String LISTENING = "warmpool agent ";
 
     @TempDir
     Path dir;
@@ -54,15 +48,17 @@ class RemoteAgentTest {
         Process agent = null;
         try {
             Files.writeString(dir.resolve("wrong.secret"), "not-the-secret");
-            Process wrong = agent(gw, dir.resolve("wrong.secret"), dir.resolve("wrong"));
+            Process wrong = AgentCli.start(gw.gateway.url(), "weur-a", 3, dir.resolve("wrong.secret"),
+                    dir.resolve("wrong")).process;
             assertThat(wrong.waitFor(60, TimeUnit.SECONDS)).as("an agent every gateway refuses exits").isTrue();
             assertThat(wrong.exitValue()).isEqualTo(1);
             assertThat(Files.readString(dir.resolve("wrong").resolve("agent.log")))
                     .contains("HTTP 401").contains("wrong cluster secret");
             assertThat(gw.pool("weur").get("warm").asInt()).isZero();
 
-            agent = agent(gw, secretFile, agentDir);
-            String url = listening(agent);
+            AgentCli cli = AgentCli.start(gw.gateway.url(), "weur-a", 3, secretFile, agentDir);
+            agent = cli.process;
+            String url = cli.url();
             assertThat(url).startsWith("http://127.0.0.1:");
             assertThat(await(Duration.ofSeconds(120), () -> gw.pool("weur").get("warm").asInt() >= 2)).isTrue();
             assertThat(browsers(agentDir)).isGreaterThanOrEqualTo(2);
@@ -93,35 +89,6 @@ class RemoteAgentTest {
             }
             gw.close();
         }
-    }
-
-    /** {@code warmpool agent ...} through the CLI's main class, its stderr in {@code <dataDir>/agent.log}. */
-    private static Process agent(TestGateway gw, Path secretFile, Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx192m", "-cp", System.getProperty("java.class.path"),
-                "io.warmpool.server.Main", "agent", "--gateways", gw.gateway.url(), "--region", "weur",
-                "--zone", "weur-a", "--pool", "browser", "--capacity", "3", "--secret-file", secretFile.toString(),
-                "--data-dir", dataDir.toString()));
-        return new ProcessBuilder(cmd).redirectError(dataDir.resolve("agent.log").toFile()).start();
-    }
-
-    private static String listening(Process agent) throws Exception {
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader out = agent.inputReader(StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith(LISTENING)) {
-                        url.complete(line.substring(line.lastIndexOf(' ') + 1));
-                    }
-                }
-            } catch (IOException e) {
-                url.completeExceptionally(e);
-            }
-            url.completeExceptionally(new IllegalStateException("agent exited before it listened"));
-        });
-        return url.get(60, TimeUnit.SECONDS);
     }
 
     /** The ids of the gateway's weur instances in one of {@code states}, read from its SQLite shard. */

@@ -63,6 +63,10 @@ public final class AgentHttpApi implements AutoCloseable {
     private final Javalin app;
     private final byte[] secretDigest;
     private final AgentMetrics metrics;
+    private final java.net.http.HttpClient relayHttp = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2))
+            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final CdpRelay relay;
 
     /** @param secret when non-null, every route but {@code GET /healthz} needs {@code Authorization: Bearer <secret>} */
     public AgentHttpApi(InstanceRegistry registry, QuickActionRunner quick, BrowserReset reset, ObjectMapper json,
@@ -73,12 +77,18 @@ public final class AgentHttpApi implements AutoCloseable {
         this.quick = quick;
         this.reset = reset;
         this.json = json;
+        this.relay = new CdpRelay(registry, relayHttp, java.time.InstantSource.system());
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.compressionStrategy = CompressionStrategy.NONE; // images and PDFs are compressed already; it is loopback
+            config.jetty.modifyWebSocketServletFactory(ws -> {
+                ws.setMaxTextMessageSize(AgentProtocol.MAX_CDP_MESSAGE_BYTES);
+                ws.setMaxBinaryMessageSize(AgentProtocol.MAX_CDP_MESSAGE_BYTES);
+                ws.setIdleTimeout(java.time.Duration.ofHours(1));
+            });
             routes(config.routes);
         });
     }
@@ -91,14 +101,17 @@ public final class AgentHttpApi implements AutoCloseable {
                 .map(i -> new InstanceView(i.id(), i.pool(), i.pid(), i.alive(), i.cdpUrl(), i.uses())).toList()));
         routes.post(AgentProtocol.INSTANCES, this::start);
         routes.delete(AgentProtocol.instance("{id}"), ctx -> {
+            relay.closeInstance(ctx.pathParam("id"), "instance stopped");
             registry.stop(ctx.pathParam("id"));
             ctx.status(204);
         });
         routes.post(AgentProtocol.reset("{id}"), ctx -> {
+            relay.closeInstance(ctx.pathParam("id"), "instance reset for its next session");
             reset.reset(registry.require(ctx.pathParam("id")));
             writeJson(ctx, 200, Map.of("reset", true));
         });
         routes.post(AgentProtocol.quick("{id}", "{action}"), this::quickAction);
+        relay.register(routes, this::authorize);
         routes.exception(HttpResponseException.class, (e, ctx) ->
                 writeError(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
@@ -117,7 +130,9 @@ public final class AgentHttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        relay.closeAll();
         app.stop();
+        relayHttp.close();
     }
 
     private void start(Context ctx) {

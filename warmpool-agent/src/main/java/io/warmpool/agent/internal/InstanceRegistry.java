@@ -157,10 +157,10 @@ public final class InstanceRegistry implements AutoCloseable {
         Slot slot = slots.get(instanceId);
         BrowserInstance instance = slot == null ? null : slot.instance;
         if (instance == null) {
-            throw new AgentException("instance_not_found", 404, "no instance '" + instanceId + "' on this agent");
+            throw new AgentException(io.warmpool.protocol.AgentProtocol.INSTANCE_NOT_FOUND, 404, "no instance '" + instanceId + "' on this agent");
         }
         if (!instance.alive()) {
-            throw new AgentException("instance_dead", 410, "instance '" + instanceId + "' is dead");
+            throw new AgentException(io.warmpool.protocol.AgentProtocol.INSTANCE_DEAD, 410, "instance '" + instanceId + "' is dead");
         }
         return instance;
     }

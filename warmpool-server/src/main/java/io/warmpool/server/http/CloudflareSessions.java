@@ -11,11 +11,7 @@ import io.warmpool.core.RegionPool;
 import io.warmpool.core.TokenBucket;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +34,6 @@ final class CloudflareSessions {
     private final DevtoolsProxy proxy;
     private final Access access;
     private final SessionTokens tokens;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     CloudflareSessions(SessionRoutes sessions, DevtoolsProxy proxy, Access access, SessionTokens tokens) {
         this.sessions = sessions;
@@ -173,34 +168,12 @@ final class CloudflareSessions {
     }
 
     private JsonNode browser(Context ctx, String method, String path) {
-        try {
-            return Json.MAPPER.readTree(send(ctx, method, path));
-        } catch (IOException e) {
-            throw new ProviderException("the browser's " + path + " is not JSON");
-        }
+        return proxy.discovery().json(proxy.liveSession(ctx), method, path.substring("/json/".length()));
     }
 
-    /** One of Chromium's own HTTP endpoints for the session {@code {id}}. */
+    /** One of the browser's own HTTP endpoints for the session {@code {id}}, through its agent. */
     private byte[] send(Context ctx, String method, String path) {
-        String internal = proxy.liveSession(ctx);
-        URI ws = URI.create(proxy.target(internal, "browser").url());
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ws.getHost() + ":" + ws.getPort() + path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
-        try {
-            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() == 404 || r.statusCode() == 400) {
-                throw new SessionNotFoundException("target of " + path);
-            }
-            if (r.statusCode() != 200) {
-                throw new ProviderException(Access.external(internal) + " - browser answered " + r.statusCode() + " to " + path);
-            }
-            return r.body();
-        } catch (IOException e) {
-            throw new ProviderException(Access.external(internal) + " - browser unreachable: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted");
-        }
+        return proxy.discovery().send(proxy.liveSession(ctx), method, path.substring("/json/".length()));
     }
 
     private static String targetId(Context ctx) {

@@ -2,71 +2,87 @@ package io.warmpool.server.http;
 
 import io.javalin.config.EventConfig;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.SessionNotFoundException;
-import io.warmpool.server.RegionRuntime;
+import io.warmpool.agent.relay.RelayConnection;
+import io.warmpool.agent.relay.WebSocketRelay;
+import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.server.config.ProxySettings;
+import io.warmpool.server.local.AgentClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code ws://gateway/v1/sessions/{id}/devtools/browser} (and {@code /devtools/page/{target}}): a transparent CDP
- * proxy to the session's browser. Unknown, released or lost sessions are refused before the upgrade. Messages from
- * the client that arrive before the upstream is open are buffered up to {@value #MAX_PENDING} (then close 1009),
- * then queued for the browser within {@link ProxySettings}' bounds (then close 1013); an upstream failure closes with
- * 1011. Idle clients get a ping every {@code proxy.pingInterval}. CDP traffic keeps the session alive. Releasing a session closes every
- * connection to it. Thread-safe.
+ * proxy to the session's browser, through the agent that runs it ({@link DevtoolsTargets}; the gateway never dials
+ * the browser). Unknown, released or lost sessions are refused before the upgrade. Client messages that arrive before
+ * the agent's relay is open are buffered up to {@value WebSocketRelay#MAX_PENDING} (then close 1009), then queued
+ * within {@link ProxySettings}' bounds (then close 1013), and the agent is asked to keep the same bounds towards the
+ * browser; a failure upstream closes with 1011, and the agent's own 1009/1013 reach the client unchanged. Idle clients
+ * get a ping every {@code proxy.pingInterval}. CDP traffic keeps the session alive. Releasing a session closes every
+ * connection to it, here at once and on other gateways within a second (the sweep reads the store). Thread-safe.
  */
 final class DevtoolsProxy {
     private static final Logger log = LoggerFactory.getLogger(DevtoolsProxy.class);
-    static final int MAX_PENDING = 128;
-    static final int CLOSE_RELEASED = 4000;
+    static final int CLOSE_RELEASED = AgentProtocol.CLOSE_SESSION_ENDED;
+    static final String ONE_STEP = "warmpool.devtools.session";
     private static final String PATH = "/v1/sessions/{id}/devtools/<target>";
 
-    private final RegionResolver resolver;
     private final Access access;
     private final SessionTokens tokens;
     private final InstantSource clock;
     private final ProxySettings settings;
-    private final Runnable guardRefused;
+    private final AgentClient agents;
+    private final DevtoolsTargets targets;
+    private final DevtoolsDiscovery discovery;
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-    private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
-    private final Map<String, ProxyConnection> byContext = new ConcurrentHashMap<>();
-
-    /** @param guardRefused told of each client command the {@link CdpGuard} refuses */
+    private final WebSocketRelay<DevtoolsTargets.Target> relay;
+    private final Map<String, Set<RelayConnection<DevtoolsTargets.Target>>> bySession = new ConcurrentHashMap<>();
+    /**
+     * @param agents       calls the agents (it carries the cluster secret)
+     * @param guardRefused told of each client command the {@link CdpGuard} refuses
+     */
     DevtoolsProxy(RegionResolver resolver, Access access, SessionTokens tokens, InstantSource clock,
-                  ProxySettings settings, Runnable guardRefused) {
-        this.settings = settings;
-        this.guardRefused = guardRefused;
-        this.resolver = resolver;
+                  ProxySettings settings, AgentClient agents, Runnable guardRefused) {
         this.access = access;
         this.tokens = tokens;
         this.clock = clock;
+        this.settings = settings;
+        this.agents = agents;
+        this.targets = new DevtoolsTargets(resolver);
+        this.discovery = new DevtoolsDiscovery(targets, agents, tokens);
+        this.relay = new WebSocketRelay<>(http, clock, message -> {
+            Optional<String> refused = CdpGuard.refusal(message);
+            refused.ifPresent(r -> guardRefused.run());
+            return refused;
+        });
     }
-
-    static final String ONE_STEP = "warmpool.devtools.session";
 
     /**
      * @param oneStep  acquires a session for {@code /v1/devtools?pool=&location=&keepAlive=} and returns its internal id
      * @param releaser releases a session by its internal id (a one-step session ends with its socket)
      */
-    void register(RoutesConfig app, EventConfig events, java.util.function.Function<io.javalin.http.Context, String> oneStep,
-                  java.util.function.Consumer<String> releaser) {
-        app.wsBeforeUpgrade(PATH, ctx -> target(byToken(ctx.pathParam("id"), ctx.queryParam("token")),
+    void register(RoutesConfig app, EventConfig events, Function<Context, String> oneStep, Consumer<String> releaser) {
+        app.wsBeforeUpgrade(PATH, ctx -> targets.target(byToken(ctx.pathParam("id"), ctx.queryParam("token")),
                 ctx.pathParam("target")));
         app.ws(PATH, ws -> configure(ws, ctx -> byToken(ctx.pathParam("id"), ctx.queryParam("token")),
                 ctx -> ctx.pathParam("target"), null));
@@ -75,47 +91,60 @@ final class DevtoolsProxy {
         app.get("/v1/sessions/{id}/json/version", ctx -> ctx.json(version(ctx)));
         app.get("/v1/sessions/{id}/json/list", ctx -> ctx.json(list(ctx)));
         app.get("/v1/sessions/{id}/json", ctx -> ctx.json(list(ctx)));
-        var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("devtools-sweeper").factory());
-        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         long pingMillis = settings.pingInterval().toMillis();
         if (pingMillis > 0) {
             sweeper.scheduleWithFixedDelay(() -> pingIdle(pingMillis), pingMillis / 2, pingMillis / 2,
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                    TimeUnit.MILLISECONDS);
         }
         events.serverStopping(() -> {
             sweeper.shutdownNow();
             bySession.keySet().forEach(id -> closeAll(id, "gateway stopping"));
         });
+        events.serverStopped(http::close);
     }
 
     /**
      * Serves a browser socket at {@code path} too (Cloudflare's devtools paths): {@code session} names the internal
      * session id before the upgrade (any error is an HTTP answer); {@code releaseOnClose} may be null.
      */
-    void serveBrowserSocket(RoutesConfig app, String path, java.util.function.Function<io.javalin.http.Context, String> session,
-                            java.util.function.Consumer<String> releaseOnClose) {
+    void serveBrowserSocket(RoutesConfig app, String path, Function<Context, String> session,
+                            Consumer<String> releaseOnClose) {
         app.wsBeforeUpgrade(path, ctx -> ctx.attribute(ONE_STEP, session.apply(ctx)));
         app.ws(path, ws -> configure(ws, ctx -> ctx.attribute(ONE_STEP), ctx -> "browser", releaseOnClose));
     }
 
     /** The internal id of the live session {@code {id}} names, by its token or the caller's key; 404/410 otherwise. */
-    String liveSession(io.javalin.http.Context ctx) {
+    String liveSession(Context ctx) {
         String internal = internalId(ctx);
-        target(internal, "browser");
+        targets.target(internal, "browser");
         return internal;
     }
 
-    /** Closes connections whose session was released, expired or lost meanwhile (by the housekeeper, say). */
+    /** The browser's own endpoints of a session, through its agent. */
+    DevtoolsDiscovery discovery() {
+        return discovery;
+    }
+
+    Map<String, Object> version(Context ctx) {
+        return discovery.version(ctx, liveSession(ctx));
+    }
+
+    java.util.List<Map<String, Object>> list(Context ctx) {
+        return discovery.list(ctx, liveSession(ctx));
+    }
+
+    /** Closes connections whose session was released, expired or lost meanwhile (by another gateway, say). */
     private void sweep() {
         try {
-            for (Map.Entry<String, Set<ProxyConnection>> e : bySession.entrySet()) {
-                Set<ProxyConnection> conns = e.getValue();
+            for (Map.Entry<String, Set<RelayConnection<DevtoolsTargets.Target>>> e : bySession.entrySet()) {
+                Set<RelayConnection<DevtoolsTargets.Target>> conns = e.getValue();
                 if (conns.isEmpty()) {
                     continue;
                 }
-                RegionRuntime region = conns.iterator().next().target().region();
-                Optional<Instance> i = region.shard().findSession(e.getKey());
+                Optional<Instance> i = conns.iterator().next().attachment().region().shard().findSession(e.getKey());
                 if (i.isEmpty()) {
                     closeAll(e.getKey(), "session expired or released");
                 } else if (i.get().state() != InstanceState.CLAIMED) {
@@ -127,15 +156,9 @@ final class DevtoolsProxy {
         }
     }
 
-    /** Pings every client connection that carried no message either way for {@code pingMillis}. */
     private void pingIdle(long pingMillis) {
         try {
-            long now = clock.millis();
-            for (ProxyConnection c : byContext.values()) {
-                if (now - c.lastTrafficMillis() >= pingMillis) {
-                    c.ping();
-                }
-            }
+            relay.pingIdle(pingMillis);
         } catch (RuntimeException e) {
             log.warn("devtools pings failed: {}", e.toString());
         }
@@ -143,7 +166,7 @@ final class DevtoolsProxy {
 
     /** Client connections currently proxied. */
     int openConnections() {
-        return byContext.size();
+        return relay.connections().size();
     }
 
     /** The internal session id a valid token for {@code sessionId} names; unknown (404) otherwise. */
@@ -153,117 +176,35 @@ final class DevtoolsProxy {
     }
 
     /** For the HTTP discovery endpoints: the session's token, or the owning tenant's API key. */
-    private String internalId(io.javalin.http.Context ctx) {
+    private String internalId(Context ctx) {
         String id = ctx.pathParam("id");
         String token = ctx.queryParam("token");
         return token != null ? byToken(id, token) : Access.internal(access.tenant(ctx), id);
     }
 
-    private String publicUrl(io.javalin.http.Context ctx, String internal) {
-        String external = Access.external(internal);
-        return SessionRoutes.devtoolsUrl(ctx, external, tokens.token(Access.tenantOf(internal), external));
+    private void configure(WsConfig ws, Function<WsContext, String> sessionOf, Function<WsContext, String> targetOf,
+                           Consumer<String> releaseOnClose) {
+        relay.configure(ws, ctx -> route(targets.target(sessionOf.apply(ctx), targetOf.apply(ctx))),
+                new Tracker(releaseOnClose));
     }
 
-    /** Chromium's own {@code /json/version}, with the debugger URL pointing at this proxy. */
-    Map<String, Object> version(io.javalin.http.Context ctx) throws Exception {
-        Target t = target(internalId(ctx), "browser");
-        com.fasterxml.jackson.databind.JsonNode v = browserJson(t, "/json/version");
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
-        out.put("webSocketDebuggerUrl", publicUrl(ctx, t.sessionId()));
-        return out;
-    }
-
-    /** Chromium's {@code /json/list}: the session's page targets, each reachable through this proxy. */
-    java.util.List<Map<String, Object>> list(io.javalin.http.Context ctx) throws Exception {
-        Target t = target(internalId(ctx), "browser");
-        String url = publicUrl(ctx, t.sessionId());
-        String base = url.substring(0, url.indexOf("/devtools/") + "/devtools".length());
-        String query = url.substring(url.indexOf('?'));
-        java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode target : browserJson(t, "/json/list")) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            for (String key : java.util.List.of("description", "id", "title", "type", "url")) {
-                m.put(key, target.path(key).asText());
-            }
-            m.put("webSocketDebuggerUrl", base + "/" + target.path("type").asText("page") + "/"
-                    + target.path("id").asText() + query);
-            out.add(m);
-        }
-        return out;
-    }
-
-    private com.fasterxml.jackson.databind.JsonNode browserJson(Target t, String path) throws Exception {
-        java.net.URI ws = java.net.URI.create(t.url());
-        java.net.URI http = java.net.URI.create("http://" + ws.getHost() + ":" + ws.getPort() + path);
-        java.net.http.HttpResponse<byte[]> r = this.http.send(java.net.http.HttpRequest.newBuilder(http)
-                .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new io.warmpool.ProviderException(t.sessionId() + " - browser answered " + r.statusCode() + " to " + path);
-        }
-        return Json.MAPPER.readTree(r.body());
-    }
-
-    private void configure(WsConfig ws, java.util.function.Function<WsContext, String> sessionOf,
-                           java.util.function.Function<WsContext, String> targetOf,
-                           java.util.function.Consumer<String> releaseOnClose) {
-        ws.onConnect(ctx -> {
-            ctx.session.setIdleTimeout(Duration.ofHours(1));
-            String sessionId = sessionOf.apply(ctx);
-            Target target = target(sessionId, targetOf.apply(ctx));
-            ProxyConnection conn = new ProxyConnection(ctx, target, MAX_PENDING, clock, guardRefused);
-            byContext.put(ctx.sessionId(), conn);
-            bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(conn);
-            CdpUpstream.open(http, target.url(), conn, settings.maxQueuedMessages(), settings.maxQueuedBytes()).whenComplete((up, error) -> {
-                if (error != null) {
-                    log.warn("{} - upstream {} failed to open: {}", sessionId, target.url(), error.toString());
-                    conn.closeClient(1011, "browser endpoint unreachable");
-                } else {
-                    conn.upstreamOpen(up);
-                }
-            });
-        });
-        ws.onMessage(ctx -> withConnection(ctx, c -> c.fromClient(ctx.message())));
-        ws.onBinaryMessage(ctx -> withConnection(ctx, c -> {
-            ByteBuffer data = ctx.data();
-            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
-            c.fromClient(copy);
-        }));
-        ws.onClose(ctx -> forget(ctx, releaseOnClose));
-        ws.onError(ctx -> forget(ctx, releaseOnClose));
-    }
-
-    private void withConnection(WsContext ctx, java.util.function.Consumer<ProxyConnection> action) {
-        ProxyConnection c = byContext.get(ctx.sessionId());
-        if (c != null) {
-            action.accept(c);
-            touch(c.target());
-        }
-    }
-
-    private void forget(WsContext ctx, java.util.function.Consumer<String> releaseOnClose) {
-        ProxyConnection c = byContext.remove(ctx.sessionId());
-        if (c != null) {
-            c.closeUpstream();
-            Set<ProxyConnection> set = bySession.get(c.target().sessionId());
-            if (set != null) {
-                set.remove(c);
-            }
-            if (releaseOnClose != null) {
-                releaseOnClose.accept(c.target().sessionId());
-            }
-        }
+    private WebSocketRelay.Route<DevtoolsTargets.Target> route(DevtoolsTargets.Target t) {
+        Map<String, String> headers = new HashMap<>(agents.headers());
+        headers.put(AgentProtocol.RELAY_MAX_MESSAGES_HEADER, Integer.toString(settings.maxQueuedMessages()));
+        headers.put(AgentProtocol.RELAY_MAX_BYTES_HEADER, Long.toString(settings.maxQueuedBytes()));
+        return new WebSocketRelay.Route<>(t.relayUrl(), headers, t, t.sessionId(), settings.maxQueuedMessages(),
+                settings.maxQueuedBytes());
     }
 
     /** Closes every connection to {@code sessionId} with {@value #CLOSE_RELEASED} and {@code reason}. */
     void closeAll(String sessionId, String reason) {
-        Set<ProxyConnection> set = bySession.remove(sessionId);
+        Set<RelayConnection<DevtoolsTargets.Target>> set = bySession.remove(sessionId);
         if (set != null) {
             set.forEach(c -> c.closeClient(CLOSE_RELEASED, reason));
         }
     }
 
-    private void touch(Target t) {
+    private void touch(DevtoolsTargets.Target t) {
         Instant now = clock.instant();
         if (t.touchedAt() == null || Duration.between(t.touchedAt(), now).toMillis() >= 1000) {
             t.region().shard().touchSession(t.sessionId(), now.plus(t.keepAlive()));
@@ -271,54 +212,34 @@ final class DevtoolsProxy {
         }
     }
 
-    /** Finds the live session and the browser URL a client path maps to; throws before any upgrade. */
-    Target target(String sessionId, String path) {
-        for (RegionRuntime r : resolver.all().values()) {
-            Optional<Instance> i = r.shard().findSession(sessionId);
-            if (i.isPresent() && i.get().state() == InstanceState.CLAIMED && i.get().cdpUrl() != null) {
-                return new Target(sessionId, r, Duration.ofMillis(Math.max(1000, i.get().keepAliveMillis())),
-                        upstreamUrl(i.get().cdpUrl(), path));
+    /** Keeps {@link #bySession}, keeps sessions alive while they talk, and ends one-step sessions with their socket. */
+    private final class Tracker implements WebSocketRelay.Events<DevtoolsTargets.Target> {
+        private final Consumer<String> releaseOnClose;
+
+        /** @param releaseOnClose may be null */
+        Tracker(Consumer<String> releaseOnClose) {
+            this.releaseOnClose = releaseOnClose;
+        }
+
+        @Override
+        public void opened(RelayConnection<DevtoolsTargets.Target> c) {
+            bySession.computeIfAbsent(c.attachment().sessionId(), k -> ConcurrentHashMap.newKeySet()).add(c);
+        }
+
+        @Override
+        public void message(RelayConnection<DevtoolsTargets.Target> c) {
+            touch(c.attachment());
+        }
+
+        @Override
+        public void closed(RelayConnection<DevtoolsTargets.Target> c) {
+            Set<RelayConnection<DevtoolsTargets.Target>> set = bySession.get(c.attachment().sessionId());
+            if (set != null) {
+                set.remove(c);
             }
-            if (i.isPresent()) {
-                throw new io.warmpool.InstanceLostException(Access.external(sessionId), i.get().id());
+            if (releaseOnClose != null) {
+                releaseOnClose.accept(c.attachment().sessionId());
             }
         }
-        throw new SessionNotFoundException(Access.external(sessionId));
-    }
-
-    static String upstreamUrl(String browserUrl, String path) {
-        int at = browserUrl.indexOf("/devtools/");
-        String base = at < 0 ? browserUrl : browserUrl.substring(0, at);
-        if (path.equals("browser") || path.startsWith("browser/")) {
-            return browserUrl;
-        }
-        if (!path.matches("page/[A-Za-z0-9]{1,64}")) {
-            throw new io.warmpool.InvalidRequestException("invalid_target", "target",
-                    "devtools target must be 'browser' or 'page/<id>' (got '" + path + "')");
-        }
-        return base + "/devtools/" + path;
-    }
-
-    /** A proxied client's session and where its browser is. */
-    static final class Target {
-        private final String sessionId;
-        private final RegionRuntime region;
-        private final Duration keepAlive;
-        private final String url;
-        private volatile Instant touchedAt;
-
-        Target(String sessionId, RegionRuntime region, Duration keepAlive, String url) {
-            this.sessionId = sessionId;
-            this.region = region;
-            this.keepAlive = keepAlive;
-            this.url = url;
-        }
-
-        String sessionId() { return sessionId; }
-        RegionRuntime region() { return region; }
-        Duration keepAlive() { return keepAlive; }
-        String url() { return url; }
-        Instant touchedAt() { return touchedAt; }
-        void touched(Instant at) { touchedAt = at; }
     }
 }

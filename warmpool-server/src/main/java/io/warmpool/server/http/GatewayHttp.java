@@ -17,8 +17,6 @@ import java.util.Map;
 
 /** Builds the gateway's HTTP server: routes, error mapping, limits. */
 public final class GatewayHttp {
-    /** Largest CDP message proxied (a full-page screenshot of a long page is several MB). */
-    static final long MAX_CDP_MESSAGE = 256L * 1024 * 1024;
     private final GatewayConfig config;
     private final RegionResolver resolver;
     private final Allocator allocator;
@@ -70,7 +68,7 @@ public final class GatewayHttp {
     public Javalin start() {
         Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
-        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy(),
+        DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy(), agents,
                 () -> metrics.egressBlocked("cdp", 1));
         SessionRoutes sessions = new SessionRoutes(resolver, allocator, access, tokens, proxy);
         QuickRoutes quick = new QuickRoutes(resolver, allocator, access, agents,
@@ -94,8 +92,8 @@ public final class GatewayHttp {
             cfg.requestLogger.ws(accessLog::websockets);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
-                ws.setMaxTextMessageSize(MAX_CDP_MESSAGE);
-                ws.setMaxBinaryMessageSize(MAX_CDP_MESSAGE);
+                ws.setMaxTextMessageSize(io.warmpool.protocol.AgentProtocol.MAX_CDP_MESSAGE_BYTES);
+                ws.setMaxBinaryMessageSize(io.warmpool.protocol.AgentProtocol.MAX_CDP_MESSAGE_BYTES);
                 ws.setIdleTimeout(java.time.Duration.ofHours(1));
             });
             ErrorResponses.register(cfg.routes);

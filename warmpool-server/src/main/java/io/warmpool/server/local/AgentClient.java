@@ -58,11 +58,7 @@ public final class AgentClient implements AutoCloseable {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
-        headers.put(AgentProtocol.VERSION_HEADER, VERSION);
-        String s = secret;
-        if (s != null) {
-            headers.put(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
-        }
+        headers.putAll(headers());
         try {
             return connections.post(uri, headers, json, timeout);
         } catch (IOException e) {
@@ -74,16 +70,26 @@ public final class AgentClient implements AutoCloseable {
         return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()));
     }
 
+    /** {@code PUT} without a body (the browser's {@code /json/new}). */
+    public HttpResponse<byte[]> put(String url, Duration timeout) {
+        return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .PUT(HttpRequest.BodyPublishers.noBody())));
+    }
+
     public HttpResponse<byte[]> delete(String url, Duration timeout) {
         return send(authorized(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).DELETE()));
     }
 
-    private HttpRequest authorized(HttpRequest.Builder request) {
-        request.header(AgentProtocol.VERSION_HEADER, VERSION);
+    /** What every call to an agent carries, WebSocket upgrades included: the protocol version and, once set, the secret. */
+    public Map<String, String> headers() {
         String s = secret;
-        if (s != null) {
-            request.header(AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
-        }
+        return s == null ? Map.of(AgentProtocol.VERSION_HEADER, VERSION)
+                : Map.of(AgentProtocol.VERSION_HEADER, VERSION,
+                AgentProtocol.AUTH_HEADER, AgentProtocol.bearer(s));
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder request) {
+        headers().forEach(request::header);
         return request.build();
     }
 

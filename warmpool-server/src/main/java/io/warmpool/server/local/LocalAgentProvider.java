@@ -145,21 +145,31 @@ public final class LocalAgentProvider implements InstanceProvider {
 
     @Override
     public void stop(Instance instance) {
-        AgentProcess current = currentAgent();
-        if (current == null || !current.agentId().equals(instance.agentId())) {
-            return; // its agent is gone, and its browsers went with it
+        String url = urlOf(instance);
+        if (url != null) {
+            client.delete(url + AgentProtocol.instance(instance.id()), CALL_TIMEOUT);
         }
-        client.delete(current.url() + AgentProtocol.instance(instance.id()), CALL_TIMEOUT);
     }
 
     @Override
     public boolean reset(Instance instance) {
-        AgentProcess current = currentAgent();
-        if (current == null || !current.agentId().equals(instance.agentId())) {
-            return false;
-        }
-        return client.post(current.url() + AgentProtocol.reset(instance.id()), new byte[0], CALL_TIMEOUT)
+        String url = urlOf(instance);
+        return url != null && client.post(url + AgentProtocol.reset(instance.id()), new byte[0], CALL_TIMEOUT)
                 .statusCode() == 200;
+    }
+
+    /**
+     * This gateway's agent when the instance is on it; else the agent the store's row names: another gateway's on a
+     * shared shard, which takes the cluster secret (a session acquired through one gateway is released through
+     * another). Null for a LOST instance of another agent (one from an earlier run: its agent died, and its browsers
+     * with it) and when the row names no agent.
+     */
+    private String urlOf(Instance instance) {
+        AgentProcess current = currentAgent();
+        if (current != null && current.agentId().equals(instance.agentId())) {
+            return current.url();
+        }
+        return instance.state() == io.warmpool.InstanceState.LOST ? null : instance.agentUrl();
     }
 
     @Override

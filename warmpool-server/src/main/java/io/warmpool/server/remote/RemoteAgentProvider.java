@@ -97,14 +97,22 @@ public final class RemoteAgentProvider implements InstanceProvider {
     @Override
     public void stop(Instance instance) {
         agents.release(instance.agentId(), instance.id());
-        agents.get(instance.agentId()).ifPresent(a ->
-                client.delete(a.url() + AgentProtocol.instance(instance.id()), CALL_TIMEOUT));
+        urlOf(instance).ifPresent(url -> client.delete(url + AgentProtocol.instance(instance.id()), CALL_TIMEOUT));
     }
 
     @Override
     public boolean reset(Instance instance) {
-        return agents.get(instance.agentId()).map(a -> client.post(a.url() + AgentProtocol.reset(instance.id()),
-                new byte[0], CALL_TIMEOUT).statusCode() == 200).orElse(false);
+        return urlOf(instance).map(url -> client.post(url + AgentProtocol.reset(instance.id()), new byte[0],
+                CALL_TIMEOUT).statusCode() == 200).orElse(false);
+    }
+
+    /**
+     * Where the instance's agent listens: as it registered here, else as the store's row says (it may have registered
+     * with another gateway only: any gateway serves any session), unless the instance is LOST.
+     */
+    private java.util.Optional<String> urlOf(Instance instance) {
+        return agents.get(instance.agentId()).map(Registration::url).or(() -> java.util.Optional.ofNullable(
+                instance.state() == io.warmpool.InstanceState.LOST ? null : instance.agentUrl()));
     }
 
     /** Heartbeats are taken from registered agents only; each one counts as a sign of life. */

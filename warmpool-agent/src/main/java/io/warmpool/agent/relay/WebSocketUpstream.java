@@ -1,24 +1,26 @@
-package io.warmpool.server.http;
+package io.warmpool.agent.relay;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * The gateway's WebSocket to a browser's CDP endpoint, for one proxied client connection. Reassembles fragmented
+ * One hop's WebSocket to the far side of a relayed connection (the gateway's to an agent, the agent's to a browser's
+ * CDP endpoint), for one client connection. Reassembles fragmented
  * messages, hands each whole message to the client side, and serializes sends (the JDK socket allows one at a
- * time). Sends wait in a queue bounded in messages and bytes: a browser that stops reading (stopped, swapping) cannot
- * make a fast client grow the gateway's heap; past the bound a send is refused and the caller closes the client.
+ * time). Sends wait in a queue bounded in messages and bytes: a far side that stops reading (stopped, swapping) cannot
+ * make a fast client grow this process.s heap (the far side.s messages are read one at a time, each once the client took the one before); past the bound a send is refused and the caller closes the client.
  * Thread-safe.
  */
-final class CdpUpstream implements WebSocket.Listener {
+public final class WebSocketUpstream implements WebSocket.Listener {
     /** What the upstream tells the client side. */
-    interface Downstream {
+    public interface Downstream {
         /** Sends to the client; completes when the client's socket took it (the next message waits for that). */
         CompletableFuture<Void> text(String message);
 
@@ -28,9 +30,9 @@ final class CdpUpstream implements WebSocket.Listener {
         void closed(int code, String reason);
     }
 
-    /** What became of a message offered to the browser. */
-    enum Offer {
-        /** Queued (or written); it leaves the queue once the browser's socket took it. */
+    /** What became of a message offered to the far side. */
+    public enum Offer {
+        /** Queued (or written); it leaves the queue once its socket took it. */
         QUEUED,
         /** Larger than the whole byte bound: it could never be queued. */
         TOO_BIG,
@@ -48,17 +50,25 @@ final class CdpUpstream implements WebSocket.Listener {
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
     private volatile WebSocket socket;
 
-    private CdpUpstream(Downstream downstream, int maxQueuedMessages, long maxQueuedBytes) {
+    private WebSocketUpstream(Downstream downstream, int maxQueuedMessages, long maxQueuedBytes) {
         this.downstream = downstream;
         this.maxQueuedMessages = maxQueuedMessages;
         this.maxQueuedBytes = maxQueuedBytes;
     }
 
-    static CompletableFuture<CdpUpstream> open(HttpClient http, String url, Downstream downstream,
-                                               int maxQueuedMessages, long maxQueuedBytes) {
-        CdpUpstream up = new CdpUpstream(downstream, maxQueuedMessages, maxQueuedBytes);
-        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create(url), up).thenApply(ws -> {
+    /**
+     * Opens the socket to {@code url} with {@code headers} on the upgrade request.
+     *
+     * @param maxQueuedMessages messages waiting for the far side's socket at most
+     * @param maxQueuedBytes    bytes (characters of text) waiting for it at most
+     */
+    public static CompletableFuture<WebSocketUpstream> open(HttpClient http, String url, Map<String, String> headers,
+                                                            Downstream downstream, int maxQueuedMessages,
+                                                            long maxQueuedBytes) {
+        WebSocketUpstream up = new WebSocketUpstream(downstream, maxQueuedMessages, maxQueuedBytes);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        return builder.buildAsync(URI.create(url), up).thenApply(ws -> {
                     up.socket = ws;
                     return up;
                 });
@@ -108,13 +118,13 @@ final class CdpUpstream implements WebSocket.Listener {
         downstream.closed(1011, "upstream failed: " + error.getClass().getSimpleName());
     }
 
-    /** Queues a text message for the browser; its size counts in characters. */
-    Offer sendText(String message) {
+    /** Queues a text message for the far side; its size counts in characters. */
+    public Offer sendText(String message) {
         return offer(message.length(), () -> socket.sendText(message, true));
     }
 
-    /** Queues a binary message for the browser. */
-    Offer sendBinary(ByteBuffer message) {
+    /** Queues a binary message for the far side. */
+    public Offer sendBinary(ByteBuffer message) {
         return offer(message.remaining(), () -> socket.sendBinary(message, true));
     }
 
@@ -138,12 +148,12 @@ final class CdpUpstream implements WebSocket.Listener {
         queuedBytes -= size;
     }
 
-    /** Messages waiting for the browser's socket now. */
-    synchronized int queuedMessages() {
+    /** Messages waiting for the far side.s socket now. */
+    public synchronized int queuedMessages() {
         return queuedMessages;
     }
 
-    void close() {
+    public void close() {
         WebSocket ws = socket;
         if (ws != null && !ws.isOutputClosed()) {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "client gone").exceptionally(e -> null);

@@ -1,6 +1,7 @@
-package io.warmpool.server.http;
+package io.warmpool.agent.relay;
 
 import io.javalin.websocket.WsContext;
+import io.warmpool.protocol.AgentProtocol;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,41 +9,57 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
- * One client connection of the CDP proxy and its upstream. Client messages that arrive before the upstream is open
- * wait in a bounded buffer; after that in the upstream's queue, bounded in messages and bytes: past it the client is
- * closed with 1013 (1009 for one message larger than the whole byte bound), logged once. Remembers when traffic last
- * passed either way, for the idle pings. Thread-safe.
+ * One client connection of a WebSocket relay and its upstream. Client messages that arrive before the upstream is
+ * open wait in a bounded buffer (past it: close 1009); after that in the upstream's queue, bounded in messages and
+ * bytes: past it the client is closed with 1013 (1009 for one message larger than the whole byte bound), logged once.
+ * A close from the upstream is passed on with its code when it is one of the relay's own (1000, 1009, 1011, 1013, 4000),
+ * as 1011 otherwise, so that a bound hit on the far hop reaches the client unchanged. Remembers when traffic last
+ * passed either way, for idle pings. Thread-safe.
+ *
+ * @param <T> what the relay's owner attaches to the connection (the gateway: the session and its instance)
  */
-final class ProxyConnection implements CdpUpstream.Downstream {
-    private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
+public final class RelayConnection<T> implements WebSocketUpstream.Downstream {
+    private static final Logger log = LoggerFactory.getLogger(RelayConnection.class);
 
     private final WsContext client;
-    private final DevtoolsProxy.Target target;
+    private final T attachment;
+    private final String label;
     private final int maxPending;
     private final InstantSource clock;
-    private final Runnable guardRefused;
+    private final Function<String, Optional<String>> guard;
     private volatile long lastTrafficMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Object> pending = new ArrayDeque<>(); // guarded by lock
-    private CdpUpstream upstream; // guarded by lock
+    private WebSocketUpstream upstream; // guarded by lock
     private boolean closed; // guarded by lock
 
-    ProxyConnection(WsContext client, DevtoolsProxy.Target target, int maxPending, InstantSource clock,
-                    Runnable guardRefused) {
+    /**
+     * @param label names the connection in log lines (a session id, an instance id)
+     * @param guard the reply to a client text message that must not pass (answered here, never sent on), or empty
+     */
+    RelayConnection(WsContext client, T attachment, String label, int maxPending, InstantSource clock,
+                    Function<String, Optional<String>> guard) {
         this.client = client;
-        this.guardRefused = guardRefused;
-        this.target = target;
+        this.attachment = attachment;
+        this.label = label;
         this.maxPending = maxPending;
         this.clock = clock;
+        this.guard = guard;
         this.lastTrafficMillis = clock.millis();
     }
 
+    public T attachment() {
+        return attachment;
+    }
+
     /** Milliseconds since the epoch when a message last passed in either direction (or the connection opened). */
-    long lastTrafficMillis() {
+    public long lastTrafficMillis() {
         return lastTrafficMillis;
     }
 
@@ -53,21 +70,16 @@ final class ProxyConnection implements CdpUpstream.Downstream {
         }
     }
 
-    DevtoolsProxy.Target target() {
-        return target;
-    }
-
     void fromClient(Object message) {
         lastTrafficMillis = clock.millis();
         if (message instanceof String text) {
-            java.util.Optional<String> refused = CdpGuard.refusal(text);
+            Optional<String> refused = guard.apply(text);
             if (refused.isPresent()) {
-                guardRefused.run();
                 text(refused.get());
                 return;
             }
         }
-        CdpUpstream up;
+        WebSocketUpstream up;
         lock.lock();
         try {
             if (closed) {
@@ -87,13 +99,13 @@ final class ProxyConnection implements CdpUpstream.Downstream {
             lock.unlock();
         }
         if (up == null) {
-            closeClient(1009, "more than " + maxPending + " messages before the browser connection opened");
+            closeClient(AgentProtocol.CLOSE_TOO_BIG, "more than " + maxPending + " messages before the upstream opened");
             return;
         }
         send(up, message);
     }
 
-    void upstreamOpen(CdpUpstream up) {
+    void upstreamOpen(WebSocketUpstream up) {
         lock.lock();
         try {
             if (closed) {
@@ -114,9 +126,9 @@ final class ProxyConnection implements CdpUpstream.Downstream {
         }
     }
 
-    private void send(CdpUpstream up, Object message) {
-        CdpUpstream.Offer offer = message instanceof String s ? up.sendText(s) : up.sendBinary((ByteBuffer) message);
-        if (offer == CdpUpstream.Offer.QUEUED) {
+    private void send(WebSocketUpstream up, Object message) {
+        WebSocketUpstream.Offer offer = message instanceof String s ? up.sendText(s) : up.sendBinary((ByteBuffer) message);
+        if (offer == WebSocketUpstream.Offer.QUEUED) {
             return;
         }
         lock.lock();
@@ -129,11 +141,12 @@ final class ProxyConnection implements CdpUpstream.Downstream {
         } finally {
             lock.unlock();
         }
-        String reason = offer == CdpUpstream.Offer.TOO_BIG ? "message larger than the proxy's queue (proxy.maxQueuedBytes)"
+        boolean tooBig = offer == WebSocketUpstream.Offer.TOO_BIG;
+        int code = tooBig ? AgentProtocol.CLOSE_TOO_BIG : AgentProtocol.CLOSE_NOT_READING;
+        String reason = tooBig ? "message larger than the proxy's queue (proxy.maxQueuedBytes)"
                 : "browser not reading: proxy queue full (proxy.maxQueuedMessages/maxQueuedBytes)";
-        log.warn("{} - closing the client with {}: {}", target.sessionId(), offer == CdpUpstream.Offer.TOO_BIG ? 1009 : 1013,
-                reason);
-        closeClient(offer == CdpUpstream.Offer.TOO_BIG ? 1009 : 1013, reason);
+        log.warn("{} - closing the client with {}: {}", label, code, reason);
+        closeClient(code, reason);
     }
 
     @Override
@@ -155,7 +168,7 @@ final class ProxyConnection implements CdpUpstream.Downstream {
     /** Completes {@code sent} either way: a failed send to the client ends the upstream too. */
     private Callback sentTo(CompletableFuture<Void> sent) {
         return Callback.from(() -> sent.complete(null), e -> {
-            log.debug("{} - client send failed: {}", target.sessionId(), e.toString());
+            log.debug("{} - client send failed: {}", label, e.toString());
             closeUpstream();
             sent.complete(null);
         });
@@ -163,10 +176,14 @@ final class ProxyConnection implements CdpUpstream.Downstream {
 
     @Override
     public void closed(int code, String reason) {
-        closeClient(code == 1000 || code == 1011 ? code : 1011, reason == null || reason.isEmpty() ? "browser closed" : reason);
+        boolean ours = code == 1000 || code == AgentProtocol.CLOSE_TOO_BIG || code == AgentProtocol.CLOSE_UPSTREAM_FAILED
+                || code == AgentProtocol.CLOSE_NOT_READING || code == AgentProtocol.CLOSE_SESSION_ENDED;
+        closeClient(ours ? code : AgentProtocol.CLOSE_UPSTREAM_FAILED,
+                reason == null || reason.isEmpty() ? "browser closed" : reason);
     }
 
-    void closeClient(int code, String reason) {
+    /** Closes the client with {@code code} and {@code reason}, and the upstream. */
+    public void closeClient(int code, String reason) {
         closeUpstream();
         if (client.session.isOpen()) {
             client.closeSession(code, reason);
@@ -174,7 +191,7 @@ final class ProxyConnection implements CdpUpstream.Downstream {
     }
 
     void closeUpstream() {
-        CdpUpstream up;
+        WebSocketUpstream up;
         lock.lock();
         try {
             closed = true;

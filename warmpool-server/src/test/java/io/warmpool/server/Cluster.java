@@ -33,7 +33,7 @@ final class Cluster implements AutoCloseable {
     private static final String LISTENING = "warmpool agent ";
 
     /** An agent process and its data directory (its browsers' command lines mention it). */
-    record Agent(Process process, Path dir, String url) {
+    record Agent(Process process, Path dir, String id, String url) {
         long browsers() {
             return Processes.browsers(dir.toString()).size();
         }
@@ -63,9 +63,20 @@ final class Cluster implements AutoCloseable {
     }
 
     GatewayProcess gateway() {
-        GatewayProcess g = GatewayProcess.start(dir.resolve("gw" + gateways.size()), config, "-Xmx192m");
+        return gateway(0);
+    }
+
+    /** Starts a gateway on {@code port} (0: any free one). */
+    GatewayProcess gateway(int port) {
+        GatewayProcess g = GatewayProcess.start(dir.resolve("gw" + gateways.size()), config, port, "-Xmx192m");
         gateways.add(g);
         return g;
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** Starts {@code warmpool agent} in {@code zone} reporting to {@code gatewayUrls} (in that order), capacity 3. */
@@ -84,7 +95,7 @@ final class Cluster implements AutoCloseable {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith(LISTENING)) {
-                        url.complete(line.substring(line.lastIndexOf(' ') + 1));
+                        url.complete(line); // warmpool agent ID listening on URL
                     }
                 }
             } catch (IOException e) {
@@ -92,7 +103,8 @@ final class Cluster implements AutoCloseable {
             }
             url.completeExceptionally(new IllegalStateException("agent exited before it listened"));
         });
-        Agent a = new Agent(p, agentDir, url.get(60, TimeUnit.SECONDS));
+        String[] line = url.get(60, TimeUnit.SECONDS).split(" ");
+        Agent a = new Agent(p, agentDir, line[2], line[line.length - 1]);
         agents.add(a);
         return a;
     }

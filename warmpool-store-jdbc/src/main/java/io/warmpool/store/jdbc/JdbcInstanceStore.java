@@ -319,7 +319,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     @Override
     public Duration takeRate(String key, RateLimit limit, Instant now) {
-        return tx.call("takeRate", c -> GatewayRows.take(c, key, limit, now));
+        return tx.inTransaction("takeRate", c -> GatewayRows.take(c, dialect, key, limit, now));
     }
 
     @Override

@@ -109,11 +109,22 @@ final class Cluster implements AutoCloseable {
         return a;
     }
 
+    /** {@code Authorization} sent with every request when set (a tenant's {@code Bearer key}). */
+    volatile String authorization;
+
     HttpResponse<String> send(String base, String method, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        return send(base, method, path, body, authorization);
+    }
+
+    HttpResponse<String> send(String base, String method, String path, String body, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build();
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        HttpRequest request = b.build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

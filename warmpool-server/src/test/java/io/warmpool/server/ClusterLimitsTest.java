@@ -7,6 +7,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.warmpool.server.http.KeyHash;
 
 import static io.warmpool.server.TestGateway.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * across both, and a caller past one gets 429 with {@code Retry-After} from either gateway.
  */
 class ClusterLimitsTest {
+    private static final String ACME = "Bearer acme-key";
+    private static final String BURST = "Bearer burst-key";
     @TempDir
     Path dir;
 
@@ -24,7 +30,11 @@ class ClusterLimitsTest {
     @Timeout(240)
     void aTenantsLimitsAreSharedByTheGatewaysOnOneStore() throws Exception {
         try (Cluster cluster = new Cluster(dir, 2, 3, """
-                , "auth": {"anonymousLimits": {"maxSessions": 2, "sessionsPerMinute": 3, "quickPerSecond": 1}}""")) {
+                , "auth": {"tenants": {
+                    "acme": {"keys": ["%s"], "limits": {"maxSessions": 2, "sessionsPerMinute": 3, "quickPerSecond": 1}},
+                    "burst": {"keys": ["%s"], "limits": {"maxSessions": 2, "sessionsPerMinute": 1000, "quickPerSecond": 100}}
+                  }}""".formatted(KeyHash.of("acme-key"), KeyHash.of("burst-key")))) {
+            cluster.authorization = ACME;
             String a = cluster.gateway().url;
             String b = cluster.gateway().url;
             cluster.agent("weur-a", a, b);
@@ -66,6 +76,32 @@ class ClusterLimitsTest {
             double seconds = (System.nanoTime() - started) / 1e9;
             assertThat(passed).as("passed in %.2f s", seconds).isLessThanOrEqualTo(1 + (int) Math.floor(seconds));
             assertThat(refused).isPositive();
+
+            // maxSessions=2 under a race: six acquisitions at once through both gateways; at most two are kept
+            List<Thread> racers = new ArrayList<>();
+            AtomicInteger created = new AtomicInteger();
+            List<String> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 6; i++) {
+                String base = i % 2 == 0 ? a : b;
+                String id = "race" + i;
+                racers.add(Thread.ofVirtual().start(() -> {
+                    HttpResponse<String> r = cluster.send(base, "POST", "/v1/sessions", "{\"sessionId\":\"" + id + "\"}",
+                            BURST);
+                    statuses.add(r.statusCode() + (r.statusCode() == 429 ? " " + r.body() : ""));
+                    if (r.statusCode() == 201) {
+                        created.incrementAndGet();
+                    }
+                }));
+            }
+            for (Thread t : racers) {
+                t.join(Duration.ofSeconds(90).toMillis());
+            }
+            assertThat(created.get()).as(statuses.toString()).isLessThanOrEqualTo(2);
+            // (a racer that passed the count may also wait for a browser and give up: 503, pool exhausted)
+            assertThat(statuses).allMatch(st -> st.startsWith("201") || st.startsWith("503")
+                    || st.startsWith("429") && st.contains("maxSessions"));
+            assertThat(cluster.rows("SELECT count(*) FROM {s}.instances WHERE session_id LIKE 'burst/%'").get(0).get(0))
+                    .as("sessions the tenant holds once the race is over").isEqualTo(Integer.toString(created.get()));
         }
     }
 

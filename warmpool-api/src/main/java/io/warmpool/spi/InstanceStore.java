@@ -7,6 +7,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
+import io.warmpool.RateLimit;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -174,6 +175,32 @@ public interface InstanceStore extends AutoCloseable {
      * the housekeeper and acquirers ask before they start or retire instances.
      */
     PoolCounts counts(String pool, int atMost);
+
+    // What the gateways sharing this shard share besides instances: rate limits and their heartbeat queues' lag.
+
+    /**
+     * Takes one from the rate cell {@code key} (a tenant's limit, say) at {@code now}, checking and advancing it in one
+     * conditional statement (see {@link RateLimit}), so that every gateway on this shard takes from the same bucket.
+     * Cells are created on first use and are a few bytes each; keys come from configuration, not from callers.
+     *
+     * @return {@link Duration#ZERO} when taken, otherwise how long until a take would pass (nothing was taken)
+     */
+    Duration takeRate(String key, RateLimit limit, Instant now);
+
+    /** What the rate cell {@code key} allows at {@code now}, without taking. */
+    RateLimit.Allowance peekRate(String key, RateLimit limit, Instant now);
+
+    /**
+     * Records {@code gateway}'s heartbeat queue lag for this region at {@code now} (one row per gateway, replaced on
+     * each call), and forgets rows not refreshed for {@link #FORGET_LAGS_AFTER}.
+     */
+    void publishLag(String gateway, Duration lag, Instant now);
+
+    /** The largest lag published at or after {@code liveAfter} (rows of dead gateways age out); zero when none. */
+    Duration worstLag(Instant liveAfter);
+
+    /** How long a gateway's lag row stays after its last publish before a publish deletes it. */
+    Duration FORGET_LAGS_AFTER = Duration.ofHours(1);
 
     // One leader per region: a lease row in the shard, with a fencing token.
 

@@ -47,6 +47,8 @@ public final class RegionShard implements AutoCloseable {
     private final Map<String, RegionPool> pools;
     private final ScheduledExecutorService housekeeping;
     private final ScheduledExecutorService leasing; // renews the lease apart, so a slow round never loses it
+    private final ScheduledExecutorService lagging; // publishes the queue lag apart, so a slow store delays nothing else
+    private final SharedLag sharedLag;
     private final RegionLeader leader;
     private final InstanceStore fenced;
     private volatile Instant nextAgentPrune; // null: at the next round
@@ -82,6 +84,9 @@ public final class RegionShard implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("housekeeper-" + name).factory());
         this.leasing = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("lease-" + name).factory());
+        this.lagging = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("lag-" + name).factory());
+        this.sharedLag = new SharedLag(name, store, leader.holder(), this::heartbeatLag, clock);
     }
 
     /**
@@ -93,6 +98,7 @@ public final class RegionShard implements AutoCloseable {
         long every = settings.housekeepingInterval().toMillis();
         leasing.scheduleWithFixedDelay(leader::lead, 0, every, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::housekeepIfLeader, 0, every, TimeUnit.MILLISECONDS);
+        lagging.scheduleWithFixedDelay(sharedLag::publish, 0, SharedLag.EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A scheduled round: runs while this process's term is running (the lease thread keeps it renewed). */
@@ -235,9 +241,39 @@ public final class RegionShard implements AutoCloseable {
         return pools.get(pool);
     }
 
+    /**
+     * Rate limits kept in this region's shard, for the gateways that share it: each take is one conditional statement
+     * on the shard at this shard's clock (see {@link InstanceStore#takeRate}).
+     */
+    public RateCells rateCells() {
+        return new RateCells() {
+            @Override
+            public Duration take(String key, io.warmpool.RateLimit limit) {
+                return store.takeRate(key, limit, clock.instant());
+            }
+
+            @Override
+            public io.warmpool.RateLimit.Allowance peek(String key, io.warmpool.RateLimit limit) {
+                return store.peekRate(key, limit, clock.instant());
+            }
+        };
+    }
+
     /** Age of the oldest heartbeat taken in and not yet written: the region's staleness signal. */
     public Duration heartbeatLag() {
         return queue.lag(clock.instant());
+    }
+
+    /**
+     * The region's staleness signal across the cluster: the worst heartbeat queue lag of the live gateways that share
+     * this shard, this one's included (see {@link SharedLag}).
+     */
+    public Duration clusterLag() {
+        return sharedLag.worst();
+    }
+
+    public SharedLag sharedLag() {
+        return sharedLag;
     }
 
     public int heartbeatQueueSize() {
@@ -250,10 +286,12 @@ public final class RegionShard implements AutoCloseable {
 
     @Override
     public void close() {
+        lagging.shutdownNow();
         leasing.shutdownNow();
         housekeeping.shutdownNow();
         try {
             leasing.awaitTermination(5, TimeUnit.SECONDS);
+            lagging.awaitTermination(5, TimeUnit.SECONDS);
             housekeeping.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -158,7 +158,8 @@ public final class Gateway implements AutoCloseable {
                                        GatewayMetrics metrics) {
         Map<String, Allocator.Region> view = new LinkedHashMap<>();
         for (RegionRuntime r : regions.values()) {
-            RegionHealth health = new RegionHealth(r.name(), r::heartbeatLag, config.routing().staleAfter(),
+            // stale when any live gateway's queue is behind, not only this one's
+            RegionHealth health = new RegionHealth(r.name(), r.shard()::clusterLag, config.routing().staleAfter(),
                     config.routing().holdFor(), clock);
             view.put(r.name(), new Allocator.Region(r.name(), r.config().backups(), r.pools(), health,
                     r.shard()::findSession));

@@ -14,19 +14,26 @@ final class GatewayProcess implements AutoCloseable {
 
     final Process process;
     final String url;
+    final Path dataDir;
 
-    private GatewayProcess(Process process, String url) {
+    private GatewayProcess(Process process, String url, Path dataDir) {
         this.process = process;
         this.url = url;
+        this.dataDir = dataDir;
     }
 
     /** @param jvmOptions options for the gateway's JVM, such as {@code -Xmx128m} */
     static GatewayProcess start(Path dataDir, Path config, String... jvmOptions) {
+        return start(dataDir, config, 0, jvmOptions);
+    }
+
+    /** @param port the port to listen on, 0 for any free one (a restarted gateway keeps its address with a fixed one) */
+    static GatewayProcess start(Path dataDir, Path config, int port, String... jvmOptions) {
         try {
             List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.addAll(List.of(jvmOptions));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.warmpool.server.Main", "up", "--port", "0",
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.warmpool.server.Main", "up", "--port", Integer.toString(port),
                     "--data-dir", dataDir.toString(), "--config", config.toString()));
             java.nio.file.Files.createDirectories(dataDir);
             Process p = new ProcessBuilder(cmd).redirectError(dataDir.resolve("gateway-" + System.nanoTime() + ".log").toFile())
@@ -46,7 +53,7 @@ final class GatewayProcess implements AutoCloseable {
                 url.completeExceptionally(new IllegalStateException("gateway exited before it was up"));
             });
             try {
-                return new GatewayProcess(p, url.get(60, TimeUnit.SECONDS));
+                return new GatewayProcess(p, url.get(60, TimeUnit.SECONDS), dataDir);
             } catch (Exception e) {
                 p.destroyForcibly();
                 throw new IllegalStateException("gateway did not come up", e);

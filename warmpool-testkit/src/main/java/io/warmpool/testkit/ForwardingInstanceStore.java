@@ -7,6 +7,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
+import io.warmpool.RateLimit;
 import io.warmpool.spi.InstanceStore;
 
 import java.time.Duration;
@@ -195,6 +196,30 @@ public class ForwardingInstanceStore implements InstanceStore {
     @Override
     public void resign(String lease, String holder, long token) {
         delegate.resign(lease, holder, token);
+    }
+
+    @Override
+    public Duration takeRate(String key, RateLimit limit, Instant now) {
+        check.run();
+        return delegate.takeRate(key, limit, now);
+    }
+
+    @Override
+    public RateLimit.Allowance peekRate(String key, RateLimit limit, Instant now) {
+        check.run();
+        return delegate.peekRate(key, limit, now);
+    }
+
+    @Override
+    public void publishLag(String gateway, Duration lag, Instant now) {
+        check.run();
+        delegate.publishLag(gateway, lag, now);
+    }
+
+    @Override
+    public Duration worstLag(Instant liveAfter) {
+        check.run();
+        return delegate.worstLag(liveAfter);
     }
 
     /**

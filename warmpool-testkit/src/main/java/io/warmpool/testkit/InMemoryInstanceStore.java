@@ -7,6 +7,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
+import io.warmpool.RateLimit;
 import io.warmpool.StoreException;
 import io.warmpool.spi.InstanceStore;
 
@@ -43,6 +44,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
     private final Random random; // guarded by lock
     private final MemoryLeases leases; // guarded by lock
     private final Map<String, Instant> agentBeats; // guarded by lock; agent id -> its latest beat
+    private final MemoryGatewayRows gatewayRows; // guarded by lock
     private final Runnable fence; // runs under the lock before every call of a fenced view; null when unfenced
 
     public InMemoryInstanceStore() {
@@ -61,6 +63,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         this.random = random;
         this.leases = new MemoryLeases();
         this.agentBeats = new HashMap<>();
+        this.gatewayRows = new MemoryGatewayRows();
         this.fence = null;
     }
 
@@ -72,6 +75,7 @@ public final class InMemoryInstanceStore implements InstanceStore {
         this.random = base.random;
         this.leases = base.leases;
         this.agentBeats = base.agentBeats;
+        this.gatewayRows = base.gatewayRows;
         this.fence = () -> leases.check(lease, token.getAsLong());
     }
 
@@ -91,6 +95,29 @@ public final class InMemoryInstanceStore implements InstanceStore {
             leases.resign(lease, holder, token);
             return null;
         });
+    }
+
+    @Override
+    public Duration takeRate(String key, RateLimit limit, Instant now) {
+        return locked(() -> gatewayRows.take(key, limit, now));
+    }
+
+    @Override
+    public RateLimit.Allowance peekRate(String key, RateLimit limit, Instant now) {
+        return locked(() -> gatewayRows.peek(key, limit, now));
+    }
+
+    @Override
+    public void publishLag(String gateway, Duration lag, Instant now) {
+        locked(() -> {
+            gatewayRows.publish(gateway, lag, now);
+            return null;
+        });
+    }
+
+    @Override
+    public Duration worstLag(Instant liveAfter) {
+        return locked(() -> gatewayRows.worst(liveAfter));
     }
 
     @Override

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * grows with each change of holder, and fenced writes that a stale holder cannot make. Extend
  * {@link InstanceStoreContract}, not this class.
  */
-public abstract class InstanceStoreLeaseContract extends InstanceStoreClaimContract {
+public abstract class InstanceStoreLeaseContract extends InstanceStoreGatewayContract {
 
     protected static final String LEASE = "housekeeping/weur";
     protected static final Duration PERIOD = Duration.ofSeconds(10);

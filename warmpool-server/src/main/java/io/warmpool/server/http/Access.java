@@ -4,15 +4,14 @@ import io.javalin.http.Context;
 import io.warmpool.ForbiddenException;
 import io.warmpool.RateLimitedException;
 import io.warmpool.UnauthorizedException;
-import io.warmpool.core.TokenBucket;
+import io.warmpool.RateLimit;
+import io.warmpool.core.RateCells;
 import io.warmpool.server.config.AuthSettings;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * Who is calling, and whether they are within their limits. API keys arrive as {@code Authorization: Bearer <key>}
@@ -29,19 +28,17 @@ final class Access {
 
     private final AuthSettings auth;
     private final Map<String, Tenant> byKeyHash = new HashMap<>();
-    private final Map<String, TokenBucket> sessionBuckets = new ConcurrentHashMap<>();
-    private final Map<String, TokenBucket> quickBuckets = new ConcurrentHashMap<>();
-    private final LongSupplier ticker;
+    private final RateCells rates;
     private final Consumer<String> onLimited;
 
-    Access(AuthSettings auth, LongSupplier ticker) {
-        this(auth, ticker, limit -> { });
-    }
-
-    /** @param onLimited told the name of each limit a caller goes over */
-    Access(AuthSettings auth, LongSupplier ticker, Consumer<String> onLimited) {
+    /**
+     * @param rates     where the tenants' rate limits are kept: this process's memory for one gateway, the shared
+     *                  store when gateways share one, so that a tenant's limit is the same through any of them
+     * @param onLimited told the name of each limit a caller goes over
+     */
+    Access(AuthSettings auth, RateCells rates, Consumer<String> onLimited) {
         this.auth = auth;
-        this.ticker = ticker;
+        this.rates = rates;
         this.onLimited = onLimited;
         auth.tenants().values().forEach(t -> t.keyHashes().forEach(h -> byKeyHash.put(h, new Tenant(t.name(), t.limits()))));
     }
@@ -101,21 +98,26 @@ final class Access {
     }
 
     void takeSession(Tenant t) {
-        take(sessionBuckets.computeIfAbsent(t.name(), k -> new TokenBucket(t.limits().sessionsPerMinute(),
-                t.limits().sessionsPerMinute() / 60.0, ticker)), t, "sessionsPerMinute",
-                t.limits().sessionsPerMinute() + " new sessions per minute");
+        take(t, "sessionsPerMinute", sessionLimit(t), t.limits().sessionsPerMinute() + " new sessions per minute");
     }
 
     /** How many new sessions {@code t} may start now, and how long until the next when none. */
-    TokenBucket.Peek sessionAllowance(Tenant t) {
-        return sessionBuckets.computeIfAbsent(t.name(), k -> new TokenBucket(t.limits().sessionsPerMinute(),
-                t.limits().sessionsPerMinute() / 60.0, ticker)).peek();
+    RateLimit.Allowance sessionAllowance(Tenant t) {
+        return rates.peek(key(t, "sessionsPerMinute"), sessionLimit(t));
     }
 
     void takeQuick(Tenant t) {
-        take(quickBuckets.computeIfAbsent(t.name(), k -> new TokenBucket(t.limits().quickPerSecond(),
-                t.limits().quickPerSecond(), ticker)), t, "quickPerSecond",
+        take(t, "quickPerSecond", new RateLimit(t.limits().quickPerSecond(), t.limits().quickPerSecond()),
                 t.limits().quickPerSecond() + " quick actions per second");
+    }
+
+    private static RateLimit sessionLimit(Tenant t) {
+        return new RateLimit(t.limits().sessionsPerMinute(), t.limits().sessionsPerMinute() / 60.0);
+    }
+
+    /** A tenant's cell for one limit; tenant names cannot hold a '/' ({@link AuthSettings.Tenant}). */
+    private static String key(Tenant t, String limit) {
+        return "tenant/" + t.name() + "/" + limit;
     }
 
     void checkConcurrent(Tenant t, long held) {
@@ -127,12 +129,11 @@ final class Access {
         }
     }
 
-    private void take(TokenBucket bucket, Tenant t, String limit, String what) {
-        long wait = bucket.tryTake();
-        if (wait > 0) {
+    private void take(Tenant t, String limit, RateLimit rate, String what) {
+        Duration wait = rates.take(key(t, limit), rate);
+        if (!wait.isZero()) {
             limited(t, limit);
-            throw new RateLimitedException(limit, "tenant " + t.name() + " is over " + limit + " (" + what + ")",
-                    Duration.ofNanos(wait));
+            throw new RateLimitedException(limit, "tenant " + t.name() + " is over " + limit + " (" + what + ")", wait);
         }
     }
 

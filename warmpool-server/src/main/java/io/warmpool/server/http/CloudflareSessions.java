@@ -8,7 +8,7 @@ import io.warmpool.InvalidRequestException;
 import io.warmpool.ProviderException;
 import io.warmpool.SessionNotFoundException;
 import io.warmpool.core.RegionPool;
-import io.warmpool.core.TokenBucket;
+import io.warmpool.RateLimit;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -96,13 +96,13 @@ final class CloudflareSessions {
         for (Instance i : sessions.sessionsOf(tenant)) {
             active.add(Map.of("id", Access.external(i.sessionId())));
         }
-        TokenBucket.Peek allowance = access.sessionAllowance(tenant);
+        RateLimit.Allowance allowance = access.sessionAllowance(tenant);
         long free = Math.max(0, tenant.limits().maxSessions() - active.size());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("activeSessions", active);
         out.put("maxConcurrentSessions", tenant.limits().maxSessions());
         out.put("allowedBrowserAcquisitions", Math.min(free, allowance.available()));
-        out.put("timeUntilNextAllowedBrowserAcquisition", free == 0 ? 0 : (allowance.nanosUntilNext() + 999_999) / 1_000_000);
+        out.put("timeUntilNextAllowedBrowserAcquisition", free == 0 ? 0 : (allowance.untilNext().toNanos() + 999_999) / 1_000_000);
         ctx.json(out);
     }
 

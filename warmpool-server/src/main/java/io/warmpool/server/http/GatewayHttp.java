@@ -3,6 +3,8 @@ package io.warmpool.server.http;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.warmpool.core.Allocator;
+import io.warmpool.core.MemoryRateCells;
+import io.warmpool.core.RateCells;
 import io.warmpool.server.RegionRuntime;
 import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.crawl.CrawlLeases;
@@ -64,9 +66,21 @@ public final class GatewayHttp {
         return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Where tenants' rate limits are kept: this process's memory when it is the only gateway (SQLite); with PostgreSQL,
+     * the shard of the first region by name, which every gateway of the cluster opens, so that a tenant's
+     * {@code sessionsPerMinute} and {@code quickPerSecond} are the same through one gateway or five.
+     */
+    private RateCells rateCells() {
+        if (!config.store().postgres() || resolver.all().isEmpty()) {
+            return new MemoryRateCells(clock);
+        }
+        return new java.util.TreeMap<>(resolver.all()).firstEntry().getValue().shard().rateCells();
+    }
+
     /** Starts listening on the configured address and port; {@link Javalin#port()} tells the port. */
     public Javalin start() {
-        Access access = new Access(config.auth(), System::nanoTime, metrics::rateLimited);
+        Access access = new Access(config.auth(), rateCells(), metrics::rateLimited);
         SessionTokens tokens = new SessionTokens(secret);
         DevtoolsProxy proxy = new DevtoolsProxy(resolver, access, tokens, clock, config.proxy(), agents,
                 () -> metrics.egressBlocked("cdp", 1));

@@ -95,6 +95,7 @@ final class PoolRoutes {
             m.put("stale", view.health().isStale());
             m.put("timesStale", view.health().timesStale());
             m.put("heartbeatLagMs", r.heartbeatLag().toMillis());
+            m.put("clusterHeartbeatLagMs", r.shard().clusterLag().toMillis()); // the worst of the live gateways'
             Map<String, Long> fb = new LinkedHashMap<>();
             allocator.fallbacks(r.name()).forEach((reason, n) -> fb.put(reason.name().toLowerCase(java.util.Locale.ROOT), n));
             m.put("fallbacks", fb);

@@ -77,6 +77,7 @@ final class SessionRoutes {
         access.checkConcurrent(tenant, held(tenant));
         access.takeSession(tenant);
         allocator.acquire(placement.region().name(), pool.settings().name(), internal, keepAlive, placement.zones());
+        undoIfOver(tenant, internal);
         return internal;
     }
 
@@ -113,6 +114,9 @@ final class SessionRoutes {
         }
         Lease lease = allocator.acquire(placement.region().name(), pool.settings().name(), internal, keepAlive,
                 placement.zones());
+        if (lease.created()) {
+            undoIfOver(tenant, internal);
+        }
         ctx.status(lease.created() ? 201 : 200);
         ctx.header("X-Warmpool-Region", lease.instance().region());
         ctx.header("X-Warmpool-Instance", lease.instance().id());
@@ -121,6 +125,19 @@ final class SessionRoutes {
         body.put("warm", lease.warm());
         body.put("fallback", lease.fallback());
         ctx.json(body);
+    }
+
+    /**
+     * The count before a claim and the claim are two steps, so acquisitions at the same moment (through one gateway or
+     * several) can each pass at {@code maxSessions - 1}: recounted after the claim, a new session that took the tenant
+     * over its limit is released again and refused (when two race, both may be; never both kept).
+     */
+    private void undoIfOver(Access.Tenant tenant, String internal) {
+        long held = held(tenant);
+        if (held > tenant.limits().maxSessions()) {
+            releaseInternal(internal);
+            access.checkConcurrent(tenant, held - 1); // throws 429 maxSessions
+        }
     }
 
     /** Sessions the tenant holds now (quick actions not counted): two indexed counts per region. */

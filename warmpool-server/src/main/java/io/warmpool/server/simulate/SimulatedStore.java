@@ -301,6 +301,28 @@ final class SimulatedStore implements InstanceStore {
         }
     }
 
+    // One simulated gateway: it never limits tenants nor reads other gateways' lag.
+
+    @Override
+    public Duration takeRate(String key, io.warmpool.RateLimit limit, Instant now) {
+        throw new UnsupportedOperationException("the simulator has no tenants");
+    }
+
+    @Override
+    public io.warmpool.RateLimit.Allowance peekRate(String key, io.warmpool.RateLimit limit, Instant now) {
+        throw new UnsupportedOperationException("the simulator has no tenants");
+    }
+
+    @Override
+    public void publishLag(String gateway, Duration lag, Instant now) {
+        // one gateway: its own lag is all there is
+    }
+
+    @Override
+    public Duration worstLag(Instant liveAfter) {
+        return Duration.ZERO;
+    }
+
     /** The simulator drives its pools directly on one thread with one holder: there is no other writer to fence. */
     @Override
     public InstanceStore fenced(String lease, LongSupplier token) {

@@ -7,6 +7,7 @@ import io.warmpool.Instance;
 import io.warmpool.InstanceState;
 import io.warmpool.LeaderTerm;
 import io.warmpool.PoolCounts;
+import io.warmpool.RateLimit;
 import io.warmpool.StoreException;
 import io.warmpool.spi.InstanceStore;
 
@@ -324,6 +325,29 @@ public sealed class JdbcInstanceStore implements InstanceStore
             LeaseRows.resign(c, lease, holder, token);
             return null;
         });
+    }
+
+    @Override
+    public Duration takeRate(String key, RateLimit limit, Instant now) {
+        return tx.inTransaction("takeRate", c -> GatewayRows.take(c, dialect, key, limit, now));
+    }
+
+    @Override
+    public RateLimit.Allowance peekRate(String key, RateLimit limit, Instant now) {
+        return tx.call("peekRate", c -> GatewayRows.peek(c, key, limit, now));
+    }
+
+    @Override
+    public void publishLag(String gateway, Duration lag, Instant now) {
+        tx.call("publishLag", c -> {
+            GatewayRows.publish(c, gateway, lag, now);
+            return null;
+        });
+    }
+
+    @Override
+    public Duration worstLag(Instant liveAfter) {
+        return tx.call("worstLag", c -> GatewayRows.worst(c, liveAfter));
     }
 
     @Override

@@ -80,7 +80,13 @@ final class Migrations {
                     "DROP INDEX instances_expiry",
                     "CREATE INDEX instances_expiry ON instances (pool, session_expires_at) WHERE state = 'CLAIMED'",
                     "DROP INDEX instances_retire",
-                    "CREATE INDEX instances_retire ON instances (pool, retire_at) WHERE state = 'WARM'")));
+                    "CREATE INDEX instances_retire ON instances (pool, retire_at) WHERE state = 'WARM'")),
+            new Version(6, "what the gateways on a shard share: rate limits and heartbeat queue lags", List.of(
+                    // one row per limited key (tenant and limit): its theoretical arrival time in epoch micros
+                    "CREATE TABLE rate_cells (cell TEXT NOT NULL PRIMARY KEY, tat BIGINT NOT NULL)",
+                    // one row per gateway: its heartbeat queue's lag for this region, and when it said so
+                    "CREATE TABLE gateway_lags (gateway TEXT NOT NULL PRIMARY KEY, lag_ms BIGINT NOT NULL,"
+                            + " at BIGINT NOT NULL)")));
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

@@ -279,6 +279,10 @@ final class DevtoolsProxy {
                 return new Target(sessionId, r, Duration.ofMillis(Math.max(1000, i.get().keepAliveMillis())),
                         upstreamUrl(i.get().cdpUrl(), path));
             }
+            if (i.isPresent() && resolver.processPool(i.get().pool()).isPresent()) {
+                throw new io.warmpool.InvalidRequestException("not_a_browser_pool", "pool", "session "
+                        + Access.external(sessionId) + " holds a process: reach it through its proxyUrl, not CDP");
+            }
             if (i.isPresent()) {
                 throw new io.warmpool.InstanceLostException(Access.external(sessionId), i.get().id());
             }

@@ -32,12 +32,17 @@ final class ProcessGateway implements AutoCloseable {
 
     /** @param pools the config's {@code "pools"} object */
     ProcessGateway(Path dir, String pools) {
+        this(dir, pools, "");
+    }
+
+    /** @param more further top-level config keys, each followed by a comma ({@code "auth": {…},}) */
+    ProcessGateway(Path dir, String pools, String more) {
         this.dir = dir;
         GatewayConfig defaults = GatewayConfig.demo(dir.resolve("data"), Path.of("/usr/bin/chromium"), 0);
         GatewayConfig config = ConfigReader.parse("""
-                {"regions": {"weur": {"zones": ["weur-a"]}}, "defaultRegion": "weur",
+                {%s "regions": {"weur": {"zones": ["weur-a"]}}, "defaultRegion": "weur",
                  "heartbeat": {"interval": "PT0.3S", "flushAfter": "PT0.1S"}, "housekeepingInterval": "PT0.2S",
-                 "pools": %s}""".formatted(pools), defaults);
+                 "pools": %s}""".formatted(more, pools), defaults);
         this.gateway = Main.start(config, agents);
     }
 

@@ -45,6 +45,10 @@ class ProcessPoolGatewayTest {
         }
     }
 
+    private static String hash(String key) throws Exception {
+        return "sha256:" + java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes()));
+    }
+
     private JsonNode acquire(String sessionId) {
         HttpResponse<byte[]> r = gw.send("POST", "/v1/sessions", ("{\"pool\":\"echo\",\"sessionId\":\"" + sessionId
                 + "\"}").getBytes(), "Content-Type", "application/json");
@@ -163,6 +167,27 @@ class ProcessPoolGatewayTest {
         assertThat(gw.send("DELETE", "/v1/sessions/ws1", null).statusCode()).isEqualTo(204);
         assertThat(held.closeCode()).isEqualTo(4000);
         assertThat(gw.send("GET", "/v1/sessions/ws1/proxy/", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void withApiKeysOnlyTheOwningTenantReachesTheProcessAndItsKeyIsNotForwarded() throws Exception {
+        gw = new ProcessGateway(dir, echoPool(""), """
+                "auth": {"tenants": {"a": {"keys": ["%s"]}, "b": {"keys": ["%s"]}}},""".formatted(hash("key-a"),
+                hash("key-b")));
+        HttpResponse<byte[]> made = gw.send("POST", "/v1/sessions", "{\"pool\":\"echo\",\"sessionId\":\"s\"}".getBytes(),
+                "Content-Type", "application/json", "Authorization", "Bearer key-a");
+        assertThat(made.statusCode()).as(new String(made.body())).isEqualTo(201);
+        assertThat(gw.send("GET", "/v1/sessions/s/proxy/", null, "Authorization", "Bearer key-b").statusCode())
+                .isEqualTo(404);
+        assertThat(gw.send("GET", "/v1/sessions/s/proxy/", null).statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> mine = gw.send("GET", "/v1/sessions/s/proxy/headers", null, "Authorization", "Bearer key-a");
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(ProcessGateway.json(mine).get("headers").has("authorization")).isFalse();
+        // by the session's token, an Authorization header is the process's own and passes
+        String token = ProcessGateway.json(made).get("token").asText();
+        HttpResponse<byte[]> byToken = gw.send("GET", "/v1/sessions/s/proxy/headers?warmpool-token=" + token, null,
+                "Authorization", "Basic YXBwOnB3");
+        assertThat(ProcessGateway.json(byToken).get("headers").get("authorization").asText()).isEqualTo("Basic YXBwOnB3");
     }
 
     @Test

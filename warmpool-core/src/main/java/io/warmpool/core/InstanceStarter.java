@@ -45,6 +45,9 @@ final class InstanceStarter {
     private final ReentrantLock lock = new ReentrantLock();
     private Duration backoff = Duration.ZERO; // guarded by lock
     private Instant notBefore = Instant.MIN; // guarded by lock
+    private long consecutiveFailures; // guarded by lock
+    private String lastError; // guarded by lock
+    private Instant lastFailedAt; // guarded by lock
 
     InstanceStarter(PoolParts parts) {
         this.region = parts.region();
@@ -125,7 +128,7 @@ final class InstanceStarter {
             failed.incrementAndGet();
             metrics.started(region, settings.name(), false,
                     Duration.between(instance.startedAt(), clock.instant()));
-            Duration wait = growBackoff();
+            Duration wait = growBackoff(e.getMessage());
             log.atWarn().addKeyValue("region", region).addKeyValue("pool", settings.name())
                     .addKeyValue("instance", instance.id()).addKeyValue("state", "GONE")
                     .log("{}/{} - start of {} failed, next start in {} ms: {}", settings.name(), region, instance.id(),
@@ -155,9 +158,12 @@ final class InstanceStarter {
         }
     }
 
-    private Duration growBackoff() {
+    private Duration growBackoff(String error) {
         lock.lock();
         try {
+            consecutiveFailures++;
+            lastError = error;
+            lastFailedAt = clock.instant();
             backoff = backoff.isZero() ? FIRST_BACKOFF : backoff.multipliedBy(2);
             if (backoff.compareTo(settings.startBackoffMax()) > 0) {
                 backoff = settings.startBackoffMax();
@@ -174,6 +180,18 @@ final class InstanceStarter {
         try {
             backoff = Duration.ZERO;
             notBefore = Instant.MIN;
+            consecutiveFailures = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Failures since the last success, the last error and when starts resume. */
+    StartHealth health() {
+        lock.lock();
+        try {
+            return new StartHealth(consecutiveFailures, lastError, lastFailedAt,
+                    clock.instant().isBefore(notBefore) ? notBefore : null);
         } finally {
             lock.unlock();
         }

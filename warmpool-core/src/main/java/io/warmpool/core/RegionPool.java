@@ -204,6 +204,11 @@ public final class RegionPool {
         return Optional.ofNullable(starter.inBackoffUntil());
     }
 
+    /** Whether starts fail now (since the last success), with the last error and when they resume. */
+    public StartHealth startHealth() {
+        return starter.health();
+    }
+
     /** Tries only the warm set, never waits; empty when nothing is warm right now. */
     public Optional<Lease> tryAcquireWarm(String sessionId, Duration keepAlive, List<String> zones) {
         Optional<Lease> existing = sticky(sessionId, keepAlive);

@@ -127,6 +127,9 @@ public final class Gateway implements AutoCloseable {
                     hb.retries(), config.housekeepingInterval(), refreshAfter(config));
             RegionShard shard = new RegionShard(rc.name(), store, provider, config.pools().values(), settings, clock,
                     ticker, tasks, metrics);
+            if (provider instanceof io.warmpool.server.process.PoolRoutingProvider routing) {
+                routing.reportTo(shard::offer); // process instances report here, not over HTTP as agents do
+            }
             if (!config.store().postgres()) {
                 // an embedded shard is this process's alone (the data directory is locked): lead at once, and what
                 // an earlier run left live died with its agents. A shared shard's other rows belong to other

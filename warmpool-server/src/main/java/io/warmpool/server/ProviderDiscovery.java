@@ -5,6 +5,7 @@ import io.warmpool.server.config.GatewayConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProviderFactory;
 import io.warmpool.server.local.PoolBrowsers;
+import io.warmpool.server.process.PoolRoutingProvider;
 import io.warmpool.spi.InstanceProviderFactory;
 import io.warmpool.spi.ProviderContext;
 
@@ -54,8 +55,19 @@ final class ProviderDiscovery {
                 config.dataDir().resolve("agents"), config.heartbeat().interval(), agentSecret, config.egressAllow(),
                 PoolBrowsers.choose(config.pools().values()));
         Map<Class<?>, Object> services = Map.of(AgentClient.class, agentClient);
-        return (region, onAgentLost, url) -> found.get(providerName(name, region)).create(new ProviderContext(region.name(), region.zones(),
-                settings, onAgentLost, url, services));
+        Gateway.ProviderFactory agents = (region, onAgentLost, url) -> found.get(providerName(name, region)).create(
+                new ProviderContext(region.name(), region.zones(), settings, onAgentLost, url, services));
+        return config.processPools().isEmpty() ? agents : withProcesses(config, agents);
+    }
+
+    /** Process pools run in this gateway ({@link PoolRoutingProvider}); the other pools on the agents. */
+    private static Gateway.ProviderFactory withProcesses(GatewayConfig config, Gateway.ProviderFactory agents) {
+        Map<String, io.warmpool.process.ProcessTemplate> templates = new java.util.LinkedHashMap<>();
+        config.processPools().forEach((pool, p) -> templates.put(pool, p.template()));
+        return (region, onAgentLost, url) -> new PoolRoutingProvider(region.name(),
+                agents.create(region, onAgentLost, url), templates,
+                config.dataDir().resolve("processes").resolve(region.name()), config.heartbeat().interval(),
+                java.time.InstantSource.system());
     }
 
     private static String providerName(String name, io.warmpool.server.config.RegionConfig region) {

@@ -11,13 +11,17 @@ import java.util.function.BooleanSupplier;
 /**
  * A few lines of Python that tests pool as a process: an HTTP server on {@code 127.0.0.1:<port>} that answers
  * {@code GET /} with {@code {"pid":…,"count":…}} (count: GETs since start or the last reset), {@code GET /health}
- * with 200, {@code POST /reset} by setting count to 0, and prints {@code listening on <port>} once bound.
+ * with 200, {@code POST /reset} by setting count to 0, and prints {@code listening on <port>} once bound. For the
+ * gateway's proxy: {@code POST /echo} reads the body, then sends it back; {@code GET /headers} answers the request's
+ * path and headers; {@code GET /ws} is a WebSocket echoing text and binary messages. One thread per connection.
  */
 public final class PooledHttpServer {
     private static final String SCRIPT = """
-            import http.server, json, os, sys
+            import base64, hashlib, http.server, json, os, struct, sys
             count = 0
+            GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
             class H(http.server.BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
                 def log_message(self, *a):
                     pass
                 def answer(self, status, body):
@@ -31,6 +35,10 @@ public final class PooledHttpServer {
                     global count
                     if self.path == "/health":
                         return self.answer(200, {"ok": True})
+                    if self.path.startswith("/headers"):
+                        return self.answer(200, {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}})
+                    if self.path == "/ws" and self.headers.get("Upgrade", "").lower() == "websocket":
+                        return self.websocket()
                     count += 1
                     self.answer(200, {"pid": os.getpid(), "count": count})
                 def do_POST(self):
@@ -38,8 +46,51 @@ public final class PooledHttpServer {
                     if self.path == "/reset":
                         count = 0
                         return self.answer(200, {"reset": True})
+                    if self.path == "/echo":
+                        data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                        self.send_response(200)
+                        self.send_header("Content-Type", "application/octet-stream")
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        for at in range(0, len(data), 65536):
+                            self.wfile.write(data[at:at + 65536])
+                        return
                     self.answer(404, {})
-            server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+                def websocket(self):
+                    accept = base64.b64encode(hashlib.sha1((self.headers["Sec-WebSocket-Key"] + GUID).encode()).digest()).decode()
+                    self.send_response(101)
+                    self.send_header("Upgrade", "websocket")
+                    self.send_header("Connection", "Upgrade")
+                    self.send_header("Sec-WebSocket-Accept", accept)
+                    self.end_headers()
+                    self.wfile.flush()
+                    while True:
+                        head = self.rfile.read(2)
+                        if len(head) < 2:
+                            return
+                        op, n = head[0] & 0x0F, head[1] & 0x7F
+                        if n == 126:
+                            n = struct.unpack(">H", self.rfile.read(2))[0]
+                        elif n == 127:
+                            n = struct.unpack(">Q", self.rfile.read(8))[0]
+                        mask = self.rfile.read(4) if head[1] & 0x80 else b"\\0\\0\\0\\0"
+                        data = bytearray(self.rfile.read(n))
+                        for i in range(len(data)):
+                            data[i] ^= mask[i % 4]
+                        if op == 8:
+                            self.frame(8, bytes(data[:2]))
+                            return
+                        if op == 9:
+                            self.frame(10, bytes(data))
+                        elif op in (1, 2):
+                            self.frame(op, bytes(data))
+                def frame(self, op, data):
+                    n = len(data)
+                    head = bytes([0x80 | op]) + (bytes([n]) if n < 126 else bytes([126]) + struct.pack(">H", n) if n < 65536 else bytes([127]) + struct.pack(">Q", n))
+                    self.wfile.write(head + data)
+                    self.wfile.flush()
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+            server.daemon_threads = True
             print("listening on", sys.argv[1], flush=True)
             server.serve_forever()
             """;

@@ -63,6 +63,8 @@ public final class ConfigReader {
                             regions.keySet())));
         }
         Map<String, PoolSettings> pools = top.has("pools") ? pools(object("pools", top.get("pools"))) : defaults.pools();
+        Map<String, ProcessPool> processPools = top.has("pools") ? ProcessPoolReader.read(object("pools", top.get("pools")))
+                : defaults.processPools();
         return new GatewayConfig(
                 top.has("bind") ? text("bind", top.get("bind")) : defaults.bind(),
                 top.has("port") ? integer("port", top.get("port")) : defaults.port(),
@@ -83,7 +85,8 @@ public final class ConfigReader {
                 top.has("store") ? store(object("store", top.get("store"))) : defaults.store(),
                 top.has("ai") ? ai(object("ai", top.get("ai"))) : defaults.ai(),
                 top.has("proxy") ? proxy(object("proxy", top.get("proxy")), defaults.proxy()) : defaults.proxy(),
-                top.has("cluster") ? cluster(object("cluster", top.get("cluster"))) : defaults.clusterSecretFile());
+                top.has("cluster") ? cluster(object("cluster", top.get("cluster"))) : defaults.clusterSecretFile(),
+                processPools);
     }
 
     private static Path cluster(ObjectNode node) {
@@ -227,7 +230,8 @@ public final class ConfigReader {
             ObjectNode p = object(path, e.getValue());
             known(path, p, Set.of("version", "minIdle", "maxSize", "acquireTimeout", "maxUses", "maxLifetime",
                     "keepAlive", "maxKeepAlive", "staleAfter", "startParallelism", "startBackoffMax", "candidates",
-                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser", "sizing", "pageDefaults"));
+                    "coldStartBudget", "shared", "keepaliveInterval", "maxWaiting", "browser", "sizing", "pageDefaults",
+                    "template", "tcp"));
             PoolSettings.Builder b = PoolSettings.builder(e.getKey());
             with(p, "version", v -> b.version(text(path + ".version", v)));
             with(p, "minIdle", v -> b.minIdle(integer(path + ".minIdle", v)));
@@ -327,7 +331,7 @@ public final class ConfigReader {
         }
     }
 
-    private static void known(String path, ObjectNode node, Set<String> allowed) {
+    static void known(String path, ObjectNode node, Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
@@ -337,28 +341,28 @@ public final class ConfigReader {
         }
     }
 
-    private static ObjectNode object(String path, JsonNode node) {
+    static ObjectNode object(String path, JsonNode node) {
         if (node instanceof ObjectNode o) {
             return o;
         }
         throw new ConfigException(path + " must be a JSON object (got " + node.getNodeType() + ")");
     }
 
-    private static String text(String path, JsonNode node) {
+    static String text(String path, JsonNode node) {
         if (!node.isTextual()) {
             throw new ConfigException(path + " must be a string (got " + node + ")");
         }
         return node.asText();
     }
 
-    private static int integer(String path, JsonNode node) {
+    static int integer(String path, JsonNode node) {
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
             throw new ConfigException(path + " must be an integer (got " + node + ")");
         }
         return node.asInt();
     }
 
-    private static Duration duration(String path, JsonNode node) {
+    static Duration duration(String path, JsonNode node) {
         String t = text(path, node);
         try {
             return Duration.parse(t);
@@ -367,7 +371,7 @@ public final class ConfigReader {
         }
     }
 
-    private static List<String> strings(String path, JsonNode node) {
+    static List<String> strings(String path, JsonNode node) {
         if (!node.isArray()) {
             throw new ConfigException(path + " must be an array of strings (got " + node + ")");
         }

@@ -25,16 +25,21 @@ import java.util.Map;
  * @param store                where the region shards live: SQLite files in the data dir, or PostgreSQL schemas
  * @param ai                   the model behind the {@code json} quick action, or {@link AiSettings#NONE}
  * @param proxy                the CDP WebSocket proxy's queue bounds and keepalive pings
+ * @param processPools         the pools whose instances are local processes of a template, by pool name (the
+ *                             others run browsers)
  */
 public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, String defaultRegion,
                             Map<String, RegionConfig> regions, LocationMap locations, Map<String, PoolSettings> pools,
                             HeartbeatSettings heartbeat, Duration housekeepingInterval, long maxBodyBytes,
                             RoutingSettings routing, AuthSettings auth, List<String> egressAllow,
-                            StoreSettings store, AiSettings ai, ProxySettings proxy, Path clusterSecretFile) {
+                            StoreSettings store, AiSettings ai, ProxySettings proxy, Path clusterSecretFile,
+                            Map<String, ProcessPool> processPools) {
 
     public GatewayConfig {
         regions = Map.copyOf(regions);
         pools = Map.copyOf(pools);
+        processPools = Map.copyOf(processPools);
+        ProcessPool.check(pools, processPools, regions);
         egressAllow = List.copyOf(egressAllow);
         for (String a : egressAllow) {
             if (!a.matches("[A-Za-z0-9.:\\-]+(/[0-9]{1,3})?")) {
@@ -111,47 +116,53 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
         return new GatewayConfig("127.0.0.1", port, dataDir, chromium, "weur", regions, LocationMap.withOverrides(Map.of()),
                 Map.of("browser", browser), HeartbeatSettings.DEFAULT, Duration.ofSeconds(1), 1_048_576,
                 RoutingSettings.DEFAULT, AuthSettings.NONE, List.of(), StoreSettings.SQLITE, AiSettings.NONE,
-                ProxySettings.DEFAULT, null);
+                ProxySettings.DEFAULT, null, Map.of());
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bind, newPort, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile, processPools);
     }
 
     public GatewayConfig withPools(Map<String, PoolSettings> newPools) {
+        return withPools(newPools, processPools);
+    }
+
+    /** @param newProcessPools the process template of each pool of {@code newPools} that runs processes */
+    public GatewayConfig withPools(Map<String, PoolSettings> newPools, Map<String, ProcessPool> newProcessPools) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, newPools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile,
+                newProcessPools);
     }
 
     public GatewayConfig withRouting(RoutingSettings newRouting) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow, store, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, newRouting, auth, egressAllow, store, ai, proxy, clusterSecretFile, processPools);
     }
 
     public GatewayConfig withRegions(Map<String, RegionConfig> newRegions, String newDefault) {
         return new GatewayConfig(bind, port, dataDir, chromium, newDefault, newRegions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile, processPools);
     }
 
     public GatewayConfig withEgressAllow(List<String> allow) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, allow, store, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, allow, store, ai, proxy, clusterSecretFile, processPools);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, newStore, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, newStore, ai, proxy, clusterSecretFile, processPools);
     }
 
     public GatewayConfig withAuth(AuthSettings newAuth, String newBind) {
         return new GatewayConfig(newBind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow, store, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, newAuth, egressAllow, store, ai, proxy, clusterSecretFile, processPools);
     }
 
     public GatewayConfig withAi(AiSettings newAi) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, newAi, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, newAi, proxy, clusterSecretFile, processPools);
     }
 
     static boolean isLoopback(String address) {
@@ -164,18 +175,18 @@ public record GatewayConfig(String bind, int port, Path dataDir, Path chromium, 
 
     public GatewayConfig withHeartbeat(HeartbeatSettings newHeartbeat) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, newHeartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, clusterSecretFile, processPools);
     }
 
     public GatewayConfig withProxy(ProxySettings newProxy) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, newProxy, clusterSecretFile);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, newProxy, clusterSecretFile, processPools);
     }
 
     /** @param file the cluster secret gateways and agents share ({@code cluster.secretFile}); null for none */
     public GatewayConfig withClusterSecretFile(Path file) {
         return new GatewayConfig(bind, port, dataDir, chromium, defaultRegion, regions, locations, pools, heartbeat,
-                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, file);
+                housekeepingInterval, maxBodyBytes, routing, auth, egressAllow, store, ai, proxy, file, processPools);
     }
 
     /** True when some region's instances run on agents that register themselves ({@code "agents": "remote"}). */

@@ -30,7 +30,7 @@ final class DevtoolsTargets {
      *
      * @throws SessionNotFoundException when no region holds it (404)
      * @throws InstanceLostException    when its instance is no longer claimed or has no agent (410)
-     * @throws InvalidRequestException  when {@code path} names no target (400)
+     * @throws InvalidRequestException  when {@code path} names no target, or the session holds a process (400)
      */
     Target target(String sessionId, String path) {
         if (!AgentProtocol.isDevtoolsTarget(path)) {
@@ -39,6 +39,10 @@ final class DevtoolsTargets {
         }
         for (RegionRuntime r : resolver.all().values()) {
             Optional<Instance> i = r.shard().findSession(sessionId);
+            if (i.isPresent() && resolver.processPool(i.get().pool()).isPresent()) {
+                throw new InvalidRequestException("not_a_browser_pool", "pool", "session "
+                        + Access.external(sessionId) + " holds a process: reach it through its proxyUrl, not CDP");
+            }
             if (i.isPresent() && i.get().state() == InstanceState.CLAIMED && i.get().agentUrl() != null) {
                 return new Target(sessionId, r, Duration.ofMillis(Math.max(1000, i.get().keepAliveMillis())),
                         i.get().id(), i.get().agentUrl(), path);

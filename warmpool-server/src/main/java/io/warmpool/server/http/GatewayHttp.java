@@ -48,7 +48,9 @@ public final class GatewayHttp {
     private java.util.List<AgentScrape.Target> agentTargets() {
         java.util.List<AgentScrape.Target> out = new java.util.ArrayList<>();
         for (RegionRuntime r : resolver.all().values()) {
-            if (r.provider() instanceof io.warmpool.server.local.LocalAgentProvider local) {
+            var provider = r.provider() instanceof io.warmpool.server.process.PoolRoutingProvider routing
+                    ? routing.browsers() : r.provider();
+            if (provider instanceof io.warmpool.server.local.LocalAgentProvider local) {
                 var view = local.currentView();
                 if (view != null) {
                     out.add(new AgentScrape.Target(r.name(), view.agentId(), view.url()));
@@ -117,6 +119,8 @@ public final class GatewayHttp {
             crawl.register(cfg.routes, crawler); // before the actions' {action}
             new CloudflareSessions(sessions, proxy, access, tokens).register(cfg.routes); // likewise
             new CloudflareRoutes(quick).register(cfg.routes);
+            new SessionProxyRoutes(new ProcessSessions(resolver, access, tokens, clock), config.auth().none(),
+                    MAX_CDP_MESSAGE).register(cfg.routes, cfg.events);
             PoolRoutes pools = new PoolRoutes(resolver, allocator, access, proxy::openConnections);
             pools.register(cfg.routes);
             new DashboardRoutes(pools, new InstanceListing(resolver.all()), access, metrics, clock)

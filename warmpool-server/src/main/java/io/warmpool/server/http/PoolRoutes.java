@@ -67,6 +67,12 @@ final class PoolRoutes {
                 m.put("exhausted", p.exhaustedCount());
                 m.put("shared", p.settings().shared());
                 m.put("drained", p.drains().region());
+                io.warmpool.core.StartHealth health = p.startHealth();
+                m.put("state", health.failing() ? "failing" : "ok");
+                m.put("startFailures", health.consecutiveFailures());
+                m.put("lastStartError", health.lastError());
+                m.put("lastStartFailedAt", health.lastFailedAt() == null ? null : health.lastFailedAt().toString());
+                m.put("nextStartAt", health.nextStartAt() == null ? null : health.nextStartAt().toString());
                 if (p.settings().shared()) {
                     long hits = p.sharedWarmHits();
                     long misses = p.sharedWarmMisses();

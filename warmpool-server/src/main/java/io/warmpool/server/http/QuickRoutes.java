@@ -121,7 +121,7 @@ final class QuickRoutes {
             location = ctx.queryParam("location");
         }
         RegionResolver.Placement placement = resolver.place(location);
-        RegionPool pool = resolver.pool(placement.region(), ctx.queryParam("pool"));
+        RegionPool pool = resolver.browserPool(placement.region(), ctx.queryParam("pool"));
         QuickActionRequest request = body.validated(action, pool.settings().pageDefaults());
         String tenantKey = pool.settings().shared() ? sharedTenant(ctx) : null;
         String key = request.url() == null || ttl.isZero() ? null : QuickCache.key(tenant.name(), action.path(),

@@ -66,6 +66,22 @@ final class RegionResolver {
         return p;
     }
 
+    /** The process template of pool {@code pool}, or empty for a browser pool. */
+    Optional<io.warmpool.server.config.ProcessPool> processPool(String pool) {
+        return Optional.ofNullable(config.processPools().get(pool));
+    }
+
+    /** Like {@link #pool}, for what only a browser can do (quick actions, CDP): 400 for a process pool. */
+    RegionPool browserPool(RegionRuntime region, String pool) {
+        RegionPool p = pool(region, pool);
+        if (config.processPools().containsKey(p.settings().name())) {
+            throw new InvalidRequestException("not_a_browser_pool", "pool", "pool '" + p.settings().name()
+                    + "' runs processes: quick actions and CDP need a browser pool; reach a process through "
+                    + "/v1/sessions/{id}/proxy/");
+        }
+        return p;
+    }
+
     String defaultPool() {
         return config.pools().containsKey("browser") ? "browser" : config.pools().keySet().iterator().next();
     }

@@ -71,7 +71,7 @@ final class SessionRoutes {
         Access.Tenant tenant = access.tenant(ctx);
         String location = ctx.queryParam("location") != null ? ctx.queryParam("location") : ctx.header(LOCATION_HEADER);
         RegionResolver.Placement placement = resolver.place(location);
-        RegionPool pool = exclusive(resolver.pool(placement.region(), ctx.queryParam("pool")));
+        RegionPool pool = exclusive(resolver.browserPool(placement.region(), ctx.queryParam("pool")));
         Duration keepAlive = keepAliveFor.apply(pool);
         String internal = Access.internal(tenant, SessionIds.generate(prefix, placement.region().name()));
         access.checkConcurrent(tenant, held(tenant));
@@ -220,7 +220,12 @@ final class SessionRoutes {
         m.put("pool", i.pool());
         m.put("zone", i.zone());
         m.put("state", i.state() == InstanceState.CLAIMED ? "active" : "lost");
-        m.put("webSocketDebuggerUrl", devtoolsUrl(ctx, external, tokens.token(Access.tenantOf(i.sessionId()), external)));
+        String token = tokens.token(Access.tenantOf(i.sessionId()), external);
+        if (resolver.processPool(i.pool()).isPresent()) {
+            ProcessSessions.describe(m, ctx, external, token, resolver.processPool(i.pool()).get());
+        } else {
+            m.put("webSocketDebuggerUrl", devtoolsUrl(ctx, external, token));
+        }
         m.put("expiresAt", i.sessionExpiresAt() == null ? null : i.sessionExpiresAt().toString());
         return m;
     }

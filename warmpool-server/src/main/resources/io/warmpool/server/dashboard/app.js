@@ -58,7 +58,10 @@
           el('div', { class: 'bar' }, ...BAR_STATES.filter((k) => p[k] > 0).map((k) =>
             el('span', { style: `width:${100 * p[k] / total}%;background:${COLORS[k]}`, title: k + ' ' + p[k] }))),
           el('div', { class: 'counts' }, ...BAR_STATES.map((k) =>
-            el('span', { class: 's-' + k, 'data-count': k }, k + ' ' + p[k]))));
+            el('span', { class: 's-' + k, 'data-count': k }, k + ' ' + p[k]))),
+          p.state === 'failing' ? el('div', { class: 's-lost', 'data-failing': p.pool },
+            'failing: ' + p.startFailures + ' starts failed · next start ' + (p.nextStartAt || 'now') + ' · '
+              + p.lastStartError) : '');
       });
       return el('div', { class: 'region', 'data-region': r.region },
         el('h3', {}, r.region, ...badges),

@@ -120,7 +120,7 @@ public final class GatewayHttp {
             new CloudflareSessions(sessions, proxy, access, tokens).register(cfg.routes); // likewise
             new CloudflareRoutes(quick).register(cfg.routes);
             new SessionProxyRoutes(new ProcessSessions(resolver, access, tokens, clock), config.auth().none(),
-                    MAX_CDP_MESSAGE).register(cfg.routes, cfg.events);
+                    io.warmpool.protocol.AgentProtocol.MAX_CDP_MESSAGE_BYTES).register(cfg.routes, cfg.events);
             PoolRoutes pools = new PoolRoutes(resolver, allocator, access, proxy::openConnections);
             pools.register(cfg.routes);
             new DashboardRoutes(pools, new InstanceListing(resolver.all()), access, metrics, clock)

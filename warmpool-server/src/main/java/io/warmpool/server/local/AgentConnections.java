@@ -92,7 +92,8 @@ public final class AgentConnections implements AutoCloseable {
             throw new IOException("interrupted while waiting for a connection to " + hostPort, e);
         }
         try {
-            String target = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+            String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+            String target = path + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
             byte[] head = Http1Exchange.head("POST", target, hostPort, headers, body.length);
             AgentConnection c = idle(origin);
             if (c != null) {

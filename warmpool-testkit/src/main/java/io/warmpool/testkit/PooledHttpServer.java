@@ -13,12 +13,14 @@ import java.util.function.BooleanSupplier;
  * {@code GET /} with {@code {"pid":…,"count":…}} (count: GETs since start or the last reset), {@code GET /health}
  * with 200, {@code POST /reset} by setting count to 0, and prints {@code listening on <port>} once bound. For the
  * gateway's proxy: {@code POST /echo} reads the body, then sends it back; {@code GET /headers} answers the request's
- * path and headers; {@code GET /ws} is a WebSocket echoing text and binary messages. One thread per connection.
+ * path and headers; {@code GET /ws} is a WebSocket echoing text and binary messages; {@code GET /stream} sends {@code first\n}, then
+ * waits for a {@code POST /go-on} before it sends {@code last\n} and closes ({@code gave up\n} after 30 s without one). One thread per connection.
  */
 public final class PooledHttpServer {
     private static final String SCRIPT = """
-            import base64, hashlib, http.server, json, os, struct, sys
+            import base64, hashlib, http.server, json, os, struct, sys, threading
             count = 0
+            go_on = threading.Event()
             GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
             class H(http.server.BaseHTTPRequestHandler):
                 protocol_version = "HTTP/1.1"
@@ -39,10 +41,25 @@ public final class PooledHttpServer {
                         return self.answer(200, {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}})
                     if self.path == "/ws" and self.headers.get("Upgrade", "").lower() == "websocket":
                         return self.websocket()
+                    if self.path == "/stream":
+                        self.send_response(200)
+                        self.send_header("Content-Type", "text/plain")
+                        self.send_header("Connection", "close")
+                        self.end_headers()
+                        self.wfile.write(b"first\\n")
+                        self.wfile.flush()
+                        released = go_on.wait(30)
+                        go_on.clear()
+                        self.wfile.write(b"last\\n" if released else b"gave up\\n")
+                        self.close_connection = True
+                        return
                     count += 1
                     self.answer(200, {"pid": os.getpid(), "count": count})
                 def do_POST(self):
                     global count
+                    if self.path == "/go-on":
+                        go_on.set()
+                        return self.answer(200, {})
                     if self.path == "/reset":
                         count = 0
                         return self.answer(200, {"reset": True})

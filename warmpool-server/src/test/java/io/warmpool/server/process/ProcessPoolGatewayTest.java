@@ -117,6 +117,23 @@ class ProcessPoolGatewayTest {
     }
 
     @Test
+    void anAnswerIsStreamedAsTheProcessWritesIt() throws Exception {
+        // the process sends its first line, then waits for /go-on: a proxy that buffered whole answers would hang here
+        gw = new ProcessGateway(dir, echoPool(""));
+        acquire("st");
+        HttpResponse<java.io.InputStream> r = gw.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(gw.gateway.url() + "/v1/sessions/st/proxy/stream")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()))) {
+            assertThat(lines.readLine()).isEqualTo("first");
+            assertThat(gw.send("POST", "/v1/sessions/st/proxy/go-on", null).statusCode()).isEqualTo(200);
+            assertThat(lines.readLine()).isEqualTo("last");
+            assertThat(lines.readLine()).isNull();
+        }
+    }
+
+    @Test
     void quickActionsAndCdpOnAProcessPoolAndTheProxyOnUnknownSessionsAnswerClear4xx() {
         gw = new ProcessGateway(dir, echoPool(""));
         acquire("p1");

@@ -42,6 +42,9 @@ import static io.warmpool.store.jdbc.Sql.update;
  * ({@code session_id} is UNIQUE): a claim with a bound id returns that instance while it is CLAIMED and empty
  * once it was LOST.
  *
+ * <p>Claims and releases go through a {@link ClaimPath}: concurrent ones share one transaction ({@link ClaimCombiner},
+ * group commit), each still one conditional write.
+ *
  * <p>Times are stored as epoch milliseconds. Every method is one transaction; an {@link SQLException} becomes a
  * {@link StoreException} naming the operation and keeping the SQLState, after rolling back. Thread-safe.
  */
@@ -52,11 +55,10 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final Dialect dialect;
     private final ConnectionSource connections;
     private final ClaimStatement claims;
-    private final Picks picks;
+    private final ClaimPath claimPath;
     private final Transactions tx;
     private final TargetedQueries queries;
     private final boolean ownsConnections; // false for a fenced view
-    private final ClaimCombiner combiner; // null for a fenced view: its claims run alone, each with its fence
 
     JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
         this(name, dialect, connections, null);
@@ -68,12 +70,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
         this.dialect = dialect;
         this.connections = connections;
         this.claims = new ClaimStatement(dialect);
-        this.picks = new Picks(dialect);
         this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;
-        this.combiner = fence == null ? new ClaimCombiner(name, new CombinedRunner(), dialect.combinerThreads(),
-                dialect.combinerBatch(), ClaimCombiner.QUEUE) : null;
+        // a fenced view's claims run alone, each with its fence
+        this.claimPath = new ClaimPath(name, dialect, tx, claims, fence == null, this::findBySession);
     }
 
     @Override
@@ -99,41 +100,10 @@ public sealed class JdbcInstanceStore implements InstanceStore
                 cdpUrl, agentUrl, now.toEpochMilli(), newPick(), instanceId)) == 1;
     }
 
-    /**
-     * The first attempt goes through the {@link ClaimCombiner} (group commit with the shard's other claims and
-     * releases). On SQLite the batch settles the claim (it looks the session's own binding up in the same
-     * transaction). On PostgreSQL a first attempt that found nothing is settled here: the session's own binding is
-     * looked up (stickiness), and the claim is tried again alone, as SKIP LOCKED may have skipped rows that a
-     * concurrent claim held.
-     */
+    /** See {@link ClaimPath#claim}: group commit with the shard's other claims and releases. */
     @Override
     public Optional<Instance> claim(ClaimRequest request) {
-        if (combiner == null) {
-            return settle(request, claimAlone(request, 1));
-        }
-        Optional<Instance> combined = combiner.claim(request);
-        return dialect.claimAttempts() == 1 ? combined : settle(request, combined);
-    }
-
-    /** The claim's answer from its first attempt's ({@code claimed}: empty when nothing was free, null when bound). */
-    private Optional<Instance> settle(ClaimRequest request, Optional<Instance> claimed) {
-        for (int attempt = 1; ; attempt++) {
-            if (claimed != null && claimed.isPresent()) {
-                return claimed;
-            }
-            Optional<Instance> bound = findBySession(request.sessionId());
-            if (bound.isPresent() || claimed == null || attempt >= dialect.claimAttempts()) {
-                return bound.filter(i -> i.state() == InstanceState.CLAIMED);
-            }
-            claimed = claimAlone(request, attempt + 1);
-        }
-    }
-
-    /** One claim statement in its own transaction: the instance, empty when none was free, null when bound. */
-    private Optional<Instance> claimAlone(ClaimRequest request, int attempt) {
-        // the first attempt starts at a random pick; a retry reads from the lowest (see ClaimStatement)
-        long start = attempt == 1 ? newPick() : Long.MIN_VALUE;
-        return tx.call("claim", c -> claims.run(c, request, start));
+        return claimPath.claim(request);
     }
 
     @Override
@@ -161,19 +131,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
         if (next == InstanceState.CLAIMED) {
             throw new IllegalArgumentException("release cannot move an instance to CLAIMED (session=" + sessionId + ")");
         }
-        Optional<Instance> released = combiner == null ? null : combiner.release(sessionId, next);
-        return released != null ? released : releaseAlone(sessionId, next);
-    }
-
-    /**
-     * One release in its own transaction. On SQLite the read and the write run in one transaction that holds the
-     * write lock from its start (IMMEDIATE), so nothing changes the row in between and the release costs one commit.
-     */
-    private Optional<Instance> releaseAlone(String sessionId, InstanceState next) {
-        if (dialect == Dialect.POSTGRES) {
-            return tx.call("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
-        }
-        return tx.inTransaction("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
+        return claimPath.release(sessionId, next);
     }
 
     @Override
@@ -362,9 +320,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
      */
     @Override
     public void close() {
-        if (combiner != null) {
-            combiner.close();
-        }
+        claimPath.close();
         if (ownsConnections) {
             connections.close();
         }
@@ -386,7 +342,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     /** The claim combiner (null in a fenced view), for tests that look at its batches. */
     ClaimCombiner combiner() {
-        return combiner;
+        return claimPath.combiner();
     }
 
     /** The targeted queries' statements by name, with the LOST sweep and the bounded counts (for plan checks). */
@@ -411,19 +367,4 @@ public sealed class JdbcInstanceStore implements InstanceStore
         return Picks.random();
     }
 
-    /** The claim combiner's batches: one transaction each; an operation alone as the store runs it uncombined. */
-    private final class CombinedRunner implements ClaimCombiner.Runner {
-        @Override
-        public void runBatch(List<ClaimCombiner.Op> ops) {
-            tx.inTransaction("claims", c -> {
-                ClaimBatch.run(c, dialect, claims, picks, ops);
-                return null;
-            });
-        }
-
-        @Override
-        public Optional<Instance> runOne(ClaimCombiner.Op op) {
-            return op.isClaim() ? settle(op.claim, claimAlone(op.claim, 1)) : releaseAlone(op.sessionId, op.next);
-        }
-    }
 }

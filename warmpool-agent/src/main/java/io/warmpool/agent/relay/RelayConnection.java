@@ -34,6 +34,7 @@ public final class RelayConnection<T> implements WebSocketUpstream.Downstream {
     private final InstantSource clock;
     private final Function<String, Optional<String>> guard;
     private volatile long lastTrafficMillis;
+    private final java.util.concurrent.atomic.AtomicBoolean clientClosing = new java.util.concurrent.atomic.AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Object> pending = new ArrayDeque<>(); // guarded by lock
     private WebSocketUpstream upstream; // guarded by lock
@@ -182,8 +183,15 @@ public final class RelayConnection<T> implements WebSocketUpstream.Downstream {
                 reason == null || reason.isEmpty() ? "browser closed" : reason);
     }
 
-    /** Closes the client with {@code code} and {@code reason}, and the upstream. */
+    /**
+     * Closes the client with {@code code} and {@code reason}, and the upstream. The first close wins: closing the
+     * upstream makes it report its own close, which must not replace the code given here.
+     */
     public void closeClient(int code, String reason) {
+        if (!clientClosing.compareAndSet(false, true)) {
+            closeUpstream();
+            return;
+        }
         closeUpstream();
         if (client.session.isOpen()) {
             client.closeSession(code, reason);

@@ -31,15 +31,17 @@ class QuickActionCrashTest {
         PoolSettings browser = PoolSettings.builder("browser").minIdle(1).maxSize(2).staleAfter(Duration.ofSeconds(5))
                 .acquireTimeout(Duration.ofSeconds(20)).build();
         try (TestGateway gw = TestGateway.warm(dir, browser, c -> c, Duration.ofSeconds(90))) {
-            String victim = warmIds(gw).getFirst();
             AtomicReference<HttpResponse<byte[]>> answer = new AtomicReference<>();
             Thread caller = Thread.ofVirtual().start(() -> answer.set(gw.send("POST", "/v1/quick/content",
                     "{\"html\":\"<p>x</p>\",\"waitForSelector\":{\"selector\":\"#never\",\"timeout\":8000}}",
                     "X-Warmpool-Location", "LHR")));
             assertThat(await(Duration.ofSeconds(20), () -> gw.pool("weur").get("claimed").asInt() == 1))
                     .as("the action holds its instance").isTrue();
+            // the browser of the instance the action holds (its user-data-dir is named after the instance); the pool
+            // may have started a second one meanwhile
+            String victim = idsIn(gw, InstanceState.CLAIMED).getFirst();
             long pid = Processes.browsers(gw.dataDir.toString()).stream()
-                    .filter(p -> p.line().contains("agent-weur-")).findFirst().orElseThrow().pid();
+                    .filter(p -> p.line().contains(victim)).findFirst().orElseThrow().pid();
 
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             caller.join(Duration.ofSeconds(60));
@@ -61,7 +63,11 @@ class QuickActionCrashTest {
     }
 
     private static List<String> warmIds(TestGateway gw) {
+        return idsIn(gw, InstanceState.WARM);
+    }
+
+    private static List<String> idsIn(TestGateway gw, InstanceState state) {
         return gw.gateway.regions().get("weur").shard().snapshot("browser").stream()
-                .filter(i -> i.state() == InstanceState.WARM).map(Instance::id).toList();
+                .filter(i -> i.state() == state).map(Instance::id).toList();
     }
 }

@@ -53,9 +53,11 @@ class QuickActionCrashTest {
                 JsonNode body = json(r);
                 assertThat(body.get("success").asBoolean()).isFalse();
                 assertThat(body.get("errors").get(0).get("code").asText()).isNotBlank();
+            } else {
+                // an answer may name the dead instance when it reports that instance's failure, never when it succeeds
+                assertThat(r.headers().firstValue("X-Warmpool-Instance")).as("not served by the dead one")
+                        .isNotEqualTo(java.util.Optional.of(victim));
             }
-            assertThat(r.headers().firstValue("X-Warmpool-Instance")).as("not served by the dead one")
-                    .isNotEqualTo(java.util.Optional.of(victim));
             assertThat(await(Duration.ofSeconds(60), () -> gw.pool("weur").get("claimed").asInt() == 0
                     && gw.pool("weur").get("warm").asInt() >= 1 && !warmIds(gw).contains(victim)))
                     .as("nothing stays claimed, the dead instance is gone and the pool is warm again").isTrue();

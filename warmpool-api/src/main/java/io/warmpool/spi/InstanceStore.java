@@ -199,6 +199,18 @@ public interface InstanceStore extends AutoCloseable {
     /** The largest lag published at or after {@code liveAfter} (rows of dead gateways age out); zero when none. */
     Duration worstLag(Instant liveAfter);
 
+    /**
+     * Records (or replaces) an agent's registration so that every gateway of the region can place starts on it, and
+     * counts it as heard from at {@code now} (its beat only moves forward, as {@link #applyBeats} moves it).
+     */
+    void registerAgent(io.warmpool.AgentRegistration agent, Instant now);
+
+    /**
+     * The registered agents of {@code region} whose latest beat (registration or heartbeat) is at or after
+     * {@code liveAfter}, by agent id. Agents known only from their instances' rows are not registered.
+     */
+    List<io.warmpool.AgentRegistration> liveAgents(String region, Instant liveAfter);
+
     /** How long a gateway's lag row stays after its last publish before a publish deletes it. */
     Duration FORGET_LAGS_AFTER = Duration.ofHours(1);
 

@@ -47,6 +47,15 @@ public final class Gateway implements AutoCloseable {
     @FunctionalInterface
     public interface ProviderFactory {
         InstanceProvider create(RegionConfig region, Consumer<String> onAgentLost, Supplier<String> gatewayUrl);
+
+        /**
+         * Like {@link #create(RegionConfig, Consumer, Supplier)}, with the region's store shard (which providers may
+         * share state through, as the remote provider shares agent registrations); the default ignores it.
+         */
+        default InstanceProvider create(RegionConfig region, InstanceStore store, Consumer<String> onAgentLost,
+                                        Supplier<String> gatewayUrl) {
+            return create(region, onAgentLost, gatewayUrl);
+        }
     }
 
     private final GatewayConfig config;
@@ -116,7 +125,7 @@ public final class Gateway implements AutoCloseable {
                                         GatewayMetrics metrics) {
         InstanceStore store = stores.open(rc);
         try {
-            InstanceProvider provider = providers.create(rc, agentId -> {
+            InstanceProvider provider = providers.create(rc, store, agentId -> {
                 RegionRuntime r = all.get(rc.name());
                 if (r != null) {
                     r.shard().agentLost(agentId);

@@ -2,11 +2,14 @@ package io.warmpool.server;
 
 import io.warmpool.ConfigException;
 import io.warmpool.server.config.GatewayConfig;
+import io.warmpool.server.config.RegionConfig;
 import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProviderFactory;
 import io.warmpool.server.local.PoolBrowsers;
 import io.warmpool.server.process.PoolRoutingProvider;
+import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceProviderFactory;
+import io.warmpool.spi.InstanceStore;
 import io.warmpool.spi.ProviderContext;
 
 import java.util.ArrayList;
@@ -14,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The provider factories on the class path, found through {@link ServiceLoader} as stores are
@@ -54,9 +59,25 @@ final class ProviderDiscovery {
         Map<String, String> settings = LocalAgentProviderFactory.settings(config.chromium(),
                 config.dataDir().resolve("agents"), config.heartbeat().interval(), agentSecret, config.egressAllow(),
                 PoolBrowsers.choose(config.pools().values()));
-        Map<Class<?>, Object> services = Map.of(AgentClient.class, agentClient);
-        Gateway.ProviderFactory agents = (region, onAgentLost, url) -> found.get(providerName(name, region)).create(
-                new ProviderContext(region.name(), region.zones(), settings, onAgentLost, url, services));
+        Gateway.ProviderFactory agents = new Gateway.ProviderFactory() {
+            @Override
+            public InstanceProvider create(RegionConfig region, Consumer<String> onAgentLost, Supplier<String> url) {
+                return make(region, onAgentLost, url, Map.of(AgentClient.class, agentClient));
+            }
+
+            @Override
+            public InstanceProvider create(RegionConfig region, InstanceStore store, Consumer<String> onAgentLost,
+                                           Supplier<String> url) {
+                // the remote provider shares agent registrations through the region's store
+                return make(region, onAgentLost, url, Map.of(AgentClient.class, agentClient, InstanceStore.class, store));
+            }
+
+            private InstanceProvider make(RegionConfig region, Consumer<String> onAgentLost, Supplier<String> url,
+                                          Map<Class<?>, Object> services) {
+                return found.get(providerName(name, region)).create(new ProviderContext(region.name(), region.zones(),
+                        settings, onAgentLost, url, services));
+            }
+        };
         return config.processPools().isEmpty() ? agents : withProcesses(config, agents);
     }
 
@@ -64,10 +85,24 @@ final class ProviderDiscovery {
     private static Gateway.ProviderFactory withProcesses(GatewayConfig config, Gateway.ProviderFactory agents) {
         Map<String, io.warmpool.process.ProcessTemplate> templates = new java.util.LinkedHashMap<>();
         config.processPools().forEach((pool, p) -> templates.put(pool, p.template()));
-        return (region, onAgentLost, url) -> new PoolRoutingProvider(region.name(),
-                agents.create(region, onAgentLost, url), templates,
-                config.dataDir().resolve("processes").resolve(region.name()), config.heartbeat().interval(),
-                java.time.InstantSource.system());
+        return new Gateway.ProviderFactory() {
+            @Override
+            public InstanceProvider create(RegionConfig region, Consumer<String> onAgentLost, Supplier<String> url) {
+                return routing(region, agents.create(region, onAgentLost, url));
+            }
+
+            @Override
+            public InstanceProvider create(RegionConfig region, InstanceStore store, Consumer<String> onAgentLost,
+                                           Supplier<String> url) {
+                return routing(region, agents.create(region, store, onAgentLost, url));
+            }
+
+            private InstanceProvider routing(RegionConfig region, InstanceProvider onAgents) {
+                return new PoolRoutingProvider(region.name(), onAgents, templates,
+                        config.dataDir().resolve("processes").resolve(region.name()), config.heartbeat().interval(),
+                        java.time.InstantSource.system());
+            }
+        };
     }
 
     private static String providerName(String name, io.warmpool.server.config.RegionConfig region) {

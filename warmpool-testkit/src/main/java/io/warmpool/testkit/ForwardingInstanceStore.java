@@ -222,6 +222,18 @@ public class ForwardingInstanceStore implements InstanceStore {
         return delegate.worstLag(liveAfter);
     }
 
+    @Override
+    public void registerAgent(io.warmpool.AgentRegistration agent, Instant now) {
+        check.run();
+        delegate.registerAgent(agent, now);
+    }
+
+    @Override
+    public List<io.warmpool.AgentRegistration> liveAgents(String region, Instant liveAfter) {
+        check.run();
+        return delegate.liveAgents(region, liveAfter);
+    }
+
     /**
      * A fenced view whose calls still go through this store (and so through a subclass's overrides); the token is
      * checked through the innermost store's own fenced view before each call, not atomically with it: good for tests

@@ -121,6 +121,20 @@ public final class InMemoryInstanceStore implements InstanceStore {
     }
 
     @Override
+    public void registerAgent(io.warmpool.AgentRegistration agent, Instant now) {
+        locked(() -> {
+            gatewayRows.register(agent);
+            agentBeats.merge(agent.agentId(), millis(now), (a, b) -> a.isAfter(b) ? a : b);
+            return null;
+        });
+    }
+
+    @Override
+    public List<io.warmpool.AgentRegistration> liveAgents(String region, Instant liveAfter) {
+        return locked(() -> gatewayRows.live(region, millis(liveAfter), agentBeats));
+    }
+
+    @Override
     public InstanceStore fenced(String lease, LongSupplier token) {
         return new InMemoryInstanceStore(this, lease, token);
     }

@@ -1,5 +1,8 @@
 package io.warmpool.testkit;
 
+import io.warmpool.AgentBeat;
+import io.warmpool.AgentRegistration;
+import io.warmpool.Instance;
 import io.warmpool.RateLimit;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the gateways sharing a store share besides instances: rate cells that behave as token buckets whoever takes
- * from them, and each gateway's published heartbeat queue lag, of which only live rows count. Extend
+ * from them, each gateway's published heartbeat queue lag, of which only live rows count, and agent registrations,
+ * live by the agent's latest beat. Extend
  * {@link InstanceStoreContract}, not this class.
  */
 public abstract class InstanceStoreGatewayContract extends InstanceStoreClaimContract {
@@ -91,5 +95,49 @@ public abstract class InstanceStoreGatewayContract extends InstanceStoreClaimCon
         store.publishLag("gw-dead", Duration.ofSeconds(30), T0);
         store.publishLag("gw-a", Duration.ofMillis(10), T0.plus(io.warmpool.spi.InstanceStore.FORGET_LAGS_AFTER).plusSeconds(1));
         assertThat(store.worstLag(T0)).isEqualTo(Duration.ofMillis(10));
+    }
+
+    @Test
+    void aRegisteredAgentIsListedInItsRegionWhileItsRegistrationOrItsBeatIsRecent() {
+        AgentRegistration a = new AgentRegistration("agent-a", REGION, "weur-a", "http://127.0.0.1:7001",
+                List.of(POOL, "other"), 4);
+        AgentRegistration b = new AgentRegistration("agent-b", REGION, "weur-b", "http://127.0.0.1:7002",
+                List.of(POOL), 2);
+        store.registerAgent(b, T0);
+        store.registerAgent(a, T0);
+        store.registerAgent(new AgentRegistration("agent-x", "eus", "eus-a", "http://127.0.0.1:7003", List.of(POOL), 1),
+                T0);
+
+        assertThat(store.liveAgents(REGION, T0)).as("its region's, by id").containsExactly(a, b);
+        assertThat(store.liveAgents("eus", T0)).extracting(AgentRegistration::agentId).containsExactly("agent-x");
+
+        store.applyBeats(List.of(new AgentBeat("agent-b", T0.plusSeconds(20))), List.of());
+        assertThat(store.liveAgents(REGION, T0.plusSeconds(10))).as("a heartbeat keeps it live").containsExactly(b);
+        assertThat(store.liveAgents(REGION, T0.plusSeconds(21))).isEmpty();
+
+        store.registerAgent(a, T0.plusSeconds(30));
+        assertThat(store.liveAgents(REGION, T0.plusSeconds(25))).as("registering again is a sign of life")
+                .containsExactly(a);
+    }
+
+    @Test
+    void registeringAgainReplacesTheRegistrationAndNeverMovesTheBeatBack() {
+        store.registerAgent(new AgentRegistration("agent-a", REGION, "weur-a", "http://127.0.0.1:7001", List.of(POOL),
+                1), T0);
+        store.applyBeats(List.of(new AgentBeat("agent-a", T0.plusSeconds(60))), List.of());
+        AgentRegistration moved = new AgentRegistration("agent-a", REGION, "weur-b", "http://127.0.0.1:7009",
+                List.of(POOL, "other"), 8);
+
+        store.registerAgent(moved, T0.plusSeconds(10)); // a late write of an older registration time
+
+        assertThat(store.liveAgents(REGION, T0.plusSeconds(50))).containsExactly(moved);
+    }
+
+    @Test
+    void agentsKnownOnlyFromTheirInstancesAreNotRegistered() {
+        store.insert(Instance.starting("i-1", REGION, POOL, "weur-a", "agent-q", VERSION, T0, T0.plusSeconds(3600)));
+        store.applyBeats(List.of(new AgentBeat("agent-q", T0.plusSeconds(5))), List.of());
+
+        assertThat(store.liveAgents(REGION, T0)).isEmpty();
     }
 }

@@ -114,6 +114,19 @@ final class RegisteredAgents {
         }
     }
 
+    /** Counts {@code instanceIds} as holding slots of the registered agent {@code agentId} (started elsewhere). */
+    void adopt(String agentId, Set<String> instanceIds) {
+        lock.lock();
+        try {
+            Set<String> on = instances.get(agentId);
+            if (on != null) {
+                on.addAll(instanceIds);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The instance is stopped or dead: its slot is free. */
     void release(String agentId, String instanceId) {
         lock.lock();

@@ -20,10 +20,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Runs a region's instances on agents on any host that registered with this gateway ({@code "agents": "remote"}).
- * Starts go to a live agent serving the pool with room, spread over zones, then agents (see
- * {@link RegisteredAgents#reserve}); every call is the agent protocol over the gateway's {@link AgentClient}, which
- * carries the cluster secret. Thread-safe.
+ * Runs a region's instances on agents on any host that registered with a gateway of the region
+ * ({@code "agents": "remote"}). Registrations are shared through the region's store ({@link SharedRegistrations}), so
+ * the gateway that leads the region places on agents that registered only with another gateway. Starts go to a live
+ * agent serving the pool with room, spread over zones, then agents (see {@link RegisteredAgents#reserve}); every call
+ * is the agent protocol over the gateway's {@link AgentClient}, which carries the cluster secret. Thread-safe.
  */
 public final class RemoteAgentProvider implements InstanceProvider {
     private static final Logger log = LoggerFactory.getLogger(RemoteAgentProvider.class);
@@ -35,12 +36,15 @@ public final class RemoteAgentProvider implements InstanceProvider {
     private final AgentClient client;
     private final RegisteredAgents agents;
     private final Map<String, BrowserKind> browsers;
+    private final SharedRegistrations shared;
 
-    RemoteAgentProvider(String region, AgentClient client, RegisteredAgents agents, Map<String, BrowserKind> browsers) {
+    RemoteAgentProvider(String region, AgentClient client, RegisteredAgents agents, Map<String, BrowserKind> browsers,
+                        SharedRegistrations shared) {
         this.region = region;
         this.client = client;
         this.agents = agents;
         this.browsers = Map.copyOf(browsers);
+        this.shared = shared;
     }
 
     /**
@@ -58,13 +62,22 @@ public final class RemoteAgentProvider implements InstanceProvider {
                     "a registration needs zone, url, pools and capacity >= 1 (got " + r + ")");
         }
         if (agents.register(r)) {
+            agents.adopt(r.agentId(), shared.runningOn(r.agentId()));
             log.info("{} - agent {} registered ({}, zone {}, pools {}, capacity {})", region, r.agentId(), r.url(),
                     r.zone(), r.pools(), r.capacity());
         }
+        shared.publish(r);
     }
 
     @Override
     public Placement place(String region, String pool) {
+        for (Registration live : shared.live()) { // the agents of the other gateways, and the beats they took
+            if (agents.register(live)) {
+                agents.adopt(live.agentId(), shared.runningOn(live.agentId()));
+                log.info("{} - agent {} learned from the store ({}, zone {})", region, live.agentId(), live.url(),
+                        live.zone());
+            }
+        }
         Registration r = agents.reserve(pool).orElseThrow(() -> new ProviderException(pool + "/" + region
                 + " - no registered agent with room (agents=" + agents.size() + ")"));
         return new Placement(r.agentId(), r.zone());

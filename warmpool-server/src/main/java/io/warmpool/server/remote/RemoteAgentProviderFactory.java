@@ -5,14 +5,17 @@ import io.warmpool.server.local.AgentClient;
 import io.warmpool.server.local.LocalAgentProviderFactory;
 import io.warmpool.spi.InstanceProvider;
 import io.warmpool.spi.InstanceProviderFactory;
+import io.warmpool.spi.InstanceStore;
 import io.warmpool.spi.ProviderContext;
 
 import java.time.Duration;
+import java.time.InstantSource;
 
 /**
  * The {@code remote} provider: instances on agents on any host that register with the gateways
- * ({@code ./warmpool agent --gateways ...}). Reads {@code heartbeatInterval}; an agent not heard from for three
- * intervals (at least 15 s: agents report every 5 s) gets no new starts. Stateless.
+ * ({@code ./warmpool agent --gateways ...}), shared between the gateways of a region through the region's store (the
+ * {@link InstanceStore} service of the context, when the gateway gives one). Reads {@code heartbeatInterval}; an agent
+ * not heard from for three intervals (at least 15 s: agents report every 5 s) gets no new starts. Stateless.
  */
 public final class RemoteAgentProviderFactory implements InstanceProviderFactory {
     public static final String NAME = "remote";
@@ -32,6 +35,7 @@ public final class RemoteAgentProviderFactory implements InstanceProviderFactory
         Duration staleAfter = interval.multipliedBy(3).compareTo(AGENT_STALE_AFTER) > 0 ? interval.multipliedBy(3)
                 : AGENT_STALE_AFTER;
         return new RemoteAgentProvider(c.region(), client, new RegisteredAgents(System::nanoTime, staleAfter),
-                LocalAgentProviderFactory.browsers(c));
+                LocalAgentProviderFactory.browsers(c), new SharedRegistrations(c.region(),
+                c.service(InstanceStore.class), InstantSource.system(), staleAfter));
     }
 }

@@ -323,6 +323,16 @@ final class SimulatedStore implements InstanceStore {
         return Duration.ZERO;
     }
 
+    @Override
+    public void registerAgent(io.warmpool.AgentRegistration agent, Instant now) {
+        throw new UnsupportedOperationException("the simulator runs no remote agents");
+    }
+
+    @Override
+    public java.util.List<io.warmpool.AgentRegistration> liveAgents(String region, Instant liveAfter) {
+        return java.util.List.of(); // the simulator runs no remote agents
+    }
+
     /** The simulator drives its pools directly on one thread with one holder: there is no other writer to fence. */
     @Override
     public InstanceStore fenced(String lease, LongSupplier token) {

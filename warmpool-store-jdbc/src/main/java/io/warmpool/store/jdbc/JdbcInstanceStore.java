@@ -309,6 +309,19 @@ public sealed class JdbcInstanceStore implements InstanceStore
     }
 
     @Override
+    public void registerAgent(io.warmpool.AgentRegistration agent, Instant now) {
+        tx.call("registerAgent", c -> {
+            AgentRegistrations.register(c, agent, now);
+            return null;
+        });
+    }
+
+    @Override
+    public List<io.warmpool.AgentRegistration> liveAgents(String region, Instant liveAfter) {
+        return tx.call("liveAgents", c -> AgentRegistrations.live(c, region, liveAfter));
+    }
+
+    @Override
     public InstanceStore fenced(String lease, LongSupplier token) {
         return new JdbcInstanceStore(name + " (fenced by " + lease + ")", dialect, connections,
                 LeaseRows.fence(lease, token));

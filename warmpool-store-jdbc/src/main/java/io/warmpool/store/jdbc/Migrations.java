@@ -86,7 +86,15 @@ final class Migrations {
                     "CREATE TABLE rate_cells (cell TEXT NOT NULL PRIMARY KEY, tat BIGINT NOT NULL)",
                     // one row per gateway: its heartbeat queue's lag for this region, and when it said so
                     "CREATE TABLE gateway_lags (gateway TEXT NOT NULL PRIMARY KEY, lag_ms BIGINT NOT NULL,"
-                            + " at BIGINT NOT NULL)")));
+                            + " at BIGINT NOT NULL)")),
+            new Version(7, "agent registrations shared by the gateways of a region", List.of(
+                    // what an agent registered with (never its secret); null on rows known only from instances
+                    "ALTER TABLE agents ADD COLUMN region TEXT",
+                    "ALTER TABLE agents ADD COLUMN zone TEXT",
+                    "ALTER TABLE agents ADD COLUMN url TEXT",
+                    "ALTER TABLE agents ADD COLUMN pools TEXT",
+                    "ALTER TABLE agents ADD COLUMN capacity INTEGER",
+                    "CREATE INDEX agents_region ON agents (region, heartbeat_at) WHERE region IS NOT NULL")));
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

@@ -3,6 +3,7 @@ package io.warmpool.server.remote;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warmpool.BrowserKind;
 import io.warmpool.Instance;
+import io.warmpool.PoolExhaustedException;
 import io.warmpool.ProviderException;
 import io.warmpool.protocol.AgentMessages;
 import io.warmpool.protocol.AgentMessages.Registration;
@@ -30,6 +31,8 @@ public final class RemoteAgentProvider implements InstanceProvider {
     private static final Logger log = LoggerFactory.getLogger(RemoteAgentProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a caller is told to wait when every agent of the region is full: about one housekeeping round. */
+    private static final Duration NO_ROOM_RETRY = Duration.ofSeconds(1);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final String region;
@@ -78,8 +81,9 @@ public final class RemoteAgentProvider implements InstanceProvider {
                         live.zone());
             }
         }
-        Registration r = agents.reserve(pool).orElseThrow(() -> new ProviderException(pool + "/" + region
-                + " - no registered agent with room (agents=" + agents.size() + ")"));
+        // every agent full is the region at capacity, not a failed provider: the caller gets 503 and Retry-After
+        Registration r = agents.reserve(pool).orElseThrow(() -> new PoolExhaustedException(pool + "/" + region
+                + " - no registered agent with room (agents=" + agents.size() + ")", NO_ROOM_RETRY));
         return new Placement(r.agentId(), r.zone());
     }
 

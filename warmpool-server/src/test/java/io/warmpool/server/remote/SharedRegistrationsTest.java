@@ -2,7 +2,7 @@ package io.warmpool.server.remote;
 
 import com.sun.net.httpserver.HttpServer;
 import io.warmpool.Instance;
-import io.warmpool.ProviderException;
+import io.warmpool.PoolExhaustedException;
 import io.warmpool.protocol.AgentMessages.Registration;
 import io.warmpool.protocol.AgentProtocol;
 import io.warmpool.server.local.AgentClient;
@@ -98,7 +98,7 @@ class SharedRegistrationsTest {
                 clock.instant().plusSeconds(3600)));
 
         assertThatThrownBy(() -> leader.place("weur", "browser")).as("its one slot runs i-0")
-                .isInstanceOf(ProviderException.class);
+                .isInstanceOf(PoolExhaustedException.class);
 
         a.register(registration("http://127.0.0.1:1", 2)); // it now runs two
         assertThat(leader.place("weur", "browser").agentId()).isEqualTo("agent-1");
@@ -106,6 +106,6 @@ class SharedRegistrationsTest {
         RemoteAgentProvider restarted = gateway();
         clock.advance(STALE_AFTER.plusSeconds(1));
         assertThatThrownBy(() -> restarted.place("weur", "browser")).as("no beat for longer than staleAfter")
-                .isInstanceOf(ProviderException.class);
+                .isInstanceOf(PoolExhaustedException.class);
     }
 }

@@ -8,13 +8,18 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * One keep-alive connection to an agent: a blocking socket with buffered streams, used by one call at a time.
+ * One keep-alive connection to an agent: a blocking socket channel with buffered streams, used by one call at a time,
+ * that can tell without blocking whether the agent closed it while it was idle ({@link #stale()}).
  * Not thread-safe: {@link AgentConnections} hands it to one caller, which gives it back or closes it.
  */
 final class AgentConnection implements AutoCloseable {
+    private final SocketChannel channel;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -22,23 +27,44 @@ final class AgentConnection implements AutoCloseable {
     private long idleSince;
     private boolean answerStarted;
 
-    private AgentConnection(Socket socket) throws IOException {
-        this.socket = socket;
+    private AgentConnection(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        this.socket = channel.socket();
         this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
     }
 
     /** Connects within {@code timeout}; Nagle off (a request is written whole, then flushed). */
     static AgentConnection open(String host, int port, Duration timeout) throws IOException {
-        Socket s = new Socket();
+        SocketChannel ch = SocketChannel.open();
         try {
-            s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
-            s.connect(new InetSocketAddress(host, port), (int) Math.max(1, timeout.toMillis()));
-            return new AgentConnection(s);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            ch.socket().connect(new InetSocketAddress(host, port), (int) Math.max(1, timeout.toMillis()));
+            return new AgentConnection(ch);
         } catch (IOException | RuntimeException e) {
-            s.close();
+            ch.close();
             throw e;
+        }
+    }
+
+    /**
+     * Whether this idle connection must not carry a call: the agent closed it (end of stream or reset), or sent bytes
+     * nobody asked for. Looks without blocking: one non-blocking read of at most one byte.
+     */
+    boolean stale() {
+        try {
+            if (in.available() > 0) {
+                return true;
+            }
+            channel.configureBlocking(false);
+            try {
+                return channel.read(ByteBuffer.allocate(1)) != 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 

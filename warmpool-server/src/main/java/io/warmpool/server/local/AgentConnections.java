@@ -22,12 +22,12 @@ import java.util.function.LongSupplier;
  * within the call's timeout; answer head and body bounded by {@link Http1Exchange}. Idle connections past their
  * timeout are closed when next looked at, and all of them at most once per idle timeout (see {@code sweepNowAndThen}).
  *
- * <p><b>A stale connection</b> (the agent closed an idle one while we held it) shows as a connection that breaks or
- * ends before the first byte of the answer. Such a call is sent once more, on a new connection, and only when the
- * broken one had carried an earlier call: a new connection that breaks is an agent that is gone, and is reported.
- * Sending a quick action twice is safe for the agent's state: each attempt runs in its own browser context, disposed
- * when it ends, on an instance the caller's lease still holds; at worst the page was loaded twice. A call that timed
- * out or broke after the answer began is never sent again.
+ * <p><b>A request is sent at most once.</b> An idle connection the agent closed meanwhile (it stopped, or its own idle
+ * timeout ran out first) is found before it is used ({@link AgentConnection#stale()}, a non-blocking look) and closed;
+ * the call then takes another idle connection or a new one. Once a request is written, a connection that breaks, an
+ * answer that stops or a timeout is the caller's error: the agent may have received the request and begun the action
+ * (an agent that stops in the middle of a page load breaks the connection after the page was asked for), and a second
+ * send would load the page twice at once.
  *
  * <p>Thread-safe.
  */
@@ -96,17 +96,9 @@ public final class AgentConnections implements AutoCloseable {
             String target = path + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
             byte[] head = Http1Exchange.head("POST", target, hostPort, headers, body.length);
             AgentConnection c = idle(origin);
-            if (c != null) {
-                try {
-                    return finish(origin, c, Http1Exchange.exchange(c, head, body, deadline));
-                } catch (Http1Exchange.NoAnswerException stale) {
-                    c.close(); // closed by the agent while idle: once more on a new connection (see the class doc)
-                } catch (IOException | RuntimeException e) {
-                    c.close();
-                    throw e;
-                }
+            if (c == null) {
+                c = AgentConnection.open(url.getHost(), port, connectTimeout);
             }
-            c = AgentConnection.open(url.getHost(), port, connectTimeout);
             c.begin();
             try {
                 return finish(origin, c, Http1Exchange.exchange(c, head, body, deadline));
@@ -140,12 +132,14 @@ public final class AgentConnections implements AutoCloseable {
         }
     }
 
-    /** The most recently used idle connection that is young enough, or null; older ones are closed. */
+    /**
+     * The most recently used idle connection that is young enough and not closed by the agent, or null; the others
+     * are closed.
+     */
     private AgentConnection idle(Origin origin) {
         long now = ticker.getAsLong();
         for (AgentConnection c = origin.idle().pollFirst(); c != null; c = origin.idle().pollFirst()) {
-            if (now - c.idleSince() < idleNanos) {
-                c.begin();
+            if (now - c.idleSince() < idleNanos && !c.stale()) {
                 return c;
             }
             c.close();

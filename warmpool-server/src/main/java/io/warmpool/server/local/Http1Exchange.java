@@ -23,7 +23,7 @@ final class Http1Exchange {
     /** A full-page screenshot or a long PDF may be large; past this the agent's answer is refused. */
     static final int MAX_BODY_BYTES = 256 * 1024 * 1024;
 
-    /** The connection closed or broke before the first byte of the answer: the request may be sent again elsewhere. */
+    /** The connection closed or broke before the first byte of the answer (the agent may have begun the action). */
     static final class NoAnswerException extends IOException {
         NoAnswerException(String message, Throwable cause) {
             super(message, cause);

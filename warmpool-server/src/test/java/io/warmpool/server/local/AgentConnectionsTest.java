@@ -26,13 +26,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link AgentConnections} against a real loopback server that answers as it is told per connection and request:
- * keep-alive reuse, a stale connection sent once more, no second send when the connection was new or the answer had
- * begun, timeouts, chunked answers, and the bound on connections per agent.
+ * keep-alive reuse, an idle connection the agent closed found before use, a request never sent twice (not when the
+ * connection breaks after the write, nor after the answer began), timeouts, chunked answers, and the bound on
+ * connections per agent.
  */
 class AgentConnectionsTest {
     private static final byte[] BODY = "{\"url\":\"x\"}".getBytes(StandardCharsets.UTF_8);
     private static final Map<String, String> HEADERS = Map.of("X-Warmpool-Agent-Protocol", "1",
             "Authorization", "Bearer s3cret");
+
+    /** A script's answer with this prefix is written, and then the connection is closed without a word. */
+    private static final String ANSWER_THEN_CLOSE = "then-close:";
 
     /** What the server writes for request {@code n} (0-based, over all connections) on connection {@code c}. */
     private interface Script extends BiFunction<Integer, Integer, String> {
@@ -42,6 +46,7 @@ class AgentConnectionsTest {
     private final List<String> requestHeads = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.concurrent.Semaphore handlersDone = new java.util.concurrent.Semaphore(0);
     private final AtomicLong now = new AtomicLong();
     private ServerSocket server;
     private AgentConnections client;
@@ -101,6 +106,11 @@ class AgentConnectionsTest {
                 if (answer == null) {
                     return;
                 }
+                if (answer.startsWith(ANSWER_THEN_CLOSE)) {
+                    out.write(answer.substring(ANSWER_THEN_CLOSE.length()).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    return;
+                }
                 if (answer.equals("hang")) {
                     Thread.sleep(60_000);
                     return;
@@ -113,6 +123,8 @@ class AgentConnectionsTest {
             }
         } catch (IOException | InterruptedException e) {
             // the client went away or the test ended
+        } finally {
+            handlersDone.release();
         }
     }
 
@@ -142,15 +154,29 @@ class AgentConnectionsTest {
     }
 
     @Test
-    void aConnectionTheAgentClosedWhileIdleIsSentOnceMoreOnANewOne() throws Exception {
-        // the first connection answers once and then closes without answering the next request (a stale keep-alive)
-        URI url = serve((n, c) -> c == 0 && n > 0 ? null : ok("{\"n\":" + n + "}"));
+    void anIdleConnectionTheAgentClosedIsFoundBeforeUseAndTheCallGoesOnANewOne() throws Exception {
+        // the first connection answers once and is then closed by the agent while idle (a stale keep-alive)
+        URI url = serve((n, c) -> c == 0 ? ANSWER_THEN_CLOSE + ok("{\"n\":" + n + "}") : ok("{\"n\":" + n + "}"));
         assertThat(post(url, Duration.ofSeconds(5)).status()).isEqualTo(200);
+        assertThat(handlersDone.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)).as("the agent closed it").isTrue();
+        assertThat(client.idleCount()).as("kept: the client has not looked at it yet").isEqualTo(1);
         AgentReply second = post(url, Duration.ofSeconds(5));
         assertThat(second.status()).isEqualTo(200);
-        assertThat(new String(second.body(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":2}");
+        assertThat(new String(second.body(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
         assertThat(connections).hasValue(2);
-        assertThat(requests).as("sent twice: once on the stale connection, once on the new").hasValue(3);
+        assertThat(requests).as("sent once: never on the closed connection").hasValue(2);
+    }
+
+    @Test
+    void aReusedConnectionThatBreaksAfterTheRequestWasWrittenIsNotSentAgain() throws Exception {
+        // the agent takes the second request on the kept connection and breaks it without answering (it stopped in
+        // the middle of the action): a second send could run the action twice at once
+        URI url = serve((n, c) -> c == 0 && n > 0 ? null : ok("{\"n\":" + n + "}"));
+        assertThat(post(url, Duration.ofSeconds(5)).status()).isEqualTo(200);
+        assertThatThrownBy(() -> post(url, Duration.ofSeconds(5))).isInstanceOf(Http1Exchange.NoAnswerException.class);
+        assertThat(requests).as("sent once").hasValue(2);
+        assertThat(connections).as("no new connection to send it again").hasValue(1);
+        assertThat(client.idleCount()).isZero();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.warmpool.core;
 
-import io.warmpool.ClaimRequest;
 import io.warmpool.Instance;
 import io.warmpool.InstanceLostException;
 import io.warmpool.InstanceState;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * One pool in one region: hands out instances to sessions (atomically, through the store's claim), takes them
+ * One pool in one region: hands out instances to sessions (atomically, through the store's claim; see {@link PoolClaims}), takes them
  * back (through {@link InstanceReturns}), and feeds its state to the {@link Housekeeper} that keeps it warm. Thread-safe; acquire blocks up to
  * {@code acquireTimeout} and is meant for virtual threads.
  */
@@ -37,15 +36,14 @@ public final class RegionPool {
     private final String region;
     private final PoolSettings settings;
     private final InstanceStore store;
-    private final InstanceProvider provider;
     private final InstantSource clock;
     private final LongSupplier ticker;
-    private final Executor executor;
     private final WarmSignal signal = new WarmSignal();
     private final Drains drains = new Drains();
     private final InstanceStarter starter;
     private final PoolSizing sizing;
     private final InstanceReturns returns;
+    private final PoolClaims claims;
     private final Housekeeper housekeeper;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong warmHits = new AtomicLong();
@@ -89,10 +87,8 @@ public final class RegionPool {
         this.region = region;
         this.settings = settings;
         this.store = store;
-        this.provider = provider;
         this.clock = clock;
         this.ticker = ticker;
-        this.executor = executor;
         PoolParts parts = new PoolParts(region, settings, store, provider, clock, ticker, executor, signal::signalAll,
                 metrics, drains);
         PoolParts kept = new PoolParts(region, settings, housekeeping, provider, clock, ticker, executor,
@@ -100,6 +96,7 @@ public final class RegionPool {
         this.sizing = new PoolSizing(settings.sizing(), settings.maxSize());
         this.starter = new InstanceStarter(kept); // only the leader starts: its inserts are fenced
         this.returns = new InstanceReturns(parts, sizing); // a caller's release is never fenced: any gateway serves it
+        this.claims = new PoolClaims(settings, store, clock, executor, drains, returns);
         this.housekeeper = new Housekeeper(kept, starter,
                 store == housekeeping ? returns : new InstanceReturns(kept, sizing),
                 warmTarget != null ? warmTarget : (s, state) -> sizing.currentTarget(), sizing);
@@ -130,7 +127,7 @@ public final class RegionPool {
      * @throws InstanceLostException when the session's instance has died
      */
     public Optional<Lease> acquire(String sessionId, Duration keepAlive, Duration wait, List<String> zones) {
-        Optional<Lease> existing = sticky(sessionId, keepAlive);
+        Optional<Lease> existing = claims.sticky(sessionId, keepAlive);
         if (existing.isPresent()) {
             return existing;
         }
@@ -140,7 +137,7 @@ public final class RegionPool {
         long deadline = ticker.getAsLong() + wait.toNanos();
         boolean first = true;
         if (waiting.incrementAndGet() > settings.maxWaiting()) {
-            Optional<Instance> now = claim(sessionId, keepAlive, zones);
+            Optional<Instance> now = claims.claim(sessionId, keepAlive, zones);
             if (now.isEmpty()) {
                 waiting.decrementAndGet();
                 exhausted.incrementAndGet();
@@ -156,7 +153,7 @@ public final class RegionPool {
         try {
             while (true) {
                 long seen = signal.generation();
-                Optional<Instance> claimed = claim(sessionId, keepAlive, zones);
+                Optional<Instance> claimed = claims.claim(sessionId, keepAlive, zones);
                 if (claimed.isPresent()) {
                     (first ? warmHits : coldHits).incrementAndGet();
                     sizing.claimed(clock.instant(), first);
@@ -164,7 +161,7 @@ public final class RegionPool {
                             claimed.get().id(), first);
                     return Optional.of(new Lease(claimed.get(), first, true, false));
                 }
-                Optional<Lease> raced = sticky(sessionId, keepAlive);
+                Optional<Lease> raced = claims.sticky(sessionId, keepAlive);
                 if (raced.isPresent()) {
                     return raced;
                 }
@@ -211,7 +208,7 @@ public final class RegionPool {
 
     /** Tries only the warm set, never waits; empty when nothing is warm right now. */
     public Optional<Lease> tryAcquireWarm(String sessionId, Duration keepAlive, List<String> zones) {
-        Optional<Lease> existing = sticky(sessionId, keepAlive);
+        Optional<Lease> existing = claims.sticky(sessionId, keepAlive);
         return existing.isPresent() ? existing : tryClaimWarm(sessionId, keepAlive, zones);
     }
 
@@ -223,49 +220,12 @@ public final class RegionPool {
         if (drains.region()) {
             return Optional.empty();
         }
-        Optional<Instance> claimed = claim(sessionId, keepAlive, zones);
+        Optional<Instance> claimed = claims.claim(sessionId, keepAlive, zones);
         claimed.ifPresent(i -> {
             warmHits.incrementAndGet();
             sizing.claimed(clock.instant(), true);
         });
         return claimed.map(i -> new Lease(i, true, true, false));
-    }
-
-    /**
-     * Claims a warm instance; one that turns out to be drained (it became warm after its agent was drained) is
-     * stopped at once and the claim tried again, a bounded number of times.
-     */
-    private Optional<Instance> claim(String sessionId, Duration keepAlive, List<String> zones) {
-        for (int attempt = 0; attempt < 8; attempt++) {
-            Optional<Instance> claimed = store.claim(claimRequest(sessionId, keepAlive, zones));
-            if (claimed.isEmpty() || !drains.covers(claimed.get())) {
-                return claimed;
-            }
-            Instance drained = claimed.get();
-            if (store.release(sessionId, InstanceState.STOPPING).isPresent()) {
-                executor.execute(() -> returns.stop(drained, InstanceState.STOPPING));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private ClaimRequest claimRequest(String sessionId, Duration keepAlive, List<String> zones) {
-        Instant now = clock.instant();
-        return new ClaimRequest(settings.name(), settings.version(), sessionId, now, keepAlive,
-                now.minus(settings.staleAfter()), settings.candidates(), zones);
-    }
-
-    private Optional<Lease> sticky(String sessionId, Duration keepAlive) {
-        Optional<Instance> bound = store.findBySession(sessionId);
-        if (bound.isEmpty()) {
-            return Optional.empty();
-        }
-        Instance instance = bound.get();
-        if (instance.state() != InstanceState.CLAIMED
-                || !store.touchSession(sessionId, clock.instant().plus(keepAlive))) {
-            throw new InstanceLostException(sessionId, instance.id());
-        }
-        return Optional.of(new Lease(instance, true, false, false));
     }
 
     private PoolExhaustedException exhaustedError() {

@@ -72,7 +72,8 @@ class RemoteAgentTest {
                     && gw.pool("weur").get("warm").asInt() >= 2)).as("released, reset on the agent, warm again").isTrue();
 
             Set<String> warm = ids(gw, "WARM");
-            assertThat(warm).hasSize(2);
+            // 2 or 3: while the session held one, the pool may have started a third to keep minIdle warm
+            assertThat(warm).hasSizeBetween(2, 3);
             agent.destroyForcibly();
             assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(await(Duration.ofSeconds(30), () -> browsers(agentDir) == 0))

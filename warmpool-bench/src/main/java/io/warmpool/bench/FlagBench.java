@@ -20,6 +20,7 @@ import java.util.Set;
  *
  * <pre>
  * java -cp "$CP" io.warmpool.bench.FlagBench --sets "|--in-process-gpu" [--ops 40] [--rounds 3] [--seconds 20]
+ *     [--viewport 1280x720]
  * </pre>
  * {@code --sets}: flag sets separated by {@code |}, flags within a set by spaces; an empty set is the baseline.
  * Words starting with {@code @} change the action instead of the browser: {@code @emulate} sizes the page with
@@ -29,10 +30,11 @@ import java.util.Set;
  * egress proxy of its own (its CPU is in this JVM: the last column, which also
  * holds the CDP client's), {@code @spare} lets the page sit 200 ms
  * before it navigates (as a spare page waits for its action), {@code @spread} runs the set on 4 browsers in turn instead of
- * one (the CPU of all 4 counted).
+ * one (the CPU of all 4 counted). To split an action's cost into its steps: {@code @nonav} captures about:blank
+ * without navigating, {@code @nocapture} navigates and captures nothing, {@code @capture3} captures three times.
  */
 public final class FlagBench {
-    private static final Set<String> OPTIONS = Set.of("sets", "ops", "rounds", "seconds", "headless-shell", "action");
+    private static final Set<String> OPTIONS = Set.of("sets", "ops", "rounds", "seconds", "headless-shell", "action", "viewport");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private FlagBench() {
@@ -50,6 +52,7 @@ public final class FlagBench {
         int ops = o.count("ops", 40, 5_000);
         int rounds = o.count("rounds", 3, 50);
         Duration window = o.seconds("seconds", 20, 600);
+        Png.Size viewport = Png.Size.parse(o.text("viewport", "1280x720"), "--viewport");
         try (Cleanup cleanup = new Cleanup()) {
             Path profiles = Files.createDirectories(cleanup.tempDir("warmpool-flags-").resolve("p"));
             HttpClient http = cleanup.add(GatewayClient.newHttpClient());
@@ -81,8 +84,8 @@ public final class FlagBench {
                     long jvmBefore = jvmCpuNanos();
                     List<String> set = sets.get(i);
                     LoadRun.Result r = LoadRun.run(4, round == 0 ? 8 : ops, window, set.stream().anyMatch(f ->
-                            f.startsWith("@") && !f.equals("@spread")) ? () -> variant(pick.get(), page.url(), set)
-                            : () -> CdpQuickAction.run(pick.get(), kind, page.url(), true));
+                            f.startsWith("@") && !f.equals("@spread")) ? () -> variant(pick.get(), page.url(), set, viewport)
+                            : () -> CdpQuickAction.run(pick.get(), kind, page.url(), true, viewport));
                     double used = cpu(browsers.get(i)) - before;
                     double jvmMs = (jvmCpuNanos() - jvmBefore) / 1e6;
                     int n = r.latencies().length;
@@ -111,7 +114,7 @@ public final class FlagBench {
     }
 
     /** A screenshot in a fresh context, changed as the {@code @} words of {@code set} say (see the class comment). */
-    private static long variant(CdpClient cdp, String url, List<String> set) throws Exception {
+    private static long variant(CdpClient cdp, String url, List<String> set, Png.Size viewport) throws Exception {
         Duration t = CdpQuickAction.STEP_TIMEOUT;
         boolean emulate = set.contains("@emulate");
         java.util.Map<String, Object> context = new java.util.HashMap<>(java.util.Map.of("disposeOnDetach", true));
@@ -126,8 +129,8 @@ public final class FlagBench {
             java.util.Map<String, Object> target = new java.util.HashMap<>(java.util.Map.of("url", "about:blank",
                     "browserContextId", ctx));
             if (!emulate) {
-                target.put("width", 1280);
-                target.put("height", 720);
+                target.put("width", viewport.width());
+                target.put("height", viewport.height());
             }
             String targetId = cdp.call("Target.createTarget", target, null, t).path("targetId").asText();
             String session = cdp.call("Target.attachToTarget", java.util.Map.of("targetId", targetId, "flatten", true),
@@ -137,21 +140,26 @@ public final class FlagBench {
                 cdp.call("Page.setLifecycleEventsEnabled", java.util.Map.of("enabled", true), session, t);
             }
             if (emulate) {
-                cdp.call("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", 1280, "height", 720,
+                cdp.call("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", viewport.width(), "height", viewport.height(),
                         "deviceScaleFactor", 1, "mobile", false), session, t);
             }
             if (set.contains("@spare")) {
                 Thread.sleep(200); // a spare page waits for its action, drawn and idle
             }
-            var loaded = cdp.nextEvent("Page.loadEventFired", session);
-            cdp.call("Page.navigate", java.util.Map.of("url", url), session, t);
-            CdpClient.await(loaded, t, "Page.loadEventFired");
+            if (!set.contains("@nonav")) {
+                var loaded = cdp.nextEvent("Page.loadEventFired", session);
+                cdp.call("Page.navigate", java.util.Map.of("url", url), session, t);
+                CdpClient.await(loaded, t, "Page.loadEventFired");
+            }
             java.util.Map<String, Object> shot = new java.util.HashMap<>(java.util.Map.of("format", "png"));
             if (set.contains("@fast")) {
                 shot.put("optimizeForSpeed", true);
             }
-            if (cdp.call("Page.captureScreenshot", shot, session, t).path("data").asText().isEmpty()) {
-                throw new java.io.IOException("empty screenshot");
+            int captures = set.contains("@nocapture") ? 0 : set.contains("@capture3") ? 3 : 1;
+            for (int c = 0; c < captures; c++) {
+                if (cdp.call("Page.captureScreenshot", shot, session, t).path("data").asText().isEmpty()) {
+                    throw new java.io.IOException("empty screenshot");
+                }
             }
             return System.nanoTime();
         } finally {

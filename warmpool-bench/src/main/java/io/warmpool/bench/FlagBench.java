@@ -36,6 +36,8 @@ import java.util.Set;
 public final class FlagBench {
     private static final Set<String> OPTIONS = Set.of("sets", "ops", "rounds", "seconds", "headless-shell", "action", "viewport");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Bytes of the screenshots a variant took (about: base64 length x 3/4), to show what an encoding costs in size. */
+    private static final java.util.concurrent.atomic.LongAdder PNG_BYTES = new java.util.concurrent.atomic.LongAdder();
 
     private FlagBench() {
     }
@@ -74,13 +76,14 @@ public final class FlagBench {
             }
             System.out.println(MachineInfo.describe(shell).text());
             TextTable table = new TextTable("round", "flags", "n", "errors", "p50 ms", "req/s", "CPU ms per action",
-                    "bench JVM CPU ms per action");
+                    "bench JVM CPU ms per action", "KB per screenshot (variants)");
             for (int round = 0; round <= rounds; round++) {
                 for (int i = 0; i < sets.size(); i++) {
                     List<CdpClient> cdps = clients.get(i);
                     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
                     java.util.function.Supplier<CdpClient> pick = () -> cdps.get(next.getAndIncrement() % cdps.size());
                     double before = cpu(browsers.get(i));
+                    long bytesBefore = PNG_BYTES.sum();
                     long jvmBefore = jvmCpuNanos();
                     List<String> set = sets.get(i);
                     LoadRun.Result r = LoadRun.run(4, round == 0 ? 8 : ops, window, set.stream().anyMatch(f ->
@@ -92,7 +95,8 @@ public final class FlagBench {
                     if (round > 0) { // round 0 warms up each browser
                         table.row(round, sets.get(i).isEmpty() ? "(baseline)" : String.join(" ", sets.get(i)), n,
                                 r.errors(), r.percentiles().p50(), r.throughput(), n == 0 ? Double.NaN : used * 1000 / n,
-                                n == 0 ? Double.NaN : jvmMs / n);
+                                n == 0 ? Double.NaN : jvmMs / n,
+                                n == 0 ? Double.NaN : (PNG_BYTES.sum() - bytesBefore) / 1024.0 / n);
                     }
                     if (r.firstError() != null) {
                         System.out.println("first error (" + sets.get(i) + "): " + r.firstError());
@@ -157,9 +161,11 @@ public final class FlagBench {
             }
             int captures = set.contains("@nocapture") ? 0 : set.contains("@capture3") ? 3 : 1;
             for (int c = 0; c < captures; c++) {
-                if (cdp.call("Page.captureScreenshot", shot, session, t).path("data").asText().isEmpty()) {
+                String data = cdp.call("Page.captureScreenshot", shot, session, t).path("data").asText();
+                if (data.isEmpty()) {
                     throw new java.io.IOException("empty screenshot");
                 }
+                PNG_BYTES.add(data.length() * 3L / 4);
             }
             return System.nanoTime();
         } finally {

@@ -92,9 +92,15 @@ final class GatewayClient {
     /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with a {@code viewport} of that size and wait (load). */
     QuickAnswer quick(String action, String pool, String url, Png.Size viewport) throws IOException,
             InterruptedException {
+        return quick(action, pool, null, url, viewport);
+    }
+
+    /** Like {@link #quick(String, String, String, Png.Size)}, as {@code tenant} (a shared pool's routing key; null: none). */
+    QuickAnswer quick(String action, String pool, String tenant, String url, Png.Size viewport) throws IOException,
+            InterruptedException {
         byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url,
                 "viewport", Map.of("width", viewport.width(), "height", viewport.height())));
-        String path = "/v1/quick/" + action + "?location=LHR&pool=" + pool;
+        String path = "/v1/quick/" + action + "?location=LHR&pool=" + pool + (tenant == null ? "" : "&tenant=" + tenant);
         if (lean != null) {
             AgentReply r = lean.post(URI.create(base + path), Map.of("Content-Type", "application/json"), body, TIMEOUT);
             if (r.status() != 200) {

@@ -70,6 +70,34 @@ class QuickActionTest {
     }
 
     @Test
+    void aPngIsEncodedForSpeedByDefaultAndHasTheSamePixelsAsTheSmallestEncoding() throws Exception {
+        String drawn = "<body style='margin:0;background:linear-gradient(90deg,#f00,#0f0,#00f)'>"
+                + "<h1 style='color:#fff;font:40px serif'>pixels</h1><div style='width:300px;height:200px;"
+                + "background:radial-gradient(#ff0,#0ff)'></div><p>" + "text ".repeat(200) + "</p></body>";
+        String request = "{\"html\":\"" + drawn + "\",\"viewport\":{\"width\":800,\"height\":600}";
+
+        HttpResponse<byte[]> byDefault = client.post(QUICK + "screenshot", request + "}");
+        HttpResponse<byte[]> smallest = client.post(QUICK + "screenshot",
+                request + ",\"screenshotOptions\":{\"optimizeForSpeed\":false}}");
+
+        assertThat(byDefault.statusCode()).isEqualTo(200);
+        assertThat(smallest.statusCode()).isEqualTo(200);
+        assertThat(byDefault.body()).as("the default is the other encoding").isNotEqualTo(smallest.body());
+        assertThat(pixels(byDefault.body())).as("a PNG encoded for speed keeps every pixel")
+                .isEqualTo(pixels(smallest.body()));
+    }
+
+    /** Every pixel of a PNG, ARGB, row by row (after its width and height). */
+    private static int[] pixels(byte[] png) throws java.io.IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        int[] out = new int[image.getWidth() * image.getHeight() + 2];
+        out[0] = image.getWidth();
+        out[1] = image.getHeight();
+        image.getRGB(0, 0, image.getWidth(), image.getHeight(), out, 2, image.getWidth());
+        return out;
+    }
+
+    @Test
     void aJpegScreenshotStartsWithTheJpegMagic() {
         HttpResponse<byte[]> response = client.post(QUICK + "screenshot",
                 "{\"html\":\"<h1>jpeg</h1>\",\"screenshotOptions\":{\"type\":\"jpeg\",\"quality\":70}}");

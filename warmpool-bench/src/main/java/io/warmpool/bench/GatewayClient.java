@@ -2,6 +2,8 @@ package io.warmpool.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warmpool.quick.ServerTiming;
+import io.warmpool.server.local.AgentConnections;
+import io.warmpool.server.local.AgentReply;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +16,9 @@ import java.util.Map;
 
 /**
  * The gateway's HTTP API as a benchmark client calls it: one shared JDK client (HTTP/1.1, keep-alive), every call
- * bounded by {@link #TIMEOUT}, any unexpected status an {@link IOException} carrying the body. Thread-safe.
+ * bounded by {@link #TIMEOUT}, any unexpected status an {@link IOException} carrying the body. Made {@link #lean},
+ * its quick actions go instead over pooled blocking keep-alive sockets (the gateway's own {@link AgentConnections}),
+ * so that a benchmark can tell the JDK client's cost from the gateway's. Thread-safe.
  */
 final class GatewayClient {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -25,11 +29,22 @@ final class GatewayClient {
 
     private final HttpClient http;
     private final String base;
+    private final AgentConnections lean;
 
     /** @param base the gateway's URL, e.g. {@code http://127.0.0.1:8080} (or a relay in front of it) */
     GatewayClient(HttpClient http, String base) {
+        this(http, base, null);
+    }
+
+    private GatewayClient(HttpClient http, String base, AgentConnections lean) {
         this.http = http;
         this.base = base;
+        this.lean = lean;
+    }
+
+    /** This client, its {@link #quick} calls sent over {@code connections} (which the caller closes). */
+    GatewayClient lean(AgentConnections connections) {
+        return new GatewayClient(http, base, connections);
     }
 
     static HttpClient newHttpClient() {
@@ -77,12 +92,32 @@ final class GatewayClient {
     /** {@code POST /v1/quick/{action}?pool=…} of {@code url} with a {@code viewport} of that size and wait (load). */
     QuickAnswer quick(String action, String pool, String url, Png.Size viewport) throws IOException,
             InterruptedException {
+        return quick(action, pool, null, url, viewport);
+    }
+
+    /** Like {@link #quick(String, String, String, Png.Size)}, as {@code tenant} (a shared pool's routing key; null: none). */
+    QuickAnswer quick(String action, String pool, String tenant, String url, Png.Size viewport) throws IOException,
+            InterruptedException {
         byte[] body = CdpClient.JSON.writeValueAsBytes(Map.of("url", url,
                 "viewport", Map.of("width", viewport.width(), "height", viewport.height())));
-        HttpResponse<byte[]> r = send(post("/v1/quick/" + action + "?location=LHR&pool=" + pool, body));
+        String path = "/v1/quick/" + action + "?location=LHR&pool=" + pool + (tenant == null ? "" : "&tenant=" + tenant);
+        if (lean != null) {
+            AgentReply r = lean.post(URI.create(base + path), Map.of("Content-Type", "application/json"), body, TIMEOUT);
+            if (r.status() != 200) {
+                throw new IOException("POST " + path + " -> HTTP " + r.status() + ": "
+                        + new String(r.body(), StandardCharsets.UTF_8));
+            }
+            return answer(r.body(), r::header);
+        }
+        HttpResponse<byte[]> r = send(post(path, body));
         expect(r, 200);
-        String timing = r.headers().firstValue(ServerTiming.HEADER).orElse(null);
-        return new QuickAnswer(r.body(), Long.parseLong(r.headers().firstValue("X-Browser-Ms-Used").orElse("-1")),
+        return answer(r.body(), name -> r.headers().firstValue(name).orElse(null));
+    }
+
+    private static QuickAnswer answer(byte[] body, java.util.function.UnaryOperator<String> header) {
+        String timing = header.apply(ServerTiming.HEADER);
+        String browserMs = header.apply("X-Browser-Ms-Used");
+        return new QuickAnswer(body, Long.parseLong(browserMs == null ? "-1" : browserMs),
                 ServerTiming.millis(timing, "gateway"), ServerTiming.millis(timing, "agent"),
                 ServerTiming.millis(timing, "browser"), ServerTiming.millis(timing, "claim"),
                 ServerTiming.millis(timing, "release"), ServerTiming.millis(timing, "agent-handler"));

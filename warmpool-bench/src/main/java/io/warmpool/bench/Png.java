@@ -8,6 +8,14 @@ final class Png {
 
     /** Width and height in pixels. */
     record Size(int width, int height) {
+        /** {@code WIDTHxHEIGHT}, as the benchmarks' {@code --viewport} takes it; {@code option} names it in the error. */
+        static Size parse(String text, String option) {
+            if (!text.matches("\\d{2,4}x\\d{2,4}")) {
+                throw new IllegalArgumentException(option + " takes WIDTHxHEIGHT, e.g. 1280x720 (got '" + text + "')");
+            }
+            String[] wh = text.split("x");
+            return new Size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
+        }
     }
 
     private Png() {

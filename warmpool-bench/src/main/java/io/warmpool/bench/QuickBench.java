@@ -29,8 +29,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * java -cp "warmpool-bench/target/warmpool-bench-0.1.0-SNAPSHOT.jar:warmpool-bench/target/lib/*" \
  *     io.warmpool.bench.QuickBench [--ops 40] [--paced 15] [--per-request 8] [--browsers 4] [--seconds 30]
  *     [--headless-shell /usr/bin/chromium-headless-shell] [--chromium /usr/bin/chromium]
- *     [--actions screenshot,pdf,content] [--systems anchor,shell,chromium,per-request,direct] [--viewport 1920x1080]
+ *     [--actions screenshot,pdf,content] [--systems anchor,anchor-flags,shell,shell-lean,chromium,per-request,direct]
+ *     [--viewport 1920x1080]
  * </pre>
+ * {@code anchor-flags} is the anchor given warmpool's browser flags and its PNG encoding ({@code optimizeForSpeed}),
+ * so that a gain of warmpool's that comes from those alone shows; {@code shell-lean} is the headless-shell pool called
+ * over pooled blocking keep-alive sockets instead of the JDK {@code HttpClient}, so that the load client's own cost
+ * shows (both run by default). {@code shell-shared} (only when asked for) is a shared headless-shell pool of one
+ * browser: no claim and no release, every action still in a fresh context of its own, all callers on one browser as
+ * the anchor's are.
  * {@code --actions} and {@code --systems} run a subset (for a quick before/after of one change); the anchor always
  * runs, since every ratio is to it. {@code direct} (only when asked for) runs the anchor's own CDP procedure on the
  * headless-shell pool's browsers, round robin, past the agent and the gateway: it tells what the pool's browsers
@@ -40,11 +47,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class QuickBench {
     private static final Set<String> OPTIONS = Set.of("ops", "paced", "per-request", "browsers", "seconds",
             "headless-shell", "chromium", "actions", "systems", "viewport");
-    private static final List<String> SYSTEMS = List.of("anchor", "shell", "chromium", "per-request", "direct");
+    private static final List<String> SYSTEMS = List.of("anchor", "anchor-flags", "shell", "shell-lean", "chromium",
+            "per-request", "direct", "shell-shared");
+    private static final List<String> DEFAULT_SYSTEMS = SYSTEMS.subList(0, 6);
     private static final Duration PACE = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final String SHELL_POOL = "shell";
     private static final String CHROMIUM_POOL = "chromium";
+    private static final String SHARED_POOL = "shared";
 
     /** One way of serving a quick action. */
     private interface Way {
@@ -101,17 +111,12 @@ public final class QuickBench {
     }
 
     private static Png.Size viewport(BenchOptions o) {
-        String v = o.text("viewport", "1920x1080");
-        if (!v.matches("\\d{2,4}x\\d{2,4}")) {
-            throw new IllegalArgumentException("--viewport takes WIDTHxHEIGHT, e.g. 1280x720 (got '" + v + "')");
-        }
-        String[] wh = v.split("x");
-        return new Png.Size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
+        return Png.Size.parse(o.text("viewport", "1920x1080"), "--viewport");
     }
 
     private static Set<String> systems(BenchOptions o) {
         Set<String> out = new java.util.LinkedHashSet<>(List.of("anchor"));
-        for (String s : o.text("systems", String.join(",", SYSTEMS.subList(0, 4))).split(",")) {
+        for (String s : o.text("systems", String.join(",", DEFAULT_SYSTEMS)).split(",")) {
             if (!SYSTEMS.contains(s.trim())) {
                 throw new IllegalArgumentException("--systems takes " + SYSTEMS + " (got '" + s + "')");
             }
@@ -129,6 +134,12 @@ public final class QuickBench {
         LocalPage page = cleanup.add(new LocalPage());
         BareChromium anchorBrowser = cleanup.add(BareChromium.start(shell, root.resolve("p"), START_TIMEOUT));
         CdpClient anchor = cleanup.add(CdpClient.connect(http, anchorBrowser.browserUrl(), START_TIMEOUT));
+        CdpClient anchorFlags = null;
+        if (systemNames.contains("anchor-flags")) {
+            BareChromium b = cleanup.add(BareChromium.start(shell, root.resolve("p"), START_TIMEOUT,
+                    io.warmpool.agent.internal.ChromiumLauncher.FLAGS));
+            anchorFlags = cleanup.add(CdpClient.connect(http, b.browserUrl(), START_TIMEOUT));
+        }
         List<PoolSettings> pools = new ArrayList<>();
         if (systemNames.contains("shell")) {
             // fixed sizing: exactly --browsers warm instances, so that no browser starts (or stops) in a timed cell
@@ -141,11 +152,16 @@ public final class QuickBench {
                     .maxSize(browsers * 2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2))
                     .sizing(SizingSettings.fixed(browsers)).build());
         }
+        if (systemNames.contains("shell-shared")) {
+            pools.add(PoolSettings.builder(SHARED_POOL).browser(BrowserKind.HEADLESS_SHELL).shared(true).minIdle(1)
+                    .maxSize(2).maxUses(1_000_000).maxLifetime(Duration.ofHours(2)).sizing(SizingSettings.fixed(1))
+                    .build());
+        }
         BenchGateway gateway = pools.isEmpty() ? null
                 : cleanup.add(BenchGateway.start(root.resolve("data"), chromium, pools));
         for (PoolSettings pool : pools) {
             // generous: on a loaded machine an agent JVM alone may take most of a minute to start
-            gateway.awaitWarm(pool.name(), browsers, Duration.ofMinutes(6));
+            gateway.awaitWarm(pool.name(), pool.shared() ? 1 : browsers, Duration.ofMinutes(6));
         }
         GatewayClient client = gateway == null ? null : new GatewayClient(http, gateway.url());
         String url = page.url();
@@ -153,8 +169,21 @@ public final class QuickBench {
         Map<String, Way> systems = new java.util.LinkedHashMap<>();
         systems.put("anchor: warm headless shell, fresh context", kind -> CdpQuickAction.run(anchor, kind, url, true,
                 viewport));
+        if (anchorFlags != null) {
+            CdpClient cdp = anchorFlags;
+            systems.put("anchor, warmpool's flags and PNG encoding", kind -> CdpQuickAction.run(cdp, kind, url, true,
+                    viewport, true));
+        }
         if (systemNames.contains("shell")) {
             systems.put("warmpool, headless-shell pool", kind -> timedQuick(client, kind, SHELL_POOL, url));
+        }
+        if (systemNames.contains("shell-lean") && systemNames.contains("shell")) {
+            GatewayClient lean = client.lean(cleanup.add(new io.warmpool.server.local.AgentConnections()));
+            systems.put("warmpool, headless-shell pool, lean client", kind -> timedQuick(lean, kind, SHELL_POOL, url));
+        }
+        if (systemNames.contains("shell-shared")) {
+            systems.put("warmpool, shared headless-shell pool, 1 browser", kind -> timedQuick(client, kind, SHARED_POOL,
+                    "bench", url));
         }
         if (systemNames.contains("chromium")) {
             systems.put("warmpool, chromium pool", kind -> timedQuick(client, kind, CHROMIUM_POOL, url));
@@ -206,7 +235,8 @@ public final class QuickBench {
                     if (r.firstError() != null) {
                         System.out.println("first error (" + e.getKey() + "): " + r.firstError());
                     }
-                    if (e.getKey().startsWith("warmpool, headless") && shape.concurrency() == 1 && !shape.paced()) {
+                    if (e.getKey().startsWith("warmpool, ") && !e.getKey().contains("chromium") && shape.concurrency() == 1
+                            && !shape.paced()) {
                         printOutsideBrowser(kind + " " + e.getKey() + " back to back");
                     }
                 }
@@ -219,8 +249,13 @@ public final class QuickBench {
     }
 
     private long timedQuick(GatewayClient client, CdpQuickAction.Kind kind, String pool, String url) throws Exception {
+        return timedQuick(client, kind, pool, null, url);
+    }
+
+    private long timedQuick(GatewayClient client, CdpQuickAction.Kind kind, String pool, String tenant, String url)
+            throws Exception {
         long t0 = System.nanoTime();
-        GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, url, viewport);
+        GatewayClient.QuickAnswer a = client.quick(kind.name().toLowerCase(Locale.ROOT), pool, tenant, url, viewport);
         long done = System.nanoTime();
         double clientMs = (done - t0) / 1e6;
         // outside the browser; the gateway's own part (claim, release, routing); the hop to the agent and back

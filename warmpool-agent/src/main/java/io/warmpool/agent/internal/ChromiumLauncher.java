@@ -30,7 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChromiumLauncher {
     private static final Logger log = LoggerFactory.getLogger(ChromiumLauncher.class);
-    private static final List<String> FLAGS = List.of(
+    /**
+     * The flags every browser of the agent starts with (then its proxy, its profile dir and about:blank); public so
+     * that a benchmark can start its anchor the same way and show what the flags alone change.
+     */
+    public static final List<String> FLAGS = List.of(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio", "--remote-debugging-port=0",

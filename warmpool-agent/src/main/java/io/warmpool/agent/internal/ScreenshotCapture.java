@@ -51,6 +51,16 @@ final class ScreenshotCapture {
         return QuickResult.binary(image, "image/" + req.screenshotOptions().type());
     }
 
+    /**
+     * A PNG the caller did not ask about is encoded for speed: the same pixels (a PNG is lossless; only the zlib
+     * level and row filters change), a larger file, and measured to cut the browser's CPU per 1920x1080 screenshot
+     * (BENCHMARKS.md §5w). A caller who sends {@code optimizeForSpeed: false} gets Chromium's smallest PNG. JPEG and
+     * WebP are left alone: for them the option is not lossless.
+     */
+    static Boolean fastByDefault(String type) {
+        return "png".equals(type) ? Boolean.TRUE : null;
+    }
+
     /** The image bytes, in {@code options.type()}. */
     static byte[] png(IsolatedPage page, QuickActionRequest.ScreenshotOptions options, String selector, boolean scroll,
                       Duration timeout) {
@@ -62,8 +72,9 @@ final class ScreenshotCapture {
         if (options.fromSurface() != null) {
             params.put("fromSurface", options.fromSurface());
         }
-        if (options.optimizeForSpeed() != null) {
-            params.put("optimizeForSpeed", options.optimizeForSpeed());
+        Boolean fast = options.optimizeForSpeed() != null ? options.optimizeForSpeed() : fastByDefault(options.type());
+        if (fast != null) {
+            params.put("optimizeForSpeed", fast);
         }
         if (Boolean.TRUE.equals(options.omitBackground())) {
             page.call("Emulation.setDefaultBackgroundColorOverride",

@@ -62,7 +62,9 @@ public final class ClaimProbe {
             cleanup.add(() -> ShardFill.dropSchema(url, schema));
             PostgresInstanceStore.open(url, schema).close(); // migrate
             long t0 = System.nanoTime();
-            ShardFill.postgres(url, schema, "browser", "bench", instances, System.currentTimeMillis());
+            // rows with an old heartbeat of their own, fresh by their agents' beats only: as in ShardBench, whose
+            // fill takes longer than staleAfter, and as in a gateway whose agents report per agent
+            ShardFill.postgres(url, schema, "browser", "bench", instances, 1);
             System.out.printf(Locale.ROOT, "filled %d rows in %.1f s%n", instances, (System.nanoTime() - t0) / 1e9);
             explain(url, schema);
             for (String threads : threadList.split(",")) {
@@ -76,6 +78,7 @@ public final class ClaimProbe {
 
     private static void explain(String url, String schema) throws SQLException {
         try (Connection c = open(url, schema); Statement s = c.createStatement()) {
+            beatAll(c);
             s.execute("BEGIN");
             String sql = ProbeStatements.claimSql();
             long now = System.currentTimeMillis();
@@ -84,6 +87,23 @@ public final class ClaimProbe {
                     .replaceFirst("\\?", "'bench'").replaceFirst("\\?", "0").replaceFirst("\\?", "" + (now - 15_000))
                     .replaceFirst("\\?", "" + (now - 15_000)).replaceFirst("\\?", "5");
             try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + bound)) {
+                while (rs.next()) {
+                    System.out.println("  " + rs.getString(1));
+                }
+            }
+            s.execute("ROLLBACK");
+            // the plan PostgreSQL runs once it plans the prepared statement generically
+            StringBuilder numbered = new StringBuilder();
+            int n = 0;
+            for (char ch : sql.toCharArray()) {
+                numbered.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
+            }
+            s.execute("PREPARE probe_claim AS " + numbered);
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("BEGIN");
+            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE probe_claim('probe-explain', " + now + ", " + now
+                    + ", 0, 'browser', 'bench', 0, " + (now - 15_000) + ", " + (now - 15_000) + ", 5)")) {
+                System.out.println("generic plan:");
                 while (rs.next()) {
                     System.out.println("  " + rs.getString(1));
                 }
@@ -128,7 +148,17 @@ public final class ClaimProbe {
             int id = t;
             started.add(Thread.ofPlatform().name("probe-" + t).start(() -> {
                 try (Connection c = open(url, schema)) {
-                    loop(c, variant, id, end, out, held, doubles);
+                    if (variant.contains("+generic")) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET plan_cache_mode = force_generic_plan");
+                        }
+                    }
+                    if (variant.contains("+nojit")) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET jit = off");
+                        }
+                    }
+                    loop(c, variant.replaceAll("\\+.*", ""), id, end, out, held, doubles);
                 } catch (Exception e) {
                     failures.incrementAndGet();
                     System.err.println(variant + " thread " + id + ": " + e);
@@ -153,7 +183,7 @@ public final class ClaimProbe {
         }
         Percentiles cp = Percentiles.of(claims);
         Percentiles rp = Percentiles.of(releases);
-        System.out.printf(Locale.ROOT, "%-6s threads=%-3d claims/s=%.0f claim p50 %.3f p99 %.3f ms, release p50 %.3f"
+        System.out.printf(Locale.ROOT, "%-14s threads=%-3d claims/s=%.0f claim p50 %.3f p99 %.3f ms, release p50 %.3f"
                         + " p99 %.3f ms, doubles=%d, failed threads=%d%n", variant, threads,
                 total / (window.toNanos() / 1e9), cp.p50(), cp.ms(0.99), rp.p50(), rp.ms(0.99), doubles.get(),
                 failures.get());

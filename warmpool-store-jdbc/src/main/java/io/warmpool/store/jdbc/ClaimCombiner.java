@@ -59,6 +59,14 @@ final class ClaimCombiner implements AutoCloseable {
 
         /** Runs {@code op} alone, in its own transaction, and returns its answer. */
         Optional<Instance> runOne(Op op);
+
+        /**
+         * Whether an operation run on its caller's thread runs as {@link #runOne} (one auto-committed statement where
+         * the database allows: no separate commit round trip) rather than as a batch of one.
+         */
+        default boolean inlineAlone() {
+            return false;
+        }
     }
 
     /** One queued claim or release, and the answer its caller waits for. */
@@ -147,7 +155,13 @@ final class ClaimCombiner implements AutoCloseable {
         }
         try {
             inline.incrementAndGet();
-            run(List.of(op));
+            if (runner.inlineAlone()) {
+                batches.incrementAndGet();
+                combined.incrementAndGet();
+                runAlone(op);
+            } else {
+                run(List.of(op));
+            }
         } catch (RuntimeException | Error e) {
             // run() already handed the error to op, and await(op) throws it to this caller
         } finally {

@@ -112,5 +112,11 @@ final class ClaimPath implements AutoCloseable {
         public Optional<Instance> runOne(ClaimCombiner.Op op) {
             return op.isClaim() ? settle(op.claim, claimAlone(op.claim, 1)) : releaseAlone(op.sessionId, op.next);
         }
+
+        /** On PostgreSQL a claim or release alone is one auto-committed statement: one round trip, not two. */
+        @Override
+        public boolean inlineAlone() {
+            return dialect == Dialect.POSTGRES;
+        }
     }
 }

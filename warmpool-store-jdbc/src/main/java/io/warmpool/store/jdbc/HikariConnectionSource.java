@@ -21,7 +21,12 @@ final class HikariConnectionSource implements ConnectionSource {
     private final String name;
     private final HikariDataSource pool;
 
-    HikariConnectionSource(String name, String jdbcUrl, String schema, int size, Duration acquireTimeout) {
+    /**
+     * Every connection runs {@code initSql} once when it opens (settings of the session, see
+     * {@link PostgresInstanceStore}).
+     */
+    HikariConnectionSource(String name, String jdbcUrl, String schema, int size, Duration acquireTimeout,
+                           String initSql) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(jdbcUrl);
@@ -33,6 +38,7 @@ final class HikariConnectionSource implements ConnectionSource {
         config.setKeepaliveTime(KEEPALIVE.toMillis());
         config.setInitializationFailTimeout(-1); // the store migrated already; a later outage shows on acquire
         config.addDataSourceProperty("ApplicationName", "warmpool");
+        config.setConnectionInitSql(initSql);
         this.name = name;
         this.pool = new HikariDataSource(config);
     }

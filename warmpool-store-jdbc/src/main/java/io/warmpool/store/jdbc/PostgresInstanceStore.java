@@ -31,8 +31,25 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
 
     private final String schema;
 
-    private PostgresInstanceStore(String name, String schema, ConnectionSource connections) {
-        super(name, Dialect.POSTGRES, connections);
+    /**
+     * Every connection: no JIT compilation. The store's statements are short indexed ones that run in well under a
+     * millisecond, but a generic plan of the claim (a parameter in its LIMIT) is estimated above
+     * {@code jit_above_cost}, and PostgreSQL then compiled it on every run: 132 claims/s against 2,415 with custom
+     * plans (ClaimProbe, 1M rows, 4 connections; BENCHMARKS.md §6w).
+     */
+    static final String SESSION = "SET jit = off";
+    /**
+     * The claim connections' settings: also generic plans. The driver prepares a statement on the server after a few
+     * runs, and PostgreSQL would still plan the claim afresh on every run, as its custom plans look cheaper; the
+     * planning cost about as much as the run (ClaimProbe: 2,712 claims/s with custom plans, 2,991 generic; the
+     * combiner's many-row claim 1,630 and 3,264). Only the claim and release statements run there: their generic
+     * plans are what {@code ClaimPlanTest} checks, where a housekeeping query's might not be.
+     */
+    static final String CLAIM_SESSION = SESSION + "; SET plan_cache_mode = force_generic_plan";
+
+    private PostgresInstanceStore(String name, String schema, ConnectionSource connections,
+                                  ConnectionSource claimConnections) {
+        super(name, Dialect.POSTGRES, connections, claimConnections);
         this.schema = schema;
     }
 
@@ -70,8 +87,13 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
             throw new StoreException(name + " - open failed (SQLState " + e.getSQLState() + "): " + e.getMessage(),
                     e.getSQLState(), e);
         }
+        // claims and releases on connections of their own (their transactions at once are bounded by the claim
+        // combiner's slots; one more for a claim's retry alone), with the settings above
+        int claimPool = Dialect.POSTGRES.combinerThreads() + 1;
         return new PostgresInstanceStore(name, schema,
-                new HikariConnectionSource(name, jdbcUrl, schema, poolSize, ACQUIRE_TIMEOUT));
+                new HikariConnectionSource(name, jdbcUrl, schema, poolSize, ACQUIRE_TIMEOUT, SESSION),
+                new HikariConnectionSource(name + " claims", jdbcUrl, schema, claimPool, ACQUIRE_TIMEOUT,
+                        CLAIM_SESSION));
     }
 
     /** The schema that holds this store's tables. */

@@ -85,6 +85,11 @@ final class ClaimPath implements AutoCloseable {
         return tx.inTransaction("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
     }
 
+    /** Runs {@code work} on a connection that claims and releases run on. */
+    <T> T call(String operation, Transactions.Work<T> work) {
+        return tx.call(operation, work);
+    }
+
     /** The combiner, null when every claim runs alone. */
     ClaimCombiner combiner() {
         return combiner;

@@ -378,6 +378,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
         return all;
     }
 
+    /** Runs {@code work} on a connection of the store's claims and releases (for tests of their settings). */
+    <T> T callOnClaimConnection(String operation, Transactions.Work<T> work) {
+        return claimPath.call(operation, work);
+    }
+
     /** Runs {@code work} on one of the store's connections, with the store's error handling. */
     <T> T call(String operation, Transactions.Work<T> work) {
         return tx.call(operation, work);

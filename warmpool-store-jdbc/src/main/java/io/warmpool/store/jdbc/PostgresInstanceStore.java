@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The shared store: one PostgreSQL schema per region shard, so that many gateways can claim from it.
- * Connections come from HikariCP ({@link #DEFAULT_POOL_SIZE} unless told otherwise; validated, with a max lifetime;
- * a caller waits up to {@link #ACQUIRE_TIMEOUT} for one); claims lock their candidates with {@code FOR UPDATE SKIP LOCKED}.
+ * Connections come from HikariCP ({@link #DEFAULT_POOL_SIZE} in all unless told otherwise, of which, from
+ * {@link #MIN_SPLIT_POOL} on, up to half serve only claims and releases; validated, with a max lifetime; a caller waits
+ * up to {@link #ACQUIRE_TIMEOUT} for one); claims lock their candidates with {@code FOR UPDATE SKIP LOCKED}.
  * The schema and its tables are created on open. Credentials go in the URL or the driver's usual properties:
  * {@code jdbc:postgresql://db:5432/warmpool?user=warmpool&password=...}. Thread-safe.
  */
@@ -23,6 +24,8 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
 
     public static final int DEFAULT_POOL_SIZE = 8;
     public static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+    /** Below this many connections the claims share the store's pool instead of having their own. */
+    static final int MIN_SPLIT_POOL = 4;
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** Serializes migrations of every warmpool schema in one database; the value is arbitrary but fixed. */
@@ -87,12 +90,19 @@ public final class PostgresInstanceStore extends JdbcInstanceStore {
             throw new StoreException(name + " - open failed (SQLState " + e.getSQLState() + "): " + e.getMessage(),
                     e.getSQLState(), e);
         }
-        // claims and releases on connections of their own (their transactions at once are bounded by the claim
-        // combiner's slots; one more for a claim's retry alone), with the settings above
-        int claimPool = Dialect.POSTGRES.combinerThreads() + 1;
+        if (poolSize < MIN_SPLIT_POOL) {
+            // too few to split: claims share the store's connections (custom plans, still no JIT)
+            ConnectionSource shared = new HikariConnectionSource(name, jdbcUrl, schema, poolSize, 2, ACQUIRE_TIMEOUT,
+                    SESSION);
+            return new PostgresInstanceStore(name, schema, shared, shared);
+        }
+        // claims and releases on connections of their own, with the settings above, taken out of poolSize (a server
+        // opens one store per region, and many gateways share one PostgreSQL): as many as the claim combiner runs
+        // transactions at once, at most half
+        int claimPool = Math.min(Dialect.POSTGRES.combinerThreads(), poolSize / 2);
         return new PostgresInstanceStore(name, schema,
-                new HikariConnectionSource(name, jdbcUrl, schema, poolSize, ACQUIRE_TIMEOUT, SESSION),
-                new HikariConnectionSource(name + " claims", jdbcUrl, schema, claimPool, ACQUIRE_TIMEOUT,
+                new HikariConnectionSource(name, jdbcUrl, schema, poolSize - claimPool, 2, ACQUIRE_TIMEOUT, SESSION),
+                new HikariConnectionSource(name + " claims", jdbcUrl, schema, claimPool, 1, ACQUIRE_TIMEOUT,
                         CLAIM_SESSION));
     }
 

@@ -153,6 +153,12 @@ public final class ClaimProbe {
                             s.execute("SET plan_cache_mode = force_generic_plan");
                         }
                     }
+                    if (variant.contains("+async")) {
+                        // an upper bound of what commits that do not wait for the WAL flush would give
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET synchronous_commit = off");
+                        }
+                    }
                     if (variant.contains("+nojit")) {
                         try (Statement s = c.createStatement()) {
                             s.execute("SET jit = off");

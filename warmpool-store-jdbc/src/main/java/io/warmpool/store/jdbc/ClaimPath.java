@@ -85,6 +85,11 @@ final class ClaimPath implements AutoCloseable {
         return tx.inTransaction("release", c -> ReleaseStatement.run(c, dialect, sessionId, next, picks.released()));
     }
 
+    /** Runs {@code work} on a connection that claims and releases run on. */
+    <T> T call(String operation, Transactions.Work<T> work) {
+        return tx.call(operation, work);
+    }
+
     /** The combiner, null when every claim runs alone. */
     ClaimCombiner combiner() {
         return combiner;
@@ -111,6 +116,12 @@ final class ClaimPath implements AutoCloseable {
         @Override
         public Optional<Instance> runOne(ClaimCombiner.Op op) {
             return op.isClaim() ? settle(op.claim, claimAlone(op.claim, 1)) : releaseAlone(op.sessionId, op.next);
+        }
+
+        /** On PostgreSQL a claim or release alone is one auto-committed statement: one round trip, not two. */
+        @Override
+        public boolean inlineAlone() {
+            return dialect == Dialect.POSTGRES;
         }
     }
 }

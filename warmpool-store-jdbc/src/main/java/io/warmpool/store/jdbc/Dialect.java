@@ -94,8 +94,10 @@ enum Dialect {
 
         @Override
         int combinerThreads() {
-            // while one batch waits for its WAL flush the other builds and runs the next; PostgreSQL flushes both
-            return 2;
+            // transactions of the combiner at once, inline or batched (PostgreSQL flushes concurrent commits together):
+            // with 2, two of ShardBench's 4 claimers queued for a hand-off (1,349 claims/s, p99 9.4 ms); with 4,
+            // 3,121/s, p99 1.9 ms (BENCHMARKS.md §6w)
+            return 4;
         }
 
         @Override

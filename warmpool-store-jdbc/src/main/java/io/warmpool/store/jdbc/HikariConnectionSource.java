@@ -21,18 +21,24 @@ final class HikariConnectionSource implements ConnectionSource {
     private final String name;
     private final HikariDataSource pool;
 
-    HikariConnectionSource(String name, String jdbcUrl, String schema, int size, Duration acquireTimeout) {
+    /**
+     * At most {@code size} connections, {@code minIdle} kept open while idle; every connection runs {@code initSql}
+     * once when it opens (settings of the session, see {@link PostgresInstanceStore}).
+     */
+    HikariConnectionSource(String name, String jdbcUrl, String schema, int size, int minIdle, Duration acquireTimeout,
+                           String initSql) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(jdbcUrl);
         config.setSchema(schema);
         config.setMaximumPoolSize(size);
-        config.setMinimumIdle(Math.min(2, size));
+        config.setMinimumIdle(Math.min(minIdle, size));
         config.setConnectionTimeout(acquireTimeout.toMillis());
         config.setMaxLifetime(MAX_LIFETIME.toMillis());
         config.setKeepaliveTime(KEEPALIVE.toMillis());
         config.setInitializationFailTimeout(-1); // the store migrated already; a later outage shows on acquire
         config.addDataSourceProperty("ApplicationName", "warmpool");
+        config.setConnectionInitSql(initSql);
         this.name = name;
         this.pool = new HikariDataSource(config);
     }

@@ -54,6 +54,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final String name;
     private final Dialect dialect;
     private final ConnectionSource connections;
+    private final ConnectionSource claimConnections; // claims' and releases' own, or the same as connections
     private final ClaimStatement claims;
     private final ClaimPath claimPath;
     private final Transactions tx;
@@ -61,20 +62,28 @@ public sealed class JdbcInstanceStore implements InstanceStore
     private final boolean ownsConnections; // false for a fenced view
 
     JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections) {
-        this(name, dialect, connections, null);
+        this(name, dialect, connections, connections, null);
+    }
+
+    /** A store whose claims and releases run on {@code claimConnections}, everything else on {@code connections}. */
+    JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections, ConnectionSource claimConnections) {
+        this(name, dialect, connections, claimConnections, null);
     }
 
     private JdbcInstanceStore(String name, Dialect dialect, ConnectionSource connections,
-                              Transactions.Work<Void> fence) {
+                              ConnectionSource claimConnections, Transactions.Work<Void> fence) {
         this.name = name;
         this.dialect = dialect;
         this.connections = connections;
+        this.claimConnections = claimConnections;
         this.claims = new ClaimStatement(dialect);
         this.tx = new Transactions(name, dialect, connections, fence);
         this.queries = new TargetedQueries(tx, dialect);
         this.ownsConnections = fence == null;
-        // a fenced view's claims run alone, each with its fence
-        this.claimPath = new ClaimPath(name, dialect, tx, claims, fence == null, this::findBySession);
+        // a fenced view's claims run alone, each with its fence, on the store's connections
+        Transactions claimTx = fence == null && claimConnections != connections
+                ? new Transactions(name, dialect, claimConnections) : tx;
+        this.claimPath = new ClaimPath(name, dialect, claimTx, claims, fence == null, this::findBySession);
     }
 
     @Override
@@ -323,7 +332,7 @@ public sealed class JdbcInstanceStore implements InstanceStore
 
     @Override
     public InstanceStore fenced(String lease, LongSupplier token) {
-        return new JdbcInstanceStore(name + " (fenced by " + lease + ")", dialect, connections,
+        return new JdbcInstanceStore(name + " (fenced by " + lease + ")", dialect, connections, connections,
                 LeaseRows.fence(lease, token));
     }
 
@@ -336,6 +345,9 @@ public sealed class JdbcInstanceStore implements InstanceStore
         claimPath.close();
         if (ownsConnections) {
             connections.close();
+            if (claimConnections != connections) {
+                claimConnections.close();
+            }
         }
     }
 
@@ -364,6 +376,11 @@ public sealed class JdbcInstanceStore implements InstanceStore
         all.putAll(AgentLiveness.statements());
         all.put("boundedCounts", PoolCountQueries.BOUNDED);
         return all;
+    }
+
+    /** Runs {@code work} on a connection of the store's claims and releases (for tests of their settings). */
+    <T> T callOnClaimConnection(String operation, Transactions.Work<T> work) {
+        return claimPath.call(operation, work);
     }
 
     /** Runs {@code work} on one of the store's connections, with the store's error handling. */

@@ -94,7 +94,19 @@ final class Migrations {
                     "ALTER TABLE agents ADD COLUMN url TEXT",
                     "ALTER TABLE agents ADD COLUMN pools TEXT",
                     "ALTER TABLE agents ADD COLUMN capacity INTEGER",
-                    "CREATE INDEX agents_region ON agents (region, heartbeat_at) WHERE region IS NOT NULL")));
+                    "CREATE INDEX agents_region ON agents (region, heartbeat_at) WHERE region IS NOT NULL")),
+            new Version(8, "fewer index entries changed by a claim and a release", List.of(
+                    // a claim and a release each rewrite the row and every index entry whose columns or predicate
+                    // they change; on SQLite that work is the shard's ceiling (see BENCHMARKS.md §6w). The zone
+                    // claim reads WARM rows only: with WARM rows alone in its index, a claim removes one entry and
+                    // a release adds one, instead of each moving one
+                    "DROP INDEX instances_claim_zone",
+                    "CREATE INDEX instances_claim_zone ON instances (pool, version, zone, pick) WHERE state = 'WARM'",
+                    // recycling reads WARM rows due by retire_at, which never changes after insert: over every row,
+                    // the index is untouched by claims and releases (partial on WARM, each of them moved an entry
+                    // at a random place); the query filters the state of the few due rows
+                    "DROP INDEX instances_retire",
+                    "CREATE INDEX instances_retire ON instances (pool, retire_at)")));
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

@@ -65,7 +65,7 @@ final class TargetedQueries {
         return tx.call("lost", c -> all(c, LOST, pool, limit));
     }
 
-    /** {@code instances_retire}: equality on pool and state, a range on retire_at. */
+    /** {@code instances_retire}: equality on pool, a range on retire_at; the state of the due rows filtered. */
     List<Instance> dueForRecycle(String pool, Instant now, int limit) {
         return tx.call("dueForRecycle", c -> all(c, DUE, pool, now.toEpochMilli(), limit));
     }

@@ -36,12 +36,12 @@ class ClaimCombinerTest {
     void aFullQueueRefusesAClaimAtOnceAndHandsAReleaseBackToRunAlone() throws Exception {
         BlockingRunner runner = new BlockingRunner();
         try (ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64, 2); Release release = runner::release) {
-            CompletableFuture<Optional<Instance>> first = CompletableFuture.supplyAsync(() -> combiner.claim(claim("s-0")));
+            CompletableFuture<Optional<Instance>> first = async(() -> combiner.claim(claim("s-0")));
             assertThat(runner.entered.await(10, TimeUnit.SECONDS)).isTrue(); // its batch is running, and blocked
             List<CompletableFuture<Optional<Instance>>> queued = new ArrayList<>();
             for (int i = 1; i <= 2; i++) {
                 String session = "s-" + i;
-                queued.add(CompletableFuture.supplyAsync(() -> combiner.claim(claim(session))));
+                queued.add(async(() -> combiner.claim(claim(session))));
             }
             assertThat(PooledHttpServer.await(Duration.ofSeconds(10), () -> combiner.queued() == 2)).isTrue();
 
@@ -93,14 +93,14 @@ class ClaimCombinerTest {
     void aSessionIdIsInABatchOnceAndItsOperationsKeepTheirOrder() throws Exception {
         BlockingRunner runner = new BlockingRunner();
         try (ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64, 64); Release release = runner::release) {
-            CompletableFuture<Optional<Instance>> blocker = CompletableFuture.supplyAsync(() -> combiner.claim(claim("x")));
+            CompletableFuture<Optional<Instance>> blocker = async(() -> combiner.claim(claim("x")));
             assertThat(runner.entered.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Optional<Instance>>> ops = new ArrayList<>();
-            ops.add(CompletableFuture.supplyAsync(() -> combiner.claim(claim("same"))));
+            ops.add(async(() -> combiner.claim(claim("same"))));
             assertThat(PooledHttpServer.await(Duration.ofSeconds(10), () -> combiner.queued() == 1)).isTrue();
-            ops.add(CompletableFuture.supplyAsync(() -> combiner.release("same", InstanceState.WARM)));
+            ops.add(async(() -> combiner.release("same", InstanceState.WARM)));
             assertThat(PooledHttpServer.await(Duration.ofSeconds(10), () -> combiner.queued() == 2)).isTrue();
-            ops.add(CompletableFuture.supplyAsync(() -> combiner.claim(claim("other"))));
+            ops.add(async(() -> combiner.claim(claim("other"))));
             assertThat(PooledHttpServer.await(Duration.ofSeconds(10), () -> combiner.queued() == 3)).isTrue();
             runner.release();
             blocker.get(10, TimeUnit.SECONDS);
@@ -117,11 +117,12 @@ class ClaimCombinerTest {
     void closingAnswersEveryQueuedOperationWithAnError() throws Exception {
         BlockingRunner runner = new BlockingRunner();
         ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64, 8);
-        CompletableFuture<Optional<Instance>> running = CompletableFuture.supplyAsync(() -> combiner.claim(claim("a")));
+        CompletableFuture<Optional<Instance>> running = async(() -> combiner.claim(claim("a")));
         assertThat(runner.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<Optional<Instance>> queued = CompletableFuture.supplyAsync(() -> combiner.claim(claim("b")));
+        CompletableFuture<Optional<Instance>> queued = async(() -> combiner.claim(claim("b")));
         assertThat(PooledHttpServer.await(Duration.ofSeconds(10), () -> combiner.queued() == 1)).isTrue();
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(combiner::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(combiner::close,
+                command -> Thread.ofPlatform().start(command));
         assertThat(PooledHttpServer.await(Duration.ofSeconds(10), combiner::closing)).isTrue();
         runner.go.countDown();
         closing.get(10, TimeUnit.SECONDS);
@@ -131,6 +132,69 @@ class ClaimCombinerTest {
                 .hasMessageContaining("closed");
         assertThatThrownBy(() -> combiner.claim(claim("c"))).isInstanceOf(StoreException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    @Timeout(20)
+    void aLoneCallerRunsItsClaimsAndReleasesOnItsOwnThreadWithoutWaitingForTheCombiner() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        ClaimCombiner.Runner recording = new ClaimCombiner.Runner() {
+            @Override
+            public void runBatch(List<ClaimCombiner.Op> ops) {
+                threads.add(Thread.currentThread().getName());
+                for (ClaimCombiner.Op op : ops) {
+                    op.answer = Optional.of(instance(op.sessionId));
+                }
+            }
+
+            @Override
+            public Optional<Instance> runOne(ClaimCombiner.Op op) {
+                throw new AssertionError("no conflict here");
+            }
+        };
+        try (ClaimCombiner combiner = new ClaimCombiner("test", recording, 1, 64, 64)) {
+            for (int i = 0; i < 50; i++) {
+                assertThat(combiner.claim(claim("s-" + i))).map(Instance::sessionId).contains("s-" + i);
+                assertThat(combiner.release("s-" + i, InstanceState.WARM)).isPresent();
+            }
+            assertThat(combiner.inlineRuns()).isEqualTo(100);
+            assertThat(combiner.batchesAndOperations()).containsExactly(100, 100);
+        }
+        assertThat(threads).hasSize(100).containsOnly(Thread.currentThread().getName());
+    }
+
+    @Test
+    @Timeout(20)
+    void callersThatFindTheSlotBusyShareOneTransactionOnTheCombinerThread() throws Exception {
+        BlockingRunner runner = new BlockingRunner();
+        try (ClaimCombiner combiner = new ClaimCombiner("test", runner, 1, 64, 64); Release release = runner::release) {
+            CompletableFuture<Optional<Instance>> first = async(() -> combiner.claim(claim("a")));
+            assertThat(runner.entered.await(10, TimeUnit.SECONDS)).isTrue(); // runs on its caller's thread, blocked
+            List<CompletableFuture<Optional<Instance>>> waiting = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String session = "w-" + i;
+                waiting.add(async(() -> combiner.claim(claim(session))));
+            }
+            assertThat(PooledHttpServer.await(Duration.ofSeconds(10), () -> combiner.queued() == 5)).isTrue();
+            runner.release();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isPresent();
+            for (CompletableFuture<Optional<Instance>> w : waiting) {
+                assertThat(w.get(10, TimeUnit.SECONDS)).isPresent();
+            }
+            assertThat(combiner.inlineRuns()).isEqualTo(1);
+        }
+        assertThat(runner.batches).hasSize(2);
+        assertThat(runner.batches.get(1)).hasSize(5);
+        assertThat(runner.threads.get(0)).doesNotContain("claims-");
+        assertThat(runner.threads.get(1)).isEqualTo("test claims-0");
+    }
+
+    /**
+     * On a thread of its own: a claim may now block on its caller's thread inside the runner, and the common pool
+     * (one thread on a 2-core machine) would then run nothing else.
+     */
+    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, command -> Thread.ofPlatform().start(command));
     }
 
     private static ClaimRequest claim(String sessionId) {
@@ -153,6 +217,7 @@ class ClaimCombinerTest {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch go = new CountDownLatch(1);
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
 
         void release() {
             go.countDown();
@@ -161,6 +226,7 @@ class ClaimCombinerTest {
         @Override
         public void runBatch(List<ClaimCombiner.Op> ops) {
             batches.add(ops.stream().map(op -> (op.isClaim() ? "claim " : "release ") + op.sessionId).toList());
+            threads.add(Thread.currentThread().getName());
             entered.countDown();
             try {
                 go.await();

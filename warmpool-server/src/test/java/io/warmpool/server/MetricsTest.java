@@ -177,7 +177,7 @@ class MetricsTest {
         assertThat(cpu).isPositive();
 
         HttpResponse<byte[]> r = gw.send("POST", "/v1/quick/content?location=JFK",
-                "{\"html\":\"<p>moving</p><script>for (let i = 0; i < 3e6; i++) Math.sqrt(i);</script>\"}", ACME);
+                "{\"html\":\"<p>moving</p><script>for (let i = 0; i < 1e7; i++) Math.sqrt(i);</script>\"}", ACME);
         assertThat(r.statusCode()).isEqualTo(200);
 
         String after = scrape();

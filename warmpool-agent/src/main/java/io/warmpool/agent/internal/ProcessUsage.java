@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -28,15 +29,40 @@ final class ProcessUsage {
     private ProcessUsage() {
     }
 
-    /** The usage of {@code pid} and its descendants; {@link Usage#NONE} for a process that is gone. */
+    /** Readings of a tree whose processes keep changing before one is taken as it is. */
+    private static final int CONSISTENT_TRIES = 5;
+
+    /**
+     * The usage of {@code pid} and its descendants; {@link Usage#NONE} for a process that is gone. The CPU times are
+     * read again when a process of the tree was reaped or started while they were read: a renderer read as alive and
+     * then folded into its parent's {@code cutime} would count twice, one reaped between its parent's reading and its
+     * own would count nowhere, and the sum would go back at the next reading.
+     */
     static Usage ofTree(long pid) {
-        List<ProcessHandle> tree = ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants()).toList())
-                .orElse(List.of());
-        Usage total = Usage.NONE;
-        for (ProcessHandle h : tree) {
-            total = total.plus(new Usage(cpu(h), memory(h.pid())));
+        List<ProcessHandle> tree = tree(pid);
+        Duration cpu = Duration.ZERO;
+        for (int attempt = 0; attempt < CONSISTENT_TRIES; attempt++) {
+            cpu = Duration.ZERO;
+            for (ProcessHandle h : tree) {
+                cpu = cpu.plus(cpu(h));
+            }
+            List<ProcessHandle> after = tree(pid);
+            if (after.equals(tree)) {
+                break;
+            }
+            tree = after;
         }
-        return total;
+        long memory = 0;
+        for (ProcessHandle h : tree) {
+            memory += memory(h.pid());
+        }
+        return tree.isEmpty() ? Usage.NONE : new Usage(cpu, memory);
+    }
+
+    /** {@code pid} and its descendants, in a stable order (by pid), or empty when it is gone. */
+    private static List<ProcessHandle> tree(long pid) {
+        return ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants())
+                .sorted(Comparator.comparingLong(ProcessHandle::pid)).toList()).orElse(List.of());
     }
 
     /**

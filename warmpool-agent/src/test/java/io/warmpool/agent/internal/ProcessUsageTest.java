@@ -28,6 +28,25 @@ class ProcessUsageTest {
         }
     }
 
+    @Test
+    void theCpuOfATreeNeverGoesBackWhileChildrenComeAndGo() throws Exception {
+        // a shell that keeps starting short, busy children and reaping them: a reading that catches a child between
+        // its exit and its parent's accounting must neither lose nor count twice what that child used
+        Process p = new ProcessBuilder("sh", "-c",
+                "for n in $(seq 1 150); do sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'; done; exec sleep 60")
+                .start();
+        try {
+            Duration last = Duration.ZERO;
+            for (int i = 0; i < 5000 && !sleeping(p); i++) {
+                Duration cpu = ProcessUsage.ofTree(p.pid()).cpu();
+                assertThat(cpu).as("reading %d", i).isGreaterThanOrEqualTo(last);
+                last = cpu;
+            }
+        } finally {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static boolean sleeping(Process p) {
         return p.info().command().map(c -> c.endsWith("sleep")).orElse(false);
     }

@@ -25,7 +25,12 @@ const account_id = 'any-account';
   const activated = await devtools.browser.targets.activate(created.id, { account_id, session_id });
   const protocol = await devtools.browser.protocol(session_id, { account_id });
   const closedTarget = await devtools.browser.targets.close(created.id, { account_id, session_id });
-  const afterTargetClose = await devtools.browser.targets.list(session_id, { account_id });
+  // Chromium answers "Target is closing" and closes it just after: the list may show it a moment longer (5 s at most)
+  let afterTargetClose = await devtools.browser.targets.list(session_id, { account_id });
+  for (let i = 0; i < 50 && afterTargetClose.some((t) => t.id === created.id); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    afterTargetClose = await devtools.browser.targets.list(session_id, { account_id });
+  }
   const jsonPaths = { createdId: created.id, createdWs: created.webSocketDebuggerUrl, targetId: target && target.id,
     activated, protocolDomains: ((protocol && protocol.domains) || []).length, closedTarget,
     stillListed: afterTargetClose.some((t) => t.id === created.id) };

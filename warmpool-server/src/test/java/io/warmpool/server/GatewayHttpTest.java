@@ -54,6 +54,8 @@ class GatewayHttpTest {
 
     @Test
     void aSessionIsServedWarmInTheCallersRegionAndIsSticky() {
+        // another test's sessions may have just been released there: their instances are reset before they are warm
+        assertThat(await(Duration.ofSeconds(30), () -> gw.pool("enam").get("warm").asInt() >= 1)).isTrue();
         HttpResponse<byte[]> created = gw.send("POST", "/v1/sessions",
                 "{\"pool\":\"browser\",\"location\":\"JFK\",\"sessionId\":\"sticky-1\",\"keepAlive\":\"PT60S\"}");
         assertThat(created.statusCode()).isEqualTo(201);

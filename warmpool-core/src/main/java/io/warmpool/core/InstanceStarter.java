@@ -106,11 +106,16 @@ final class InstanceStarter {
     }
 
     private void start(Instance instance) {
+        boolean holdsSlot = true;
         try {
             InstanceProvider.Started ready = provider.start(instance);
             // time to warm on the injected clock, from the moment the start was recorded
             long took = Math.max(1, Duration.between(instance.startedAt(), clock.instant()).toMillis());
             expectedStartMillis.getAndUpdate(prev -> prev == 0 ? took : (prev * 3 + took) / 4);
+            // the start's work is done: free its slot before the instance shows as warm, so a round that counts it
+            // warm may start the next one in its place (the row stays STARTING until then, so nothing over-starts)
+            inFlight.decrementAndGet();
+            holdsSlot = false;
             if (store.markWarm(instance.id(), ready.cdpUrl(), ready.agentUrl(), clock.instant())) {
                 started.incrementAndGet();
                 metrics.started(region, settings.name(), true, Duration.ofMillis(took));
@@ -136,7 +141,9 @@ final class InstanceStarter {
             quietly(() -> provider.stop(instance));
             quietly(() -> store.transition(instance.id(), InstanceState.STARTING, InstanceState.GONE));
         } finally {
-            inFlight.decrementAndGet();
+            if (holdsSlot) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 

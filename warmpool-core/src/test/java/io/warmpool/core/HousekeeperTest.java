@@ -119,6 +119,34 @@ class HousekeeperTest {
     }
 
     @Test
+    void aRoundThatCountsAStartWarmMayStartAnotherInItsSlot() throws Exception {
+        List<Integer> startedByRoundsAtWarm = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<RegionPool> poolRef = new java.util.concurrent.atomic.AtomicReference<>();
+        io.warmpool.testkit.ForwardingInstanceStore watched = new io.warmpool.testkit.ForwardingInstanceStore(
+                new InMemoryInstanceStore()) {
+            @Override
+            public boolean markWarm(String instanceId, String cdpUrl, String agentUrl, Instant now) {
+                boolean warm = super.markWarm(instanceId, cdpUrl, agentUrl, now);
+                // a round run the moment an instance shows warm, as the housekeeper's own rounds may
+                startedByRoundsAtWarm.add(poolRef.get().housekeep().started());
+                return warm;
+            }
+        };
+        RegionPool pool = new RegionPool("weur", settings().minIdle(2).startParallelism(1).build(), watched, provider,
+                clock, System::nanoTime, virtual);
+        poolRef.set(pool);
+        provider.startGate = new CountDownLatch(1);
+
+        assertThat(pool.housekeep().started()).isEqualTo(1);
+        provider.startGate.countDown();
+        awaitWarm(pool, 2);
+
+        assertThat(startedByRoundsAtWarm).as("the first start's slot is free once it counts as warm")
+                .startsWith(1);
+        assertThat(pool.counts().live()).as("and nothing is started past minIdle").isEqualTo(2);
+    }
+
+    @Test
     void failedStartsBackOffExponentially() {
         provider.failNextStarts.set(2);
         RegionPool pool = pool(settings().minIdle(1).startParallelism(1).build());

@@ -169,7 +169,7 @@ class CrawlOnTwoGatewaysTest {
                 .as("the job ends on B").isTrue();
         JsonNode done = job(b, id);
         assertThat(done.get("status").asText()).isEqualTo("completed");
-        assertThat(done.get("finished").asInt()).isEqualTo(PAGES);
+        assertThat(done.get("finished").asInt()).as("the job as it ended: %s", done).isEqualTo(PAGES);
         assertThat(done.get("records")).as("every page completed; the link past the limit skipped")
                 .allSatisfy(r -> assertThat(r.get("status").asText()).isIn("completed", "skipped"))
                 .filteredOn(r -> r.get("status").asText().equals("completed")).hasSize(PAGES);

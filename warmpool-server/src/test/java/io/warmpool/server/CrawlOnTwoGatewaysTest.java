@@ -38,6 +38,9 @@ class CrawlOnTwoGatewaysTest {
     Path dirA;
     @TempDir
     Path dirB;
+    /** The cluster's one secret, as every gateway on a shared store has it: a page may run on either one's agents. */
+    @TempDir
+    Path shared;
     private final String prefix = "wp_cw" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL) + "_";
     private final Site site = new Site();
     private TestGateway a;
@@ -115,7 +118,20 @@ class CrawlOnTwoGatewaysTest {
     private TestGateway gateway(Path dir) {
         PoolSettings browser = PoolSettings.builder("browser").minIdle(1).maxSize(3).staleAfter(Duration.ofSeconds(10))
                 .build();
-        return new TestGateway(dir, browser, c -> c.withStore(new StoreSettings(PostgresGatewayTest.URL, prefix)));
+        return new TestGateway(dir, browser, c -> c.withStore(new StoreSettings(PostgresGatewayTest.URL, prefix))
+                .withClusterSecretFile(clusterSecret()));
+    }
+
+    private Path clusterSecret() {
+        Path file = shared.resolve("cluster.secret");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.writeString(file, "crawl-on-two-gateways-s3cret\n");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
     }
 
     @AfterEach
@@ -183,7 +199,7 @@ class CrawlOnTwoGatewaysTest {
         java.nio.file.Files.writeString(config, "{\"pools\": {\"browser\": {\"minIdle\": 1, \"maxSize\": 3,"
                 + " \"staleAfter\": \"PT10S\"}}, \"heartbeat\": {\"interval\": \"PT0.5S\", \"flushAfter\": \"PT0.2S\"},"
                 + " \"egress\": {\"allow\": [\"127.0.0.1/32\"]}, \"store\": {\"postgres\": \"" + PostgresGatewayTest.URL
-                + "\", \"schemaPrefix\": \"" + prefix + "\"}}");
+                + "\", \"schemaPrefix\": \"" + prefix + "\"}, \"cluster\": {\"secretFile\": \"" + clusterSecret() + "\"}}");
         killed = GatewayProcess.start(dirA.resolve("data"), config);
         assertThat(await(Duration.ofSeconds(180), () -> json(call(killed.url, "GET", "/v1/pools", null)).get("result")
                 .findValues("warm").stream().mapToInt(JsonNode::asInt).sum() >= 1)).isTrue();

@@ -89,6 +89,22 @@ final class ProcessGateway implements AutoCloseable {
         return PooledHttpServer.await(Duration.ofSeconds(30), () -> pool(pool).get("warm").asInt() >= warm);
     }
 
+    /**
+     * Waits (10 s at most) until the pool's live instances and the pooled python processes are as many: one process
+     * per instance, no orphan and none missing. A start in flight has its row before its process, so the two are
+     * compared once they settle; a lasting mismatch still fails.
+     */
+    void assertOneProcessPerInstance(String pool) {
+        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>();
+        boolean settled = PooledHttpServer.await(Duration.ofSeconds(10), () -> {
+            int total = pool(pool).get("total").asInt();
+            java.util.List<Long> running = pythons();
+            last.set(total + " instances, python processes " + running);
+            return running.size() == total;
+        });
+        org.assertj.core.api.Assertions.assertThat(settled).as("one process per instance: %s", last.get()).isTrue();
+    }
+
     /** Processes whose command line mentions the test directory (the pooled scripts live there). */
     java.util.List<Long> processes() {
         return PooledHttpServer.mentioning(dir.toString());

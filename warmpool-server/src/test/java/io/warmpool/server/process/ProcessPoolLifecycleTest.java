@@ -107,7 +107,7 @@ class ProcessPoolLifecycleTest {
         release("k");
         assertThat(PooledHttpServer.await(Duration.ofSeconds(10), () -> gw.pool("echo").get("lost").asInt() == 0))
                 .isTrue();
-        assertThat(gw.pythons()).hasSize(gw.pool("echo").get("total").asInt());
+        gw.assertOneProcessPerInstance("echo");
     }
 
     @Test

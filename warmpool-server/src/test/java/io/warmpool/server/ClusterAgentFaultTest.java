@@ -93,7 +93,8 @@ class ClusterAgentFaultTest {
 
             // the gateway back on its address, and b killed: y reports to a again
             GatewayProcess back = cluster.gateway(portA);
-            assertThat(await(Duration.ofSeconds(60), () -> cluster.pool(back.url).get("warm").asInt() >= 2)).isTrue();
+            assertThat(await(Duration.ofSeconds(60), () -> cluster.pool(back.url).get("warm").asInt() >= 2))
+                    .as(() -> "2 warm through the restarted gateway; " + state(cluster, back, b)).isTrue();
             b.kill9();
             long bKilled = System.currentTimeMillis();
             assertThat(await(Duration.ofSeconds(30), () -> beatOf(cluster, y.id()) > bKilled + 1_000))
@@ -104,6 +105,23 @@ class ClusterAgentFaultTest {
             HttpResponse<String> r = cluster.send(back.url, "POST", "/v1/sessions", "{\"sessionId\":\"end\"}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         }
+    }
+
+    /** What a failed wait on the cluster prints: each gateway's pool, or why it did not answer, and its log's end. */
+    private static String state(Cluster cluster, GatewayProcess... gateways) {
+        StringBuilder out = new StringBuilder();
+        for (GatewayProcess g : gateways) {
+            String pool;
+            try {
+                pool = cluster.pool(g.url).toString();
+            } catch (RuntimeException e) {
+                pool = "no answer: " + e;
+            }
+            List<String> lines = ClusterLeaderFaultTest.log(g).lines().toList();
+            out.append("\n--- ").append(g.url).append(": ").append(pool).append("\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+        }
+        return out.toString();
     }
 
     /** A registration with a wrong secret, then one of another protocol version: 401 and 400, each one WARN line. */
